@@ -1,0 +1,44 @@
+"""The one error type every layer raises, with MLflow-style error codes.
+
+Stdlib only: the store, the service, the server and the client all share it. Each
+surface maps codes to HTTP statuses in one place (see ``server/handlers.py``).
+"""
+
+from __future__ import annotations
+
+INVALID_PARAMETER_VALUE = "INVALID_PARAMETER_VALUE"
+RESOURCE_DOES_NOT_EXIST = "RESOURCE_DOES_NOT_EXIST"
+RESOURCE_ALREADY_EXISTS = "RESOURCE_ALREADY_EXISTS"
+INVALID_STATE = "INVALID_STATE"
+BAD_REQUEST = "BAD_REQUEST"
+ENDPOINT_NOT_FOUND = "ENDPOINT_NOT_FOUND"
+PERMISSION_DENIED = "PERMISSION_DENIED"
+TEMPORARILY_UNAVAILABLE = "TEMPORARILY_UNAVAILABLE"
+INTERNAL_ERROR = "INTERNAL_ERROR"
+
+
+class TrackerError(Exception):
+    """A failure the caller can act on: ``message`` says what to fix."""
+
+    def __init__(self, message: str, error_code: str = INVALID_PARAMETER_VALUE):
+        super().__init__(message)
+        self.message = message
+        self.error_code = error_code
+
+    def to_dict(self) -> dict:
+        return {"error_code": self.error_code, "message": self.message}
+
+    def __repr__(self) -> str:
+        return f"TrackerError({self.error_code}: {self.message})"
+
+
+def not_found(what: str) -> TrackerError:
+    return TrackerError(what, RESOURCE_DOES_NOT_EXIST)
+
+
+def already_exists(what: str) -> TrackerError:
+    return TrackerError(what, RESOURCE_ALREADY_EXISTS)
+
+
+def invalid(what: str) -> TrackerError:
+    return TrackerError(what, INVALID_PARAMETER_VALUE)

@@ -1,0 +1,151 @@
+"""The tracking store interface: the only contract the service relies on.
+
+Implementations return entities (``jupyterlab_tracker.entities``), never ORM rows, and
+raise ``TrackerError`` for anything the caller did wrong. Batch is the primitive:
+logging one metric is a ``log_batch`` of one.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+
+from ..entities import (
+    ACTIVE_ONLY,
+    DatasetInput,
+    Experiment,
+    Metric,
+    Page,
+    Param,
+    Run,
+    RunInfo,
+    RunTag,
+)
+
+
+class TrackingStore(ABC):
+    # -- experiments -------------------------------------------------------------------
+    @abstractmethod
+    def create_experiment(
+        self, name: str, artifact_location: str | None = None, tags: dict[str, str] | None = None
+    ) -> str:
+        """Create an experiment and return its id. RESOURCE_ALREADY_EXISTS if the name is taken."""
+
+    @abstractmethod
+    def get_experiment(self, experiment_id: str) -> Experiment:
+        """RESOURCE_DOES_NOT_EXIST when missing (deleted experiments are returned)."""
+
+    @abstractmethod
+    def get_experiment_by_name(self, name: str) -> Experiment | None: ...
+
+    @abstractmethod
+    def search_experiments(
+        self,
+        view_type: str = ACTIVE_ONLY,
+        max_results: int = 1000,
+        filter_string: str = "",
+        order_by: list[str] | None = None,
+        page_token: str | None = None,
+    ) -> Page[Experiment]: ...
+
+    @abstractmethod
+    def rename_experiment(self, experiment_id: str, new_name: str) -> None: ...
+
+    @abstractmethod
+    def delete_experiment(self, experiment_id: str) -> None:
+        """Soft delete: lifecycle_stage becomes 'deleted' (its runs too)."""
+
+    @abstractmethod
+    def restore_experiment(self, experiment_id: str) -> None: ...
+
+    @abstractmethod
+    def set_experiment_tag(self, experiment_id: str, key: str, value: str) -> None: ...
+
+    @abstractmethod
+    def delete_experiment_tag(self, experiment_id: str, key: str) -> None: ...
+
+    # -- runs --------------------------------------------------------------------------
+    @abstractmethod
+    def create_run(
+        self,
+        experiment_id: str,
+        user_id: str = "",
+        start_time: int | None = None,
+        tags: dict[str, str] | None = None,
+        run_name: str | None = None,
+    ) -> Run:
+        """Create a RUNNING run. A missing run_name gets a generated one (``brave-owl-12``)."""
+
+    @abstractmethod
+    def get_run(self, run_id: str) -> Run: ...
+
+    @abstractmethod
+    def update_run_info(
+        self,
+        run_id: str,
+        status: str | None = None,
+        end_time: int | None = None,
+        run_name: str | None = None,
+    ) -> RunInfo: ...
+
+    @abstractmethod
+    def delete_run(self, run_id: str) -> None: ...
+
+    @abstractmethod
+    def restore_run(self, run_id: str) -> None: ...
+
+    @abstractmethod
+    def log_batch(
+        self,
+        run_id: str,
+        metrics: list[Metric] = (),
+        params: list[Param] = (),
+        tags: list[RunTag] = (),
+        batch_id: str | None = None,
+    ) -> None:
+        """Write everything in one transaction.
+
+        Params are immutable: a different value for an existing key is
+        INVALID_PARAMETER_VALUE (the same value is fine). ``batch_id`` makes the call
+        idempotent: a batch id seen before for this run is ignored, so a client may retry
+        a batch whose answer it never got.
+        """
+
+    @abstractmethod
+    def delete_tag(self, run_id: str, key: str) -> None: ...
+
+    @abstractmethod
+    def log_inputs(self, run_id: str, datasets: list[DatasetInput]) -> None: ...
+
+    @abstractmethod
+    def get_metric_history(
+        self, run_id: str, key: str, max_results: int | None = None, page_token: str | None = None
+    ) -> Page[Metric]:
+        """The full history of one metric, ordered by step then timestamp."""
+
+    @abstractmethod
+    def sample_metric_history(self, run_id: str, key: str, max_points: int) -> list[Metric]:
+        """At most about ``max_points`` points that keep the shape of a long history.
+
+        Computed in the database: the step range is cut into buckets and each bucket keeps
+        its first, last, min and max points, so spikes survive downsampling.
+        Short histories come back whole.
+        """
+
+    @abstractmethod
+    def search_runs(
+        self,
+        experiment_ids: list[str],
+        filter_string: str = "",
+        run_view_type: str = ACTIVE_ONLY,
+        max_results: int = 1000,
+        order_by: list[str] | None = None,
+        page_token: str | None = None,
+    ) -> Page[Run]: ...
+
+    @abstractmethod
+    def list_run_keys(self, experiment_ids: list[str]) -> dict[str, list[str]]:
+        """The metric, param and tag keys used in these experiments' runs.
+
+        ``{"metrics": [...], "params": [...], "tags": [...]}``, each sorted; the panel uses
+        them for column pickers and filter completion.
+        """
