@@ -1,0 +1,39 @@
+"""Where the tracker keeps its data, and how that is configured (stdlib only).
+
+Precedence: an explicit traitlet (``c.Tracker.store_uri``) over the environment
+variable ``JUPYTERLAB_TRACKER_URI`` over the default, a SQLite file in the user's
+Jupyter data directory.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+STORE_URI_ENV = "JUPYTERLAB_TRACKER_URI"
+ARTIFACT_ROOT_ENV = "JUPYTERLAB_TRACKER_ARTIFACT_ROOT"
+TOKEN_ENV = "JUPYTERLAB_TRACKER_TOKEN"
+
+
+def default_data_dir() -> Path:
+    from jupyter_core.paths import jupyter_data_dir
+
+    return Path(jupyter_data_dir()) / "tracker"
+
+
+def default_store_uri() -> str:
+    return os.environ.get(STORE_URI_ENV) or f"sqlite:///{default_data_dir() / 'tracker.db'}"
+
+
+def default_artifact_root() -> str:
+    return os.environ.get(ARTIFACT_ROOT_ENV) or str(default_data_dir() / "artifacts")
+
+
+def redact_uri(uri: str) -> str:
+    """A store URI fit to show: any password is replaced by ``***``."""
+    scheme, sep, rest = uri.partition("://")
+    if not sep or "@" not in rest:
+        return uri
+    credentials, at, host = rest.rpartition("@")
+    user = credentials.split(":", 1)[0]
+    return f"{scheme}://{user}:***@{host}" if ":" in credentials else uri

@@ -1,0 +1,106 @@
+"""Wires the store, the service and the routes into a running Jupyter Server."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from jupyter_server.utils import url_path_join
+from traitlets import Bool, Unicode
+from traitlets.config import Configurable
+
+from .. import __version__
+from ..config import (
+    ARTIFACT_ROOT_ENV,
+    STORE_URI_ENV,
+    TOKEN_ENV,
+    default_artifact_root,
+    default_store_uri,
+    redact_uri,
+)
+from .handlers import EndpointNotFoundHandler
+from .routes import NATIVE_ROUTES
+
+URL_PREFIX = "tracker"
+
+
+class Tracker(Configurable):
+    """Settings of the tracker server extension (``c.Tracker.<name>`` in jupyter config)."""
+
+    store_uri = Unicode(
+        help=f"Database URL of the tracking store (sqlite:///... or postgresql://...). "
+        f"Default: ${STORE_URI_ENV}, else a SQLite file in the Jupyter data directory.",
+    ).tag(config=True)
+
+    artifact_root = Unicode(
+        help="Where run artifacts are stored: a directory or an fsspec URL.",
+    ).tag(config=True)
+
+    configure_kernels = Bool(
+        True,
+        help="Give kernels started by this server the tracker's URI and token in their "
+        "environment, so notebooks log to this tracker with no setup.",
+    ).tag(config=True)
+
+    def _store_uri_default(self):  # traitlets dynamic defaults
+        return default_store_uri()
+
+    def _artifact_root_default(self):
+        return default_artifact_root()
+
+
+@dataclass
+class TrackerContext:
+    """What handlers reach through ``self.settings["tracker"]``."""
+
+    service: object
+    store_uri: str
+    artifact_root: str
+    version: str = __version__
+
+    def describe(self) -> dict:
+        return {
+            "name": "jupyterlab_tracker",
+            "version": self.version,
+            "status": "ok",
+            "store": {
+                "type": self.store_uri.split(":", 1)[0].split("+", 1)[0],
+                "uri": redact_uri(self.store_uri),
+            },
+            "artifact_root": self.artifact_root,
+        }
+
+
+def load_extension(serverapp) -> None:
+    from ..service.tracking import TrackingService
+    from ..store import open_store
+
+    settings = Tracker(parent=serverapp)
+    store = open_store(settings.store_uri, settings.artifact_root)
+    context = TrackerContext(
+        service=TrackingService(store),
+        store_uri=settings.store_uri,
+        artifact_root=settings.artifact_root,
+    )
+    web_app = serverapp.web_app
+    web_app.settings["tracker"] = context
+
+    base = url_path_join(web_app.settings["base_url"], URL_PREFIX)
+    handlers = [(url_path_join(base, pattern), handler) for pattern, handler in NATIVE_ROUTES]
+    handlers.append((url_path_join(base, r"api/.*"), EndpointNotFoundHandler))
+    web_app.add_handlers(".*$", handlers)
+
+    if settings.configure_kernels:
+        # Kernels inherit the server's environment: this is the zero-configuration path.
+        os.environ[STORE_URI_ENV] = settings.store_uri
+        os.environ[ARTIFACT_ROOT_ENV] = settings.artifact_root
+        token = getattr(serverapp.identity_provider, "token", "") or ""
+        if token:
+            os.environ[TOKEN_ENV] = token
+    serverapp.log.info(
+        "jupyterlab_tracker %s: store %s, artifacts %s, API at %s",
+        __version__,
+        redact_uri(settings.store_uri),
+        settings.artifact_root,
+        base,
+    )

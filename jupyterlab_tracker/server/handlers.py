@@ -1,0 +1,131 @@
+"""One base handler for every route: authentication, JSON in and out, errors, threads.
+
+Handlers stay thin: parse the request, call one service method off the event loop,
+write the result. Domain errors become HTTP here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
+
+import tornado.web
+from jupyter_server.base.handlers import APIHandler
+from tornado.ioloop import IOLoop
+
+from ..errors import (
+    BAD_REQUEST,
+    ENDPOINT_NOT_FOUND,
+    INTERNAL_ERROR,
+    INVALID_PARAMETER_VALUE,
+    INVALID_STATE,
+    PERMISSION_DENIED,
+    RESOURCE_ALREADY_EXISTS,
+    RESOURCE_DOES_NOT_EXIST,
+    TEMPORARILY_UNAVAILABLE,
+    TrackerError,
+)
+
+# Store calls block (SQLite, PostgreSQL, files): they run here, never on the event loop.
+_store_executor = ThreadPoolExecutor(max_workers=8, thread_name_prefix="tracker-store")
+
+NATIVE_STATUS = {
+    INVALID_PARAMETER_VALUE: 400,
+    BAD_REQUEST: 400,
+    INVALID_STATE: 400,
+    RESOURCE_DOES_NOT_EXIST: 404,
+    ENDPOINT_NOT_FOUND: 404,
+    RESOURCE_ALREADY_EXISTS: 409,
+    PERMISSION_DENIED: 403,
+    TEMPORARILY_UNAVAILABLE: 503,
+    INTERNAL_ERROR: 500,
+}
+
+
+def _json_default(value):
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def _replace_non_finite(value):
+    """JSON has no NaN or Infinity: send them as MLflow does, as strings."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+    if isinstance(value, dict):
+        return {k: _replace_non_finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_replace_non_finite(v) for v in value]
+    return value
+
+
+class TrackerHandler(APIHandler):
+    """Base for every tracker route. Subclasses decorate verbs with ``@authenticated``."""
+
+    status_for_code = NATIVE_STATUS
+
+    @property
+    def tracker(self):
+        """The ``TrackerContext`` the extension put in the app settings."""
+        return self.settings["tracker"]
+
+    @property
+    def service(self):
+        return self.tracker.service
+
+    async def run_blocking(self, fn, *args, **kwargs):
+        return await IOLoop.current().run_in_executor(_store_executor, partial(fn, *args, **kwargs))
+
+    def json_body(self) -> dict:
+        """The request body as a JSON object; an empty body is ``{}``."""
+        raw = self.request.body
+        if not raw:
+            return {}
+        try:
+            body = json.loads(raw)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise TrackerError(f"Request body is not valid JSON: {exc}", BAD_REQUEST) from exc
+        if not isinstance(body, dict):
+            raise TrackerError("Request body must be a JSON object", BAD_REQUEST)
+        return body
+
+    def write_json(self, payload, status: int = 200) -> None:
+        self.set_status(status)
+        self.set_header("Content-Type", "application/json")
+        self.finish(json.dumps(_replace_non_finite(payload), default=_json_default, allow_nan=False))
+
+    def write_error(self, status_code: int, **kwargs) -> None:
+        """Every error leaves as ``{"error_code", "message"}``, never as an HTML page."""
+        exc = kwargs.get("exc_info", (None, None, None))[1]
+        if isinstance(exc, TrackerError):
+            error = exc
+        elif isinstance(exc, tornado.web.HTTPError):
+            code = {403: PERMISSION_DENIED, 404: ENDPOINT_NOT_FOUND}.get(
+                exc.status_code, BAD_REQUEST if exc.status_code < 500 else INTERNAL_ERROR
+            )
+            error = TrackerError(exc.log_message or self._reason, code)
+        else:
+            error = TrackerError("Internal error; the server log has the details", INTERNAL_ERROR)
+        self.set_header("Content-Type", "application/json")
+        self.finish(json.dumps(error.to_dict()))
+
+    def _handle_request_exception(self, e: BaseException) -> None:
+        if isinstance(e, TrackerError):
+            if self._finished:
+                return
+            self.send_error(self.status_for_code.get(e.error_code, 400), exc_info=(type(e), e, None))
+            return
+        super()._handle_request_exception(e)
+
+
+class EndpointNotFoundHandler(TrackerHandler):
+    """Unknown paths under ``tracker/api`` answer 404 ENDPOINT_NOT_FOUND (MLflow probes rely on it)."""
+
+    def _not_found(self, *args):
+        raise TrackerError(f"No endpoint {self.request.method} {self.request.path}", ENDPOINT_NOT_FOUND)
+
+    get = tornado.web.authenticated(_not_found)
+    post = tornado.web.authenticated(_not_found)
+    put = tornado.web.authenticated(_not_found)
+    patch = tornado.web.authenticated(_not_found)
+    delete = tornado.web.authenticated(_not_found)
