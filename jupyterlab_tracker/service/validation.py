@@ -1,0 +1,171 @@
+"""Input checks shared by every surface, with MLflow's limits (stdlib only).
+
+Each function returns None when the input is fine and otherwise raises ``TrackerError``
+(INVALID_PARAMETER_VALUE) whose message says what to change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sized
+from typing import Any
+
+from ..entities import RUN_STATUSES, VIEW_TYPES
+from ..errors import invalid
+
+MAX_KEY_LENGTH = 250
+MAX_PARAM_VALUE_LENGTH = 6000
+MAX_TAG_VALUE_LENGTH = 8000
+MAX_EXPERIMENT_NAME_LENGTH = 500
+MAX_METRICS_PER_BATCH = 1000
+MAX_PARAMS_PER_BATCH = 100
+MAX_TAGS_PER_BATCH = 100
+MAX_ENTITIES_PER_BATCH = 1000
+MAX_RESULTS_LIMIT = 50000
+
+# Metric timestamps and steps are stored in 64-bit integer columns.
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
+_KEY_PUNCTUATION = "_-. :/"
+_HEX_DIGITS = "0123456789abcdef"
+
+
+def validate_key(kind: str, key: Any) -> None:
+    """Check a metric, param or tag key (``kind`` names it in the message).
+
+    Allowed, as in MLflow: 1 to 250 characters, each a letter or digit (any script), or one
+    of ``_ - . : /`` or a space. Keys may become file paths in some stores, so a key must
+    also be a normalised relative path: no leading or trailing ``/``, no ``//``, and no
+    ``.`` or ``..`` segment. Leading and trailing spaces are allowed because MLflow allows
+    them and its clients may send them.
+    """
+    if not isinstance(key, str) or not key:
+        raise invalid(f"{kind} key must be a non-empty string, got {key!r}")
+    _check_length(f"{kind} key {_preview(key)}", key, MAX_KEY_LENGTH)
+    bad = sorted({ch for ch in key if not (ch.isalnum() or ch in _KEY_PUNCTUATION)})
+    if bad:
+        raise invalid(
+            f"{kind} key {_preview(key)} contains {', '.join(map(repr, bad))}; keys may only "
+            "contain letters, digits, spaces and _ - . : /"
+        )
+    segments = key.split("/")
+    if any(segment in ("", ".", "..") for segment in segments):
+        raise invalid(
+            f"{kind} key {_preview(key)} is not a clean relative path: remove leading, trailing "
+            "or doubled '/' and any '.' or '..' segment"
+        )
+
+
+def validate_param_value(key: str, value: Any) -> None:
+    """A param value is a string of at most 6000 characters (empty is fine)."""
+    _check_string_value("param", key, value, MAX_PARAM_VALUE_LENGTH)
+
+
+def validate_tag_value(key: str, value: Any) -> None:
+    """A tag value is a string of at most 8000 characters (empty is fine)."""
+    _check_string_value("tag", key, value, MAX_TAG_VALUE_LENGTH)
+
+
+def validate_metric(metric: Any) -> None:
+    """Check a ``Metric`` (or anything with key, value, timestamp and step attributes).
+
+    ``value`` is an int or float, NaN and infinities included (MLflow stores them);
+    bools are rejected because ``True`` is almost always a mistake. ``timestamp`` (ms) and
+    ``step`` are ints that fit in 64 bits.
+    """
+    validate_key("metric", metric.key)
+    value = metric.value
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise invalid(f"metric {_preview(metric.key)} value must be a number, got {value!r}")
+    for field in ("timestamp", "step"):
+        number = getattr(metric, field)
+        if isinstance(number, bool) or not isinstance(number, int):
+            raise invalid(
+                f"metric {_preview(metric.key)} {field} must be an integer, got {number!r}"
+            )
+        if not _INT64_MIN <= number <= _INT64_MAX:
+            raise invalid(f"metric {_preview(metric.key)} {field} {number} does not fit in 64 bits")
+
+
+def validate_batch_limits(metrics: Sized, params: Sized, tags: Sized) -> None:
+    """One log_batch request holds at most 1000 metrics, 100 params, 100 tags, 1000 in all.
+
+    The client splits larger batches, so hitting this means a caller bypassed it.
+    """
+    for what, items, limit in (
+        ("metrics", metrics, MAX_METRICS_PER_BATCH),
+        ("params", params, MAX_PARAMS_PER_BATCH),
+        ("tags", tags, MAX_TAGS_PER_BATCH),
+    ):
+        if len(items) > limit:
+            raise invalid(
+                f"a batch may hold at most {limit} {what}, got {len(items)}; "
+                "split it into several requests"
+            )
+    total = len(metrics) + len(params) + len(tags)
+    if total > MAX_ENTITIES_PER_BATCH:
+        raise invalid(
+            f"a batch may hold at most {MAX_ENTITIES_PER_BATCH} metrics, params and tags "
+            f"in all, got {total}; split it into several requests"
+        )
+
+
+def validate_experiment_name(name: Any) -> None:
+    """1 to 500 characters, not only whitespace; '/' is fine (``team/project`` names)."""
+    if not isinstance(name, str) or not name.strip():
+        raise invalid(f"experiment name must be a non-empty string, got {name!r}")
+    _check_length(f"experiment name {_preview(name)}", name, MAX_EXPERIMENT_NAME_LENGTH)
+
+
+def validate_run_status(status: Any) -> None:
+    _check_choice("run status", status, RUN_STATUSES)
+
+
+def validate_view_type(view_type: Any) -> None:
+    _check_choice("view type", view_type, VIEW_TYPES)
+
+
+def validate_max_results(max_results: Any, limit: int = MAX_RESULTS_LIMIT) -> None:
+    """A positive int no larger than ``limit``."""
+    if isinstance(max_results, bool) or not isinstance(max_results, int):
+        raise invalid(f"max_results must be an integer, got {max_results!r}")
+    if not 1 <= max_results <= limit:
+        raise invalid(f"max_results must be between 1 and {limit}, got {max_results}")
+
+
+def validate_run_id(run_id: Any) -> None:
+    """32 lowercase hex digits: what the store generates (``uuid.uuid4().hex``)."""
+    if not (
+        isinstance(run_id, str) and len(run_id) == 32 and all(c in _HEX_DIGITS for c in run_id)
+    ):
+        raise invalid(f"run id must be 32 lowercase hex digits, got {_preview(run_id)}")
+
+
+def validate_experiment_id(experiment_id: Any) -> None:
+    """A string of decimal digits, e.g. "0" or "42"."""
+    # isascii() too: str.isdigit() accepts characters such as '²'.
+    if not (isinstance(experiment_id, str) and experiment_id.isascii() and experiment_id.isdigit()):
+        raise invalid(f"experiment id must be a string of digits, got {_preview(experiment_id)}")
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+def _check_string_value(kind: str, key: str, value: Any, limit: int) -> None:
+    if not isinstance(value, str):
+        raise invalid(f"{kind} {_preview(key)} value must be a string, got {type(value).__name__}")
+    _check_length(f"{kind} {_preview(key)} value", value, limit)
+
+
+def _check_length(what: str, text: str, limit: int) -> None:
+    if len(text) > limit:
+        raise invalid(f"{what} is {len(text)} characters long; the limit is {limit}")
+
+
+def _check_choice(what: str, value: Any, choices: tuple[str, ...]) -> None:
+    if value not in choices:
+        raise invalid(f"{what} must be one of {', '.join(choices)}, got {_preview(value)}")
+
+
+def _preview(value: Any, limit: int = 60) -> str:
+    """repr() cut short, so a 10 000-character value doesn't flood the error message."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 4] + "...'"
