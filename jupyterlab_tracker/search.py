@@ -134,7 +134,8 @@ _RUNS = _Schema(
         ("attribute", "end_time"): _Rule(_COMPARISON_OPS + _NULL_OPS, numeric=True),
     },
     order_kinds=("metric", "param", "tag", "attribute"),
-    bare_names_in_filter=False,
+    # MLflow reads an unprefixed name as an attribute (`status = 'FINISHED'`).
+    bare_names_in_filter=True,
 )
 
 _EXPERIMENTS = _Schema(
