@@ -1,0 +1,109 @@
+"""Engine and transaction helper: the only place that knows about connections.
+
+SQLite (the default, embedded in the Jupyter server and in kernels at the same time) is
+set up so that several processes can write without ever reporting "database is locked":
+
+- WAL journal: readers never block the writer and the writer never blocks readers;
+- ``busy_timeout``: a writer waits for the lock instead of failing;
+- write transactions start with ``BEGIN IMMEDIATE``: the write lock is taken up front.
+  A deferred transaction that reads first and writes later must *upgrade* its lock, and
+  SQLite answers a contended upgrade with SQLITE_BUSY right away (busy_timeout cannot
+  help, waiting could deadlock). Taking the lock at BEGIN makes writers simply queue.
+- ``foreign_keys=ON`` (off by default in SQLite) and ``synchronous=NORMAL`` (durable
+  enough with WAL, and much faster than FULL).
+
+PostgreSQL needs none of this; its URLs (``postgresql://``) go to psycopg2.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+# Execution option read by the "begin" hook: how to open a SQLite transaction.
+_SQLITE_BEGIN = "tracker_sqlite_begin"
+
+
+def _ensure_sqlite_directory(url) -> None:
+    database = url.database
+    if database and database != ":memory:" and not database.startswith("file:"):
+        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+
+
+def _install_sqlite_hooks(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        # Let SQLAlchemy's "begin" hook issue BEGIN itself (pysqlite's own implicit
+        # BEGIN is always DEFERRED).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        mode = connection.get_execution_options().get(_SQLITE_BEGIN, "DEFERRED")
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def create_tracker_engine(db_uri: str) -> Engine:
+    url = make_url(db_uri)
+    if url.get_backend_name() == "sqlite":
+        _ensure_sqlite_directory(url)
+        engine = create_engine(
+            url,
+            # pysqlite's own timeout is its busy handler too; keep both in agreement.
+            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+        )
+        _install_sqlite_hooks(engine)
+        return engine
+    if url.get_backend_name() == "postgresql":
+        if url.drivername == "postgresql":
+            # SQLAlchemy 2.1 defaults to psycopg 3; the tracker depends on psycopg2.
+            url = url.set(drivername="postgresql+psycopg2")
+        return create_engine(url, pool_pre_ping=True, pool_size=8, max_overflow=8)
+    return create_engine(url)
+
+
+class Database:
+    """An engine plus the one transaction helper every store method uses."""
+
+    def __init__(self, db_uri: str):
+        self.engine = create_tracker_engine(db_uri)
+        self.dialect = self.engine.dialect.name
+        # Same pool, but transactions begin IMMEDIATE on SQLite (ignored elsewhere).
+        self._write_engine = self.engine.execution_options(**{_SQLITE_BEGIN: "IMMEDIATE"})
+
+    @contextlib.contextmanager
+    def session(self, write: bool = False) -> Iterator[Session]:
+        """A transaction: committed when the block ends, rolled back if it raises.
+
+        Pass ``write=True`` for anything that writes, so SQLite takes the write lock at
+        BEGIN (see the module docstring).
+        """
+        bind = self._write_engine if write else self.engine
+        with Session(bind=bind, expire_on_commit=False) as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    @contextlib.contextmanager
+    def write_connection(self):
+        """A raw Core connection inside a write transaction (used by migrations)."""
+        with self._write_engine.begin() as connection:
+            yield connection
+
+    def dispose(self) -> None:
+        self.engine.dispose()

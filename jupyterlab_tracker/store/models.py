@@ -1,0 +1,234 @@
+"""SQLAlchemy ORM models: the schema of the tracking database.
+
+The store mostly runs Core statements against ``Model.__table__`` (bulk inserts, upserts,
+search); the ORM classes are the single place where the tables are described. The initial
+Alembic migration (``migrations/versions/0001_initial.py``) creates exactly these tables;
+a test checks that the two agree.
+
+Conventions:
+- times are integer milliseconds since the epoch (BigInteger);
+- metric values are doubles; NaN is stored as ``value = NULL`` plus ``is_nan = true`` on
+  every dialect (SQLite cannot store NaN at all), +-inf are stored as themselves;
+- experiment ids are integers in the database and strings everywhere else.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Double,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# SQLite only auto-increments a column declared exactly INTEGER PRIMARY KEY.
+BigIntId = BigInteger().with_variant(Integer(), "sqlite")
+
+KEY_LENGTH = 250
+PARAM_VALUE_LENGTH = 6000
+TAG_VALUE_LENGTH = 8000
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+def value_search_indexes(table: str) -> tuple[Index, Index]:
+    """Indexes for ``params``/``tags`` filters: (key, value) on SQLite, (key) on PostgreSQL.
+
+    Why not (key, value) everywhere: a PostgreSQL btree entry must fit in ~2.7 kB, and
+    param/tag values may be up to 6000/8000 characters, so inserting a long value would fail.
+    """
+    return (
+        Index(f"ix_{table}_key_value", "key", "value").ddl_if(dialect="sqlite"),
+        Index(f"ix_{table}_key", "key").ddl_if(dialect="postgresql"),
+    )
+
+
+class ExperimentModel(Base):
+    __tablename__ = "experiments"
+
+    experiment_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(256), nullable=False, unique=True)
+    artifact_location: Mapped[str] = mapped_column(String(1000), nullable=False, default="")
+    lifecycle_stage: Mapped[str] = mapped_column(String(32), nullable=False, default="active")
+    creation_time: Mapped[int | None] = mapped_column(BigInteger)
+    last_update_time: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class ExperimentTagModel(Base):
+    __tablename__ = "experiment_tags"
+
+    experiment_id: Mapped[int] = mapped_column(
+        ForeignKey("experiments.experiment_id", ondelete="CASCADE"), primary_key=True
+    )
+    key: Mapped[str] = mapped_column(String(KEY_LENGTH), primary_key=True)
+    value: Mapped[str] = mapped_column(String(TAG_VALUE_LENGTH), nullable=False, default="")
+
+
+class RunModel(Base):
+    __tablename__ = "runs"
+
+    run_id: Mapped[str] = mapped_column(String(32), primary_key=True)  # uuid4().hex
+    experiment_id: Mapped[int] = mapped_column(
+        ForeignKey("experiments.experiment_id", ondelete="CASCADE"), nullable=False
+    )
+    name: Mapped[str] = mapped_column(String(250), nullable=False, default="")
+    user_id: Mapped[str] = mapped_column(String(256), nullable=False, default="")
+    status: Mapped[str] = mapped_column(String(20), nullable=False, default="RUNNING")
+    start_time: Mapped[int | None] = mapped_column(BigInteger)
+    end_time: Mapped[int | None] = mapped_column(BigInteger)
+    lifecycle_stage: Mapped[str] = mapped_column(String(32), nullable=False, default="active")
+    artifact_uri: Mapped[str] = mapped_column(String(1000), nullable=False, default="")
+    # MLflow-shaped room for later features (garbage collection of deleted runs, sources).
+    deleted_time: Mapped[int | None] = mapped_column(BigInteger)
+    source_type: Mapped[str | None] = mapped_column(String(20))
+    source_name: Mapped[str | None] = mapped_column(String(500))
+
+    __table_args__ = (
+        # The search hot path: runs of some experiments, active/deleted, newest first.
+        Index("ix_runs_experiment_stage_start", "experiment_id", "lifecycle_stage", "start_time"),
+    )
+
+
+class ParamModel(Base):
+    __tablename__ = "params"
+
+    run_id: Mapped[str] = mapped_column(
+        ForeignKey("runs.run_id", ondelete="CASCADE"), primary_key=True
+    )
+    key: Mapped[str] = mapped_column(String(KEY_LENGTH), primary_key=True)
+    value: Mapped[str] = mapped_column(String(PARAM_VALUE_LENGTH), nullable=False)
+
+    __table_args__ = value_search_indexes("params")
+
+
+class TagModel(Base):
+    __tablename__ = "tags"
+
+    run_id: Mapped[str] = mapped_column(
+        ForeignKey("runs.run_id", ondelete="CASCADE"), primary_key=True
+    )
+    key: Mapped[str] = mapped_column(String(KEY_LENGTH), primary_key=True)
+    value: Mapped[str] = mapped_column(String(TAG_VALUE_LENGTH), nullable=False, default="")
+
+    __table_args__ = value_search_indexes("tags")
+
+
+class MetricModel(Base):
+    """Every logged point: the full history of each metric."""
+
+    __tablename__ = "metrics"
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True, autoincrement=True)
+    run_id: Mapped[str] = mapped_column(
+        ForeignKey("runs.run_id", ondelete="CASCADE"), nullable=False
+    )
+    key: Mapped[str] = mapped_column(String(KEY_LENGTH), nullable=False)
+    value: Mapped[float | None] = mapped_column(Double)  # NULL when is_nan
+    timestamp: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    step: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+    is_nan: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+
+    __table_args__ = (Index("ix_metrics_run_key_step", "run_id", "key", "step"),)
+
+
+class LatestMetricModel(Base):
+    """One row per (run, key): the point with the highest step, ties by timestamp.
+
+    Search and sort read this table, never the history.
+    """
+
+    __tablename__ = "latest_metrics"
+
+    run_id: Mapped[str] = mapped_column(
+        ForeignKey("runs.run_id", ondelete="CASCADE"), primary_key=True
+    )
+    key: Mapped[str] = mapped_column(String(KEY_LENGTH), primary_key=True)
+    value: Mapped[float | None] = mapped_column(Double)
+    timestamp: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    step: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+    is_nan: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+
+    __table_args__ = (Index("ix_latest_metrics_key_value", "key", "value"),)
+
+
+class DatasetModel(Base):
+    """A dataset, deduplicated per experiment by (name, digest)."""
+
+    __tablename__ = "datasets"
+
+    dataset_id: Mapped[int] = mapped_column(BigIntId, primary_key=True, autoincrement=True)
+    experiment_id: Mapped[int] = mapped_column(
+        ForeignKey("experiments.experiment_id", ondelete="CASCADE"), nullable=False
+    )
+    name: Mapped[str] = mapped_column(String(500), nullable=False)
+    digest: Mapped[str] = mapped_column(String(36), nullable=False)
+    source_type: Mapped[str] = mapped_column(String(36), nullable=False, default="")
+    source: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    schema: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    profile: Mapped[str] = mapped_column(Text, nullable=False, default="")
+
+    __table_args__ = (UniqueConstraint("experiment_id", "name", "digest"),)
+
+
+class InputModel(Base):
+    """A run used a dataset (MLflow's ``inputs`` with destination type RUN)."""
+
+    __tablename__ = "inputs"
+
+    input_id: Mapped[int] = mapped_column(BigIntId, primary_key=True, autoincrement=True)
+    dataset_id: Mapped[int] = mapped_column(
+        ForeignKey("datasets.dataset_id", ondelete="CASCADE"), nullable=False
+    )
+    run_id: Mapped[str] = mapped_column(
+        ForeignKey("runs.run_id", ondelete="CASCADE"), nullable=False
+    )
+
+    __table_args__ = (
+        UniqueConstraint("dataset_id", "run_id"),
+        Index("ix_inputs_run_id", "run_id"),
+    )
+
+
+class InputTagModel(Base):
+    """Tags of one dataset input, e.g. ``mlflow.data.context = training``."""
+
+    __tablename__ = "input_tags"
+
+    input_id: Mapped[int] = mapped_column(
+        ForeignKey("inputs.input_id", ondelete="CASCADE"), primary_key=True
+    )
+    key: Mapped[str] = mapped_column(String(KEY_LENGTH), primary_key=True)
+    value: Mapped[str] = mapped_column(String(500), nullable=False, default="")
+
+
+class LoggedBatchModel(Base):
+    """Batch ids already applied to a run, so a retried ``log_batch`` is a no-op."""
+
+    __tablename__ = "logged_batches"
+
+    run_id: Mapped[str] = mapped_column(
+        ForeignKey("runs.run_id", ondelete="CASCADE"), primary_key=True
+    )
+    batch_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    logged_time: Mapped[int] = mapped_column(BigInteger, nullable=False)
+
+
+experiments = ExperimentModel.__table__
+experiment_tags = ExperimentTagModel.__table__
+runs = RunModel.__table__
+params = ParamModel.__table__
+tags = TagModel.__table__
+metrics = MetricModel.__table__
+latest_metrics = LatestMetricModel.__table__
+datasets = DatasetModel.__table__
+inputs = InputModel.__table__
+input_tags = InputTagModel.__table__
+logged_batches = LoggedBatchModel.__table__

@@ -1,0 +1,72 @@
+"""Store fixtures: every ``store`` test runs on SQLite and on PostgreSQL.
+
+PostgreSQL comes from ``TRACKER_TEST_POSTGRES_URI`` or a throwaway cluster (see
+``tests/pg.py``); each test gets its own fresh database. Without either, the PostgreSQL
+variants are skipped and the terminal summary says so loudly.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # for tests/pg.py
+
+from pg import PostgresServer  # noqa: E402
+
+from jupyterlab_tracker.store import SqlAlchemyStore  # noqa: E402
+
+_pg_skip_reasons: list[str] = []
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    try:
+        server = PostgresServer.start()
+    except Exception as error:  # a broken local install should not fail the SQLite half
+        _pg_skip_reasons.append(f"could not start a PostgreSQL cluster: {error}")
+        yield None
+        return
+    if server is None:
+        _pg_skip_reasons.append(PostgresServer.unavailable_reason())
+    yield server
+    if server is not None:
+        server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_uri(request, tmp_path):
+    """A fresh, empty database of each kind."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'db' / 'tracker.db'}"
+        return
+    server = request.getfixturevalue("postgres_server")
+    if server is None:
+        pytest.skip("PostgreSQL unavailable: " + "; ".join(_pg_skip_reasons))
+    uri = server.create_database()
+    yield uri
+    server.drop_database(uri)
+
+
+@pytest.fixture
+def artifact_root(tmp_path) -> str:
+    return str(tmp_path / "artifacts")
+
+
+@pytest.fixture
+def store(db_uri, artifact_root):
+    store = SqlAlchemyStore(db_uri, artifact_root)
+    yield store
+    store.close()
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _pg_skip_reasons:
+        terminalreporter.section("PostgreSQL", sep="!", red=True, bold=True)
+        terminalreporter.write_line(
+            "PostgreSQL tests SKIPPED: " + "; ".join(sorted(set(_pg_skip_reasons))),
+            red=True,
+            bold=True,
+        )
