@@ -1,0 +1,231 @@
+"""Reading request fields: one set of helpers every handler uses, for bodies and queries.
+
+Each helper takes the mapping a field comes from (the JSON body, or ``query_args(self)``)
+and the field's name, and either returns a value of the right type or raises a
+``TrackerError`` (INVALID_PARAMETER_VALUE) whose message names the field. So bad input is
+always a 400 that says what to fix, never a 500.
+
+Nested fields are named like ``metrics[3].value``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+from ..entities import Dataset, DatasetInput, Metric, Param, RunTag
+from ..errors import invalid
+
+T = TypeVar("T")
+
+# The non-finite doubles MLflow's JSON encoding sends as strings.
+NON_FINITE_STRINGS = {"NaN": float("nan"), "Infinity": float("inf"), "-Infinity": float("-inf")}
+
+
+def query_args(handler) -> dict[str, str]:
+    """A handler's single-valued query arguments (the last one wins).
+
+    Repeatable arguments (``order_by``, ``experiment_ids``) are read with
+    ``handler.get_query_arguments(name)`` instead.
+    """
+    return {name: handler.get_query_argument(name) for name in handler.request.query_arguments}
+
+
+def _describe(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+# -- scalars ---------------------------------------------------------------------------
+
+
+def required_str(fields: Mapping, name: str, *, where: str = "") -> str:
+    value = fields.get(name)
+    if value is None or value == "":
+        raise invalid(f"Missing value for required parameter '{where}{name}'")
+    if not isinstance(value, str):
+        raise invalid(f"Invalid value {_describe(value)} for '{where}{name}': expected a string")
+    return value
+
+
+def required_id(fields: Mapping, name: str, *, where: str = "") -> str:
+    """An id: ids are strings, but hand-written requests may send ``"experiment_id": 3``."""
+    value = fields.get(name)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return required_str(fields, name, where=where)
+
+
+def optional_str(fields: Mapping, name: str, default: str | None = None, *, where: str = ""):
+    value = fields.get(name)
+    if value is None:
+        return default
+    if not isinstance(value, str):
+        raise invalid(f"Invalid value {_describe(value)} for '{where}{name}': expected a string")
+    return value
+
+
+def optional_int(
+    fields: Mapping,
+    name: str,
+    default: int | None = None,
+    *,
+    minimum: int | None = None,
+    where: str = "",
+) -> int | None:
+    """An integer; decimal strings are accepted (query arguments are strings, and proto3
+    JSON may send int64 as a string)."""
+    value = fields.get(name)
+    if value is None or value == "":
+        return default
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        value = int(value)
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise invalid(f"Invalid value {_describe(value)} for '{where}{name}': expected an integer")
+    if minimum is not None and value < minimum:
+        raise invalid(f"Invalid value {value} for '{where}{name}': must be at least {minimum}")
+    return value
+
+
+def required_number(fields: Mapping, name: str, *, where: str = "") -> float:
+    """A double: a JSON number, or "NaN" / "Infinity" / "-Infinity" as MLflow sends them."""
+    value = fields.get(name)
+    if value is None:
+        raise invalid(f"Missing value for required parameter '{where}{name}'")
+    if isinstance(value, str) and value in NON_FINITE_STRINGS:
+        return NON_FINITE_STRINGS[value]
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            pass
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    raise invalid(f"Invalid value {_describe(value)} for '{where}{name}': expected a number")
+
+
+def optional_bool(fields: Mapping, name: str, default: bool = False, *, where: str = "") -> bool:
+    value = fields.get(name)
+    if value is None or value == "":
+        return default
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "false", "1", "0"):
+        return value.lower() in ("true", "1")
+    raise invalid(f"Invalid value {_describe(value)} for '{where}{name}': expected true or false")
+
+
+def one_of(value: str | None, name: str, allowed: tuple[str, ...]) -> str | None:
+    """``value`` itself when it is one of ``allowed`` (or None)."""
+    if value is not None and value not in allowed:
+        raise invalid(f"Invalid value {_describe(value)} for '{name}': expected one of {allowed}")
+    return value
+
+
+# -- collections -----------------------------------------------------------------------
+
+
+def str_list(values: Any, name: str) -> list[str]:
+    """A list of strings: from a JSON body, or from ``get_query_arguments(name)``.
+
+    Numbers are accepted as strings, since experiment ids are sometimes sent as numbers.
+    """
+    if values is None:
+        return []
+    if not isinstance(values, list):
+        raise invalid(f"Invalid value {_describe(values)} for '{name}': expected a list")
+    out = []
+    for i, value in enumerate(values):
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str):
+            raise invalid(f"Invalid value {_describe(value)} for '{name}[{i}]': expected a string")
+        out.append(value)
+    return out
+
+
+def str_dict(fields: Mapping, name: str) -> dict[str, str]:
+    """A ``{key: value}`` object of strings (tags in the native API)."""
+    value = fields.get(name)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise invalid(f"Invalid value {_describe(value)} for '{name}': expected an object")
+    for key, item in value.items():
+        if not isinstance(item, str):
+            raise invalid(f"Invalid value {_describe(item)} for '{name}.{key}': expected a string")
+    return dict(value)
+
+
+def entity_list(
+    fields: Mapping, name: str, parse_item: Callable[[Mapping, str], T], *, where: str = ""
+) -> list[T]:
+    """A list of JSON objects, each turned into an entity by ``parse_item(item, where)``."""
+    value = fields.get(name)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise invalid(f"Invalid value {_describe(value)} for '{where}{name}': expected a list")
+    items = []
+    for i, item in enumerate(value):
+        item_where = f"{where}{name}[{i}]."
+        if not isinstance(item, dict):
+            raise invalid(
+                f"Invalid value {_describe(item)} for '{item_where[:-1]}': expected an object"
+            )
+        items.append(parse_item(item, item_where))
+    return items
+
+
+# -- entities --------------------------------------------------------------------------
+
+
+def parse_metric(item: Mapping, where: str = "") -> Metric:
+    """A metric; ``timestamp`` defaults to now and ``step`` to 0."""
+    timestamp = optional_int(item, "timestamp", where=where)
+    return Metric(
+        key=required_str(item, "key", where=where),
+        value=required_number(item, "value", where=where),
+        timestamp=int(time.time() * 1000) if timestamp is None else timestamp,
+        step=optional_int(item, "step", 0, where=where),
+    )
+
+
+def parse_param(item: Mapping, where: str = "") -> Param:
+    return Param(
+        key=required_str(item, "key", where=where),
+        value=optional_str(item, "value", "", where=where),
+    )
+
+
+def parse_tag(item: Mapping, where: str = "") -> RunTag:
+    return RunTag(
+        key=required_str(item, "key", where=where),
+        value=optional_str(item, "value", "", where=where),
+    )
+
+
+def parse_dataset(item: Mapping, where: str = "") -> Dataset:
+    return Dataset(
+        name=required_str(item, "name", where=where),
+        digest=required_str(item, "digest", where=where),
+        source_type=optional_str(item, "source_type", "", where=where),
+        source=optional_str(item, "source", "", where=where),
+        schema=optional_str(item, "schema", "", where=where),
+        profile=optional_str(item, "profile", "", where=where),
+    )
+
+
+def parse_dataset_input(item: Mapping, where: str = "") -> DatasetInput:
+    dataset = item.get("dataset")
+    if not isinstance(dataset, dict):
+        raise invalid(
+            f"Invalid value {_describe(dataset)} for '{where}dataset': expected an object"
+        )
+    tags = item.get("tags") or {}
+    if not isinstance(tags, dict) or not all(isinstance(v, str) for v in tags.values()):
+        raise invalid(
+            f"Invalid value {_describe(tags)} for '{where}tags': expected an object of strings"
+        )
+    return DatasetInput(dataset=parse_dataset(dataset, f"{where}dataset."), tags=dict(tags))

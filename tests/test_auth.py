@@ -1,0 +1,117 @@
+"""Every tracker endpoint refuses requests without credentials (403).
+
+The routes are read from the running server, not from our route tables, so any handler
+added later under ``/tracker/`` is covered too. With ``allow_unauthenticated_access``
+False, Jupyter Server itself refuses undecorated handlers; the server is also run with it
+True (a deployment may set that), where only our ``@authenticated`` decorators protect.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import tornado.web
+from tornado.routing import PathMatches
+
+FAKE_RUN_ID = "0123456789abcdef0123456789abcdef"
+HTTP_VERBS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
+@pytest.fixture(params=[False, True], ids=["server-enforced", "decorators-only"])
+def jp_server_config(request, jp_server_config):
+    config = {**jp_server_config, "ServerApp": dict(jp_server_config["ServerApp"])}
+    config["ServerApp"]["allow_unauthenticated_access"] = request.param
+    return config
+
+
+def _rules(router):
+    for rule in getattr(router, "rules", []):
+        if hasattr(rule.target, "rules"):  # a nested router (per-host handler lists)
+            yield from _rules(rule.target)
+        else:
+            yield rule
+
+
+def tracker_routes(web_app) -> list[tuple[str, type]]:
+    routes = []
+    for router in (web_app.wildcard_router, web_app.default_router):
+        for rule in _rules(router):
+            if isinstance(rule.matcher, PathMatches) and "/tracker/" in rule.matcher.regex.pattern:
+                routes.append((rule.matcher.regex.pattern, rule.target))
+    return routes
+
+
+def concrete_path(pattern: str) -> str:
+    """A URL path that the route's regex matches, with made-up values for its groups."""
+
+    def fill(group: re.Match) -> str:
+        inner = group.group(1)
+        if "0-9a-f" in inner:
+            return FAKE_RUN_ID
+        if inner.startswith(r"\d"):
+            return "1"
+        return "x"
+
+    path = re.sub(r"\((?:\?P<\w+>)?([^()]*)\)", fill, pattern.rstrip("$"))
+    path = path.replace(".*", "x").replace("\\", "")
+    assert re.fullmatch(pattern, path), (pattern, path)
+    return path
+
+
+def verbs(handler) -> list[str]:
+    """The verbs the handler implements itself (RequestHandler's defaults answer 405)."""
+    from tornado.web import RequestHandler
+
+    return [
+        verb
+        for verb in HTTP_VERBS
+        if getattr(handler, verb.lower(), None) is not getattr(RequestHandler, verb.lower())
+    ]
+
+
+# The code object of tornado.web.authenticated's wrapper: a verb decorated with it has it.
+AUTHENTICATED_WRAPPER = tornado.web.authenticated(lambda self: None).__code__
+
+
+def test_every_verb_is_decorated_authenticated(jp_serverapp):
+    undecorated = [
+        f"{verb} {pattern}"
+        for pattern, handler in tracker_routes(jp_serverapp.web_app)
+        for verb in verbs(handler)
+        if getattr(handler, verb.lower()).__code__ is not AUTHENTICATED_WRAPPER
+    ]
+    assert not undecorated
+
+
+def test_tracker_routes_are_found(jp_serverapp):
+    patterns = [pattern for pattern, _ in tracker_routes(jp_serverapp.web_app)]
+    assert any(p.endswith("tracker/api/runs/search$") for p in patterns), patterns
+    assert any("experiment_id" in p for p in patterns)
+
+
+async def test_every_tracker_endpoint_requires_authentication(jp_serverapp, http_server_client):
+    # http_server_client sends no token (jp_fetch would add one).
+    checked = []
+    for pattern, handler in tracker_routes(jp_serverapp.web_app):
+        path = concrete_path(pattern)
+        for verb in verbs(handler):
+            body = b"{}" if verb in ("POST", "PUT", "PATCH") else None
+            response = await http_server_client.fetch(
+                path,
+                method=verb,
+                body=body,
+                raise_error=False,
+                allow_nonstandard_methods=True,
+            )
+            assert response.code == 403, f"{verb} {path} answered {response.code} without a token"
+            checked.append(f"{verb} {path}")
+    assert len(checked) >= 20, checked
+
+
+@pytest.mark.parametrize("header", ["token wrong-token", "Bearer wrong-token"])
+async def test_a_wrong_token_is_refused(jp_fetch, header):
+    response = await jp_fetch(
+        "tracker", "api", "experiments", headers={"Authorization": header}, raise_error=False
+    )
+    assert response.code == 403
