@@ -9,6 +9,35 @@ try:
 except ImportError:  # a source checkout that was never built
     __version__ = "0.0.0.dev0"
 
+# The fluent API. These modules import nothing heavy: a backend (SQLAlchemy or requests)
+# loads only when the first call needs it.
+from .client.fluent import (  # noqa: E402
+    ActiveRun,
+    active_run,
+    create_experiment,
+    delete_tag,
+    end_run,
+    flush,
+    get_experiment,
+    get_experiment_by_name,
+    get_metric_history,
+    get_run,
+    get_tracking_uri,
+    last_active_run,
+    log_input,
+    log_metric,
+    log_metrics,
+    log_param,
+    log_params,
+    search_runs,
+    set_experiment,
+    set_tag,
+    set_tags,
+    set_tracking_uri,
+    start_run,
+)
+from .client.tracker_client import TrackerClient  # noqa: E402
+
 
 def _jupyter_labextension_paths():
     return [{"src": "labextension", "dest": "jupyterlab_tracker"}]
@@ -17,3 +46,31 @@ def _jupyter_labextension_paths():
 def _jupyter_server_extension_points():
     # The server module is imported only by Jupyter Server, never by `import jt`.
     return [{"module": "jupyterlab_tracker.server"}]
+
+
+__all__ = [
+    "ActiveRun",
+    "active_run",
+    "create_experiment",
+    "delete_tag",
+    "end_run",
+    "flush",
+    "get_experiment",
+    "get_experiment_by_name",
+    "get_metric_history",
+    "get_run",
+    "get_tracking_uri",
+    "last_active_run",
+    "log_input",
+    "log_metric",
+    "log_metrics",
+    "log_param",
+    "log_params",
+    "search_runs",
+    "set_experiment",
+    "set_tag",
+    "set_tags",
+    "set_tracking_uri",
+    "start_run",
+    "TrackerClient",
+]

@@ -1,0 +1,37 @@
+"""Which backend a tracking URI means, imported only when it is needed.
+
+A backend is any object with the ``TrackingStore`` methods (``store/base.py``):
+``TrackingService`` in embedded mode, ``HttpBackend`` in HTTP mode. This module names no
+backend at import time, so HTTP mode never loads SQLAlchemy or the store.
+"""
+
+from __future__ import annotations
+
+import os
+
+from ..config import TOKEN_ENV
+from ..errors import invalid
+
+HTTP_SCHEMES = ("http://", "https://")
+DATABASE_SCHEMES = ("sqlite", "postgresql", "postgres")
+
+
+def is_http_uri(uri: str) -> bool:
+    return uri.startswith(HTTP_SCHEMES)
+
+
+def open_backend(uri: str, *, token: str | None = None, artifact_root: str | None = None):
+    """The backend for ``uri``; HTTP mode takes ``token`` or ``$JUPYTERLAB_TRACKER_TOKEN``."""
+    if is_http_uri(uri):
+        from .http import HttpBackend
+
+        return HttpBackend(uri, token if token is not None else os.environ.get(TOKEN_ENV))
+    scheme = uri.split(":", 1)[0].split("+", 1)[0]
+    if scheme in DATABASE_SCHEMES:
+        from .embedded import open_embedded_backend
+
+        return open_embedded_backend(uri, artifact_root)
+    raise invalid(
+        f"Unsupported tracking URI {uri!r}: use http(s)://host:port/<base_url>/tracker, "
+        "sqlite:///path/to/file.db or postgresql://..."
+    )

@@ -1,0 +1,16 @@
+"""The embedded backend: the tracking service on a store opened in this process.
+
+The fastest path (no HTTP, no JSON): a ``sqlite:///`` or ``postgresql://`` URI. The
+service has the TrackingStore methods, so it is the backend as it is. Importing this
+module is what loads SQLAlchemy, so ``backend.open_backend`` imports it only on demand.
+"""
+
+from __future__ import annotations
+
+from ..config import default_artifact_root
+from ..service.tracking import TrackingService
+from ..store import open_store
+
+
+def open_embedded_backend(uri: str, artifact_root: str | None = None) -> TrackingService:
+    return TrackingService(open_store(uri, artifact_root or default_artifact_root()))

@@ -1,0 +1,381 @@
+"""The fluent API (``import jupyterlab_tracker as jt``), shaped like MLflow's.
+
+One module-level session holds the tracking URI, the client, the current experiment and
+the stack of active runs; every function here works through ``TrackerClient``. Like
+MLflow, logging with no active run starts one in the current experiment.
+"""
+
+from __future__ import annotations
+
+import getpass
+import logging
+import os
+import sys
+from dataclasses import dataclass, field
+
+from ..config import STORE_URI_ENV, default_store_uri
+from ..entities import (
+    ACTIVE_ONLY,
+    DEFAULT_EXPERIMENT_ID,
+    DELETED,
+    Dataset,
+    DatasetInput,
+    Experiment,
+    Metric,
+    Run,
+)
+from ..errors import INVALID_STATE, TrackerError, invalid, not_found
+from .backend import is_http_uri
+from .tracker_client import TrackerClient, now_ms
+
+log = logging.getLogger(__name__)
+
+# MLflow's standard run tags.
+RUN_NAME_TAG = "mlflow.runName"
+PARENT_RUN_TAG = "mlflow.parentRunId"
+USER_TAG = "mlflow.user"
+SOURCE_NAME_TAG = "mlflow.source.name"
+SOURCE_TYPE_TAG = "mlflow.source.type"
+NOTE_TAG = "mlflow.note.content"
+DATASET_CONTEXT_TAG = "mlflow.data.context"
+
+
+class ActiveRun(Run):
+    """The run ``start_run`` returned; as a context manager it ends the run on exit,
+    FAILED if the block raised, else FINISHED."""
+
+    def __enter__(self) -> ActiveRun:
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> bool:
+        if not any(r.info.run_id == self.info.run_id for r in _session.run_stack):
+            return False  # already ended inside the block
+        if exc_type is None:
+            end_run("FINISHED")
+        else:
+            try:
+                end_run("FAILED")
+            except Exception as end_error:  # never hide the block's own exception
+                log.warning(
+                    "jupyterlab_tracker: ending run %s failed: %s", self.info.run_id, end_error
+                )
+        return False
+
+
+@dataclass
+class _Session:
+    tracking_uri: str | None = None
+    client: TrackerClient | None = None
+    experiment_id: str | None = None
+    run_stack: list[ActiveRun] = field(default_factory=list)
+    last_run_id: str | None = None
+
+
+_session = _Session()
+
+
+def _client() -> TrackerClient:
+    if _session.client is None:
+        _session.client = TrackerClient(get_tracking_uri())
+    return _session.client
+
+
+# -- where to log ----------------------------------------------------------------------
+
+
+def set_tracking_uri(uri: str) -> None:
+    """Log to ``uri`` from now on (an http(s) tracker URL or a database URL)."""
+    if _session.client is not None and _session.client.uri != uri:
+        _session.client.close()  # writes what the old client still buffers
+        _session.client = None
+        _session.experiment_id = None  # experiment ids belong to the old store
+    _session.tracking_uri = uri
+
+
+def get_tracking_uri() -> str:
+    """``set_tracking_uri``'s value, else ``$JUPYTERLAB_TRACKER_URI`` (a Jupyter server sets
+    it for its kernels), else ``$MLFLOW_TRACKING_URI`` when it points at a tracker
+    (``http(s)://.../tracker``), else the default SQLite file."""
+    if _session.tracking_uri:
+        return _session.tracking_uri
+    if os.environ.get(STORE_URI_ENV):
+        return os.environ[STORE_URI_ENV]
+    mlflow_uri = os.environ.get("MLFLOW_TRACKING_URI", "")
+    if is_http_uri(mlflow_uri) and mlflow_uri.rstrip("/").endswith("/tracker"):
+        return mlflow_uri
+    return default_store_uri()
+
+
+# -- experiments -----------------------------------------------------------------------
+
+
+def create_experiment(
+    name: str, artifact_location: str | None = None, tags: dict[str, str] | None = None
+) -> str:
+    return _client().create_experiment(name, artifact_location, tags)
+
+
+def get_experiment(experiment_id: str) -> Experiment:
+    return _client().get_experiment(experiment_id)
+
+
+def get_experiment_by_name(name: str) -> Experiment | None:
+    return _client().get_experiment_by_name(name)
+
+
+def set_experiment(
+    experiment_name: str | None = None, experiment_id: str | None = None
+) -> Experiment:
+    """Make an experiment current for new runs, creating it by name when it is missing."""
+    if (experiment_name is None) == (experiment_id is None):
+        raise invalid("Give exactly one of experiment_name and experiment_id")
+    client = _client()
+    if experiment_id is not None:
+        experiment = client.get_experiment(str(experiment_id))
+    else:
+        experiment = client.get_experiment_by_name(experiment_name)
+        if experiment is None:
+            experiment = client.get_experiment(client.create_experiment(experiment_name))
+    if experiment.lifecycle_stage == DELETED:
+        raise TrackerError(
+            f"Experiment '{experiment.name}' is deleted; restore it or pick another name",
+            INVALID_STATE,
+        )
+    _session.experiment_id = experiment.experiment_id
+    return experiment
+
+
+def _current_experiment_id() -> str:
+    return _session.experiment_id or DEFAULT_EXPERIMENT_ID
+
+
+# -- runs ------------------------------------------------------------------------------
+
+
+def start_run(
+    run_id: str | None = None,
+    experiment_id: str | None = None,
+    run_name: str | None = None,
+    nested: bool = False,
+    tags: dict[str, str] | None = None,
+    description: str | None = None,
+) -> ActiveRun:
+    """Start a run (or resume ``run_id``) and make it the active run.
+
+    A run is already active: pass ``nested=True`` to start a child of it (tagged
+    ``mlflow.parentRunId``). Use as ``with jt.start_run(): ...`` to end it automatically.
+    """
+    stack = _session.run_stack
+    if stack and not nested:
+        raise TrackerError(
+            f"Run {stack[-1].info.run_id} is already active. End it with jt.end_run() first, "
+            "or start a nested run with jt.start_run(nested=True).",
+            INVALID_STATE,
+        )
+    client = _client()
+    extra_tags = dict(tags or {})
+    if description is not None:
+        extra_tags[NOTE_TAG] = description
+    if nested and stack:
+        extra_tags[PARENT_RUN_TAG] = stack[-1].info.run_id
+
+    if run_id is not None:
+        run = _resume_run(client, run_id, experiment_id, run_name, extra_tags)
+    else:
+        run_tags = {**_context_tags(), **extra_tags}  # the caller's tags win
+        if run_name:
+            run_tags[RUN_NAME_TAG] = run_name
+        run = client.create_run(
+            str(experiment_id) if experiment_id is not None else _current_experiment_id(),
+            user_id=run_tags.get(USER_TAG, ""),
+            start_time=now_ms(),
+            tags=run_tags,
+            run_name=run_name,
+        )
+        if RUN_NAME_TAG not in run.data.tags:  # the store generated the name
+            client.set_tag(run.info.run_id, RUN_NAME_TAG, run.info.run_name)
+            run.data.tags[RUN_NAME_TAG] = run.info.run_name
+    active = ActiveRun(run.info, run.data, run.inputs)
+    stack.append(active)
+    return active
+
+
+def _resume_run(client, run_id, experiment_id, run_name, tags) -> Run:
+    run = client.get_run(run_id)
+    if experiment_id is not None and str(experiment_id) != run.info.experiment_id:
+        raise invalid(
+            f"Run {run_id} belongs to experiment {run.info.experiment_id}, not {experiment_id}"
+        )
+    if run.info.lifecycle_stage == DELETED:
+        raise TrackerError(f"Run {run_id} is deleted; restore it first", INVALID_STATE)
+    if run.info.status != "RUNNING" or run_name:
+        client.update_run_info(run_id, status="RUNNING", run_name=run_name)
+    if run_name:
+        tags = {**tags, RUN_NAME_TAG: run_name}
+    if tags:
+        client.set_tags(run_id, tags)
+    return client.get_run(run_id)
+
+
+def _context_tags() -> dict[str, str]:
+    """Who and where, as MLflow records it: user, source name and source type."""
+    try:
+        user = getpass.getuser()
+    except Exception:  # no login name (some containers)
+        user = "unknown"
+    notebook = os.environ.get("JPY_SESSION_NAME", "")
+    if notebook and _in_ipython():
+        source_name, source_type = notebook, "NOTEBOOK"
+    else:
+        source_name, source_type = (
+            (sys.argv[0] if sys.argv and sys.argv[0] else "<console>"),
+            "LOCAL",
+        )
+    return {USER_TAG: user, SOURCE_NAME_TAG: source_name, SOURCE_TYPE_TAG: source_type}
+
+
+def _in_ipython() -> bool:
+    ipython = sys.modules.get("IPython")  # never import IPython just to ask
+    return ipython is not None and ipython.get_ipython() is not None
+
+
+def end_run(status: str = "FINISHED") -> None:
+    """End the active run: write its buffered metrics, then set ``status`` and the end time."""
+    stack = _session.run_stack
+    if not stack:
+        return
+    run_id = stack[-1].info.run_id
+    try:
+        _client().set_terminated(run_id, status)
+    finally:
+        stack.pop()
+        _session.last_run_id = run_id
+
+
+def active_run() -> ActiveRun | None:
+    return _session.run_stack[-1] if _session.run_stack else None
+
+
+def last_active_run() -> Run | None:
+    """The active run, else the run that ended last (fetched fresh), else None."""
+    if _session.run_stack:
+        return get_run(_session.run_stack[-1].info.run_id)
+    return get_run(_session.last_run_id) if _session.last_run_id else None
+
+
+def _active_run_id() -> str:
+    """The active run's id; logging with no active run starts one, as in MLflow."""
+    stack = _session.run_stack
+    return (stack[-1] if stack else start_run()).info.run_id
+
+
+def get_run(run_id: str) -> Run:
+    return _client().get_run(run_id)
+
+
+# -- logging ---------------------------------------------------------------------------
+
+
+def log_metric(
+    key: str, value: float, step: int | None = None, timestamp: int | None = None
+) -> None:
+    """Buffer one metric point for the active run (step 0 by default, as in MLflow)."""
+    _client().log_metric(_active_run_id(), key, value, timestamp, step)
+
+
+def log_metrics(
+    metrics: dict[str, float], step: int | None = None, timestamp: int | None = None
+) -> None:
+    _client().log_metrics(_active_run_id(), metrics, timestamp, step)
+
+
+def log_param(key: str, value):
+    """Write one param now (a different value for a logged key is an error); returns value."""
+    _client().log_param(_active_run_id(), key, value)
+    return value
+
+
+def log_params(params: dict) -> None:
+    _client().log_params(_active_run_id(), params)
+
+
+def set_tag(key: str, value) -> None:
+    _client().set_tag(_active_run_id(), key, value)
+
+
+def set_tags(tags: dict) -> None:
+    _client().set_tags(_active_run_id(), tags)
+
+
+def delete_tag(key: str) -> None:
+    _client().delete_tag(_active_run_id(), key)
+
+
+def log_input(
+    dataset,
+    context: str | None = None,
+    tags: dict[str, str] | None = None,
+    name: str | None = None,
+) -> Dataset:
+    """Record that the active run used ``dataset`` (a pandas DataFrame or a ``Dataset``).
+
+    For a DataFrame the name, digest, schema and profile are computed; ``context`` (e.g.
+    "training") is stored as the ``mlflow.data.context`` tag. Returns the Dataset logged.
+    """
+    if not isinstance(dataset, Dataset):
+        from .datasets import dataset_from_dataframe
+
+        dataset = dataset_from_dataframe(
+            dataset, name=name, source=_context_tags()[SOURCE_NAME_TAG]
+        )
+    input_tags = dict(tags or {})
+    if context is not None:
+        input_tags[DATASET_CONTEXT_TAG] = context
+    _client().log_inputs(_active_run_id(), [DatasetInput(dataset, input_tags)])
+    return dataset
+
+
+def flush() -> None:
+    """Block until every metric logged so far is written; raise what failed."""
+    if _session.client is not None:
+        _session.client.flush()
+
+
+# -- reading ---------------------------------------------------------------------------
+
+
+def get_metric_history(run_id: str, key: str) -> list[Metric]:
+    """Every point of one metric, ordered by step."""
+    return _client().get_full_metric_history(run_id, key)
+
+
+def search_runs(
+    experiment_ids: list[str] | None = None,
+    filter_string: str = "",
+    run_view_type: str = ACTIVE_ONLY,
+    max_results: int = 100_000,
+    order_by: list[str] | None = None,
+    output_format: str = "pandas",
+    experiment_names: list[str] | None = None,
+):
+    """Runs matching an MLflow filter, as a DataFrame with MLflow's columns (or a list).
+
+    Default experiments: ``experiment_names`` if given, else the current experiment.
+    """
+    if output_format not in ("pandas", "list"):
+        raise invalid(f"output_format must be 'pandas' or 'list', not {output_format!r}")
+    client = _client()
+    ids = [str(i) for i in experiment_ids or []]
+    for experiment_name in experiment_names or []:
+        experiment = client.get_experiment_by_name(experiment_name)
+        if experiment is None:
+            raise not_found(f"No experiment named '{experiment_name}'")
+        ids.append(experiment.experiment_id)
+    if experiment_ids is None and experiment_names is None:
+        ids = [_current_experiment_id()]
+    runs = client.search_all_runs(ids, filter_string, run_view_type, max_results, order_by)
+    if output_format == "list":
+        return runs
+    from .frames import runs_to_dataframe
+
+    return runs_to_dataframe(runs)

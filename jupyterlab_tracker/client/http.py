@@ -1,0 +1,268 @@
+"""The HTTP backend: the TrackingStore methods spoken over the server's native REST API.
+
+It knows URLs and JSON, nothing about SQL: importing it loads ``requests`` and the
+entities only. One ``requests.Session`` keeps connections alive; connection errors and
+408/429/5xx answers are retried with bounded exponential backoff; error bodies
+``{"error_code", "message"}`` become ``TrackerError`` again.
+"""
+
+from __future__ import annotations
+
+import time
+from urllib.parse import quote
+
+import requests
+
+from ..entities import (
+    ACTIVE_ONLY,
+    DatasetInput,
+    Experiment,
+    Metric,
+    Page,
+    Param,
+    Run,
+    RunInfo,
+    RunTag,
+)
+from ..errors import (
+    INTERNAL_ERROR,
+    RESOURCE_DOES_NOT_EXIST,
+    TEMPORARILY_UNAVAILABLE,
+    TrackerError,
+)
+from .retry import RetryPolicy
+
+RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+
+# (connect, read) seconds. Reads are generous: a large search can take a while.
+DEFAULT_TIMEOUT = (10.0, 120.0)
+
+
+class HttpBackend:
+    """Talks to ``<server>/<base_url>tracker``; see ``server/openapi.json`` for the routes."""
+
+    def __init__(
+        self,
+        base_url: str,
+        token: str | None = None,
+        *,
+        retry: RetryPolicy | None = None,
+        timeout: tuple[float, float] = DEFAULT_TIMEOUT,
+    ):
+        self.base_url = base_url.rstrip("/")
+        self.retry = retry or RetryPolicy.from_env()
+        self.timeout = timeout
+        self.session = requests.Session()
+        self.session.headers["User-Agent"] = "jupyterlab-tracker-client"
+        if token:
+            self.session.headers["Authorization"] = f"token {token}"
+
+    def close(self) -> None:
+        self.session.close()
+
+    # -- transport ---------------------------------------------------------------------
+    def request(self, method: str, path: str, *, params=None, json=None) -> dict:
+        """One API call, retried on transient failures; returns the JSON answer."""
+        url = f"{self.base_url}/{path}"
+        for attempt in range(self.retry.max_attempts):
+            last_try = attempt == self.retry.max_attempts - 1
+            try:
+                response = self.session.request(
+                    method, url, params=params, json=json, timeout=self.timeout
+                )
+            except (requests.ConnectionError, requests.Timeout) as exc:
+                if last_try:
+                    raise TrackerError(
+                        f"Cannot reach the tracker at {self.base_url} "
+                        f"after {self.retry.max_attempts} attempts: {exc}",
+                        TEMPORARILY_UNAVAILABLE,
+                    ) from exc
+                time.sleep(self.retry.delay(attempt))
+                continue
+            if response.status_code in RETRY_STATUSES and not last_try:
+                time.sleep(self._retry_after(response) or self.retry.delay(attempt))
+                continue
+            return self._answer(response)
+        raise AssertionError("unreachable")  # the last attempt returns or raises
+
+    def _retry_after(self, response: requests.Response) -> float | None:
+        """The server's Retry-After (seconds) when it gives one, capped by the policy."""
+        value = response.headers.get("Retry-After", "")
+        return min(float(value), self.retry.max_delay) if value.isdigit() else None
+
+    @staticmethod
+    def _answer(response: requests.Response) -> dict:
+        try:
+            body = response.json() if response.content else {}
+        except ValueError:
+            body = None
+        if response.ok and isinstance(body, dict):
+            return body
+        if isinstance(body, dict) and "error_code" in body:
+            raise TrackerError(body.get("message", ""), body["error_code"])
+        code = TEMPORARILY_UNAVAILABLE if response.status_code in RETRY_STATUSES else INTERNAL_ERROR
+        raise TrackerError(
+            f"HTTP {response.status_code} from {response.request.method} {response.url}: "
+            f"{response.text[:200]}",
+            code,
+        )
+
+    # -- experiments -------------------------------------------------------------------
+    def create_experiment(
+        self, name: str, artifact_location: str | None = None, tags: dict[str, str] | None = None
+    ) -> str:
+        body = {"name": name, "artifact_location": artifact_location, "tags": tags or {}}
+        answer = self.request("POST", "api/experiments", json=body)
+        return answer["experiment"]["experiment_id"]
+
+    def get_experiment(self, experiment_id: str) -> Experiment:
+        answer = self.request("GET", f"api/experiments/{_segment(experiment_id)}")
+        return Experiment.from_dict(answer["experiment"])
+
+    def get_experiment_by_name(self, name: str) -> Experiment | None:
+        try:
+            answer = self.request("GET", "api/experiments/by-name", params={"name": name})
+        except TrackerError as exc:
+            if exc.error_code == RESOURCE_DOES_NOT_EXIST:
+                return None
+            raise
+        return Experiment.from_dict(answer["experiment"])
+
+    def search_experiments(
+        self,
+        view_type: str = ACTIVE_ONLY,
+        max_results: int = 1000,
+        filter_string: str = "",
+        order_by: list[str] | None = None,
+        page_token: str | None = None,
+    ) -> Page[Experiment]:
+        params = {
+            "view_type": view_type,
+            "max_results": max_results,
+            "filter": filter_string,
+            "order_by": order_by or [],
+            "page_token": page_token,
+        }
+        answer = self.request("GET", "api/experiments", params=params)
+        return Page(
+            [Experiment.from_dict(e) for e in answer["experiments"]], answer.get("next_page_token")
+        )
+
+    def rename_experiment(self, experiment_id: str, new_name: str) -> None:
+        self.request("PATCH", f"api/experiments/{_segment(experiment_id)}", json={"name": new_name})
+
+    def delete_experiment(self, experiment_id: str) -> None:
+        self.request("DELETE", f"api/experiments/{_segment(experiment_id)}")
+
+    def restore_experiment(self, experiment_id: str) -> None:
+        self.request("POST", f"api/experiments/{_segment(experiment_id)}/restore")
+
+    def set_experiment_tag(self, experiment_id: str, key: str, value: str) -> None:
+        path = f"api/experiments/{_segment(experiment_id)}/tags"
+        self.request("PUT", path, json={"key": key, "value": value})
+
+    def delete_experiment_tag(self, experiment_id: str, key: str) -> None:
+        path = f"api/experiments/{_segment(experiment_id)}/tags"
+        self.request("DELETE", path, params={"key": key})
+
+    # -- runs --------------------------------------------------------------------------
+    def create_run(
+        self,
+        experiment_id: str,
+        user_id: str = "",
+        start_time: int | None = None,
+        tags: dict[str, str] | None = None,
+        run_name: str | None = None,
+    ) -> Run:
+        body = {
+            "experiment_id": experiment_id,
+            "user_id": user_id,
+            "start_time": start_time,
+            "tags": tags or {},
+            "run_name": run_name,
+        }
+        return Run.from_dict(self.request("POST", "api/runs", json=body)["run"])
+
+    def get_run(self, run_id: str) -> Run:
+        return Run.from_dict(self.request("GET", f"api/runs/{_segment(run_id)}")["run"])
+
+    def update_run_info(
+        self,
+        run_id: str,
+        status: str | None = None,
+        end_time: int | None = None,
+        run_name: str | None = None,
+    ) -> RunInfo:
+        body = {"status": status, "end_time": end_time, "run_name": run_name}
+        answer = self.request("PATCH", f"api/runs/{_segment(run_id)}", json=body)
+        return RunInfo.from_dict(answer["run_info"])
+
+    def delete_run(self, run_id: str) -> None:
+        self.request("DELETE", f"api/runs/{_segment(run_id)}")
+
+    def restore_run(self, run_id: str) -> None:
+        self.request("POST", f"api/runs/{_segment(run_id)}/restore")
+
+    def log_batch(
+        self,
+        run_id: str,
+        metrics: list[Metric] = (),
+        params: list[Param] = (),
+        tags: list[RunTag] = (),
+        batch_id: str | None = None,
+    ) -> None:
+        body = {
+            "metrics": [m.to_dict() for m in metrics],
+            "params": [p.to_dict() for p in params],
+            "tags": [t.to_dict() for t in tags],
+            "batch_id": batch_id,
+        }
+        self.request("POST", f"api/runs/{_segment(run_id)}/batch", json=body)
+
+    def delete_tag(self, run_id: str, key: str) -> None:
+        self.request("DELETE", f"api/runs/{_segment(run_id)}/tags", params={"key": key})
+
+    def log_inputs(self, run_id: str, datasets: list[DatasetInput]) -> None:
+        body = {"datasets": [d.to_dict() for d in datasets]}
+        self.request("POST", f"api/runs/{_segment(run_id)}/inputs", json=body)
+
+    def get_metric_history(
+        self, run_id: str, key: str, max_results: int | None = None, page_token: str | None = None
+    ) -> Page[Metric]:
+        params = {"key": key, "max_results": max_results, "page_token": page_token}
+        answer = self.request("GET", f"api/runs/{_segment(run_id)}/metrics/history", params=params)
+        return Page([Metric.from_dict(m) for m in answer["metrics"]], answer.get("next_page_token"))
+
+    def sample_metric_history(self, run_id: str, key: str, max_points: int) -> list[Metric]:
+        params = {"key": key, "max_points": max_points}
+        answer = self.request("GET", f"api/runs/{_segment(run_id)}/metrics/history", params=params)
+        return [Metric.from_dict(m) for m in answer["metrics"]]
+
+    def search_runs(
+        self,
+        experiment_ids: list[str],
+        filter_string: str = "",
+        run_view_type: str = ACTIVE_ONLY,
+        max_results: int = 1000,
+        order_by: list[str] | None = None,
+        page_token: str | None = None,
+    ) -> Page[Run]:
+        body = {
+            "experiment_ids": list(experiment_ids),
+            "filter": filter_string,
+            "run_view_type": run_view_type,
+            "max_results": max_results,
+            "order_by": order_by or [],
+            "page_token": page_token,
+        }
+        answer = self.request("POST", "api/runs/search", json=body)
+        return Page([Run.from_dict(r) for r in answer["runs"]], answer.get("next_page_token"))
+
+    def list_run_keys(self, experiment_ids: list[str]) -> dict[str, list[str]]:
+        answer = self.request("GET", "api/runs/keys", params={"experiment_ids": experiment_ids})
+        return {kind: answer.get(kind, []) for kind in ("metrics", "params", "tags")}
+
+
+def _segment(value: str) -> str:
+    """An id as one URL path segment (a malformed id then gets a clean 404, not another route)."""
+    return quote(str(value), safe="")

@@ -1,0 +1,301 @@
+"""``TrackerClient``: the explicit client, with the TrackingStore methods plus helpers.
+
+The URI picks the backend (``backend.open_backend``), resolved on first use so that
+creating a client is free. Metric logging is buffered (``buffer.MetricBuffer``); params and
+tags are written at once, so an immutability error surfaces at the call that caused it.
+Reads of runs and metrics flush the buffer first: what you logged is what you read.
+"""
+
+from __future__ import annotations
+
+import time
+
+from ..entities import (
+    ACTIVE_ONLY,
+    TERMINAL_STATUSES,
+    DatasetInput,
+    Experiment,
+    Metric,
+    Page,
+    Param,
+    Run,
+    RunInfo,
+    RunTag,
+)
+from ..errors import invalid
+from .backend import open_backend
+from .buffer import MetricBuffer
+
+
+def now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+class TrackerClient:
+    """An explicit tracking client, like ``mlflow.MlflowClient``.
+
+    ``uri``: ``http(s)://host:port/<base_url>/tracker`` (a Jupyter server; the token comes
+    from ``token`` or ``$JUPYTERLAB_TRACKER_TOKEN``), or a database URL
+    (``sqlite:///path.db``, ``postgresql://...``) written in-process. Default:
+    ``get_tracking_uri()``.
+    """
+
+    def __init__(
+        self,
+        uri: str | None = None,
+        *,
+        token: str | None = None,
+        artifact_root: str | None = None,
+        flush_interval: float = 1.0,
+    ):
+        if uri is None:
+            from .fluent import get_tracking_uri
+
+            uri = get_tracking_uri()
+        self.uri = uri
+        self._token = token
+        self._artifact_root = artifact_root
+        self._backend = None
+        self._buffer = MetricBuffer(self._write_metrics, flush_interval=flush_interval)
+
+    @property
+    def backend(self):
+        """The backend, opened on first use."""
+        if self._backend is None:
+            self._backend = open_backend(
+                self.uri, token=self._token, artifact_root=self._artifact_root
+            )
+        return self._backend
+
+    def __repr__(self) -> str:
+        return f"TrackerClient({self.uri!r})"
+
+    # -- buffered metrics --------------------------------------------------------------
+    def log_metric(
+        self,
+        run_id: str,
+        key: str,
+        value: float,
+        timestamp: int | None = None,
+        step: int | None = None,
+    ) -> None:
+        """Buffer one point; it is written within about a second, or by ``flush()``."""
+        if not isinstance(key, str) or not key:
+            raise invalid(f"Metric key must be a non-empty string, got {key!r}")
+        try:
+            point = (
+                run_id,
+                key,
+                float(value),
+                now_ms() if timestamp is None else int(timestamp),
+                0 if step is None else int(step),
+            )
+        except (TypeError, ValueError) as exc:
+            raise invalid(f"Invalid metric {key!r}: {exc}") from exc
+        self._buffer.add(point)
+
+    def log_metrics(
+        self,
+        run_id: str,
+        metrics: dict[str, float],
+        timestamp: int | None = None,
+        step: int | None = None,
+    ) -> None:
+        timestamp = now_ms() if timestamp is None else timestamp
+        for key, value in metrics.items():
+            self.log_metric(run_id, key, value, timestamp, step)
+
+    def flush(self) -> None:
+        """Block until every metric logged so far is written; raise what failed."""
+        self._buffer.flush()
+
+    def close(self) -> None:
+        """Flush (logging, not raising, what fails) and release the connection."""
+        self._buffer.close()
+        if self._backend is not None and hasattr(self._backend, "close"):
+            self._backend.close()
+
+    def _write_metrics(self, run_id: str, metrics: list[Metric], batch_id: str) -> None:
+        self.backend.log_batch(run_id, metrics=metrics, batch_id=batch_id)
+
+    def _flush_if_buffered(self) -> None:
+        if len(self._buffer):
+            self._buffer.flush()
+
+    # -- synchronous helpers -----------------------------------------------------------
+    def log_param(self, run_id: str, key: str, value) -> None:
+        self.backend.log_batch(run_id, params=[Param(key, _as_str(value))])
+
+    def log_params(self, run_id: str, params: dict) -> None:
+        self.backend.log_batch(run_id, params=[Param(k, _as_str(v)) for k, v in params.items()])
+
+    def set_tag(self, run_id: str, key: str, value) -> None:
+        self.backend.log_batch(run_id, tags=[RunTag(key, _as_str(value))])
+
+    def set_tags(self, run_id: str, tags: dict) -> None:
+        self.backend.log_batch(run_id, tags=[RunTag(k, _as_str(v)) for k, v in tags.items()])
+
+    def set_terminated(
+        self, run_id: str, status: str = "FINISHED", end_time: int | None = None
+    ) -> RunInfo:
+        """End a run: flush its metrics, then set a terminal status and end time."""
+        if status not in TERMINAL_STATUSES:
+            raise invalid(f"A run ends as one of {TERMINAL_STATUSES}, not {status!r}")
+        try:
+            self.flush()
+        finally:  # the run ends even if its last metrics could not be written
+            info = self.backend.update_run_info(
+                run_id, status=status, end_time=end_time or now_ms()
+            )
+        return info
+
+    # -- the TrackingStore methods -----------------------------------------------------
+    def create_experiment(
+        self, name: str, artifact_location: str | None = None, tags: dict[str, str] | None = None
+    ) -> str:
+        return self.backend.create_experiment(name, artifact_location, tags)
+
+    def get_experiment(self, experiment_id: str) -> Experiment:
+        return self.backend.get_experiment(experiment_id)
+
+    def get_experiment_by_name(self, name: str) -> Experiment | None:
+        return self.backend.get_experiment_by_name(name)
+
+    def search_experiments(
+        self,
+        view_type: str = ACTIVE_ONLY,
+        max_results: int = 1000,
+        filter_string: str = "",
+        order_by: list[str] | None = None,
+        page_token: str | None = None,
+    ) -> Page[Experiment]:
+        return self.backend.search_experiments(
+            view_type, max_results, filter_string, order_by, page_token
+        )
+
+    def rename_experiment(self, experiment_id: str, new_name: str) -> None:
+        self.backend.rename_experiment(experiment_id, new_name)
+
+    def delete_experiment(self, experiment_id: str) -> None:
+        self.backend.delete_experiment(experiment_id)
+
+    def restore_experiment(self, experiment_id: str) -> None:
+        self.backend.restore_experiment(experiment_id)
+
+    def set_experiment_tag(self, experiment_id: str, key: str, value: str) -> None:
+        self.backend.set_experiment_tag(experiment_id, key, value)
+
+    def delete_experiment_tag(self, experiment_id: str, key: str) -> None:
+        self.backend.delete_experiment_tag(experiment_id, key)
+
+    def create_run(
+        self,
+        experiment_id: str,
+        user_id: str = "",
+        start_time: int | None = None,
+        tags: dict[str, str] | None = None,
+        run_name: str | None = None,
+    ) -> Run:
+        return self.backend.create_run(experiment_id, user_id, start_time, tags, run_name)
+
+    def get_run(self, run_id: str) -> Run:
+        self._flush_if_buffered()
+        return self.backend.get_run(run_id)
+
+    def update_run_info(
+        self,
+        run_id: str,
+        status: str | None = None,
+        end_time: int | None = None,
+        run_name: str | None = None,
+    ) -> RunInfo:
+        return self.backend.update_run_info(run_id, status, end_time, run_name)
+
+    def delete_run(self, run_id: str) -> None:
+        self.backend.delete_run(run_id)
+
+    def restore_run(self, run_id: str) -> None:
+        self.backend.restore_run(run_id)
+
+    def log_batch(
+        self,
+        run_id: str,
+        metrics: list[Metric] = (),
+        params: list[Param] = (),
+        tags: list[RunTag] = (),
+        batch_id: str | None = None,
+    ) -> None:
+        """Write at once (unbuffered), in one transaction."""
+        self.backend.log_batch(run_id, list(metrics), list(params), list(tags), batch_id)
+
+    def delete_tag(self, run_id: str, key: str) -> None:
+        self.backend.delete_tag(run_id, key)
+
+    def log_inputs(self, run_id: str, datasets: list[DatasetInput]) -> None:
+        self.backend.log_inputs(run_id, datasets)
+
+    def get_metric_history(
+        self, run_id: str, key: str, max_results: int | None = None, page_token: str | None = None
+    ) -> Page[Metric]:
+        self._flush_if_buffered()
+        return self.backend.get_metric_history(run_id, key, max_results, page_token)
+
+    def sample_metric_history(self, run_id: str, key: str, max_points: int) -> list[Metric]:
+        self._flush_if_buffered()
+        return self.backend.sample_metric_history(run_id, key, max_points)
+
+    def search_runs(
+        self,
+        experiment_ids: list[str],
+        filter_string: str = "",
+        run_view_type: str = ACTIVE_ONLY,
+        max_results: int = 1000,
+        order_by: list[str] | None = None,
+        page_token: str | None = None,
+    ) -> Page[Run]:
+        self._flush_if_buffered()
+        return self.backend.search_runs(
+            experiment_ids, filter_string, run_view_type, max_results, order_by, page_token
+        )
+
+    def list_run_keys(self, experiment_ids: list[str]) -> dict[str, list[str]]:
+        self._flush_if_buffered()
+        return self.backend.list_run_keys(experiment_ids)
+
+    # -- conveniences over pages -------------------------------------------------------
+    def get_full_metric_history(self, run_id: str, key: str) -> list[Metric]:
+        """Every point of one metric, following pages."""
+        return _all_items(lambda token: self.get_metric_history(run_id, key, page_token=token))
+
+    def search_all_runs(
+        self,
+        experiment_ids: list[str],
+        filter_string: str = "",
+        run_view_type: str = ACTIVE_ONLY,
+        max_results: int = 100_000,
+        order_by: list[str] | None = None,
+    ) -> list[Run]:
+        """Up to ``max_results`` runs, following pages."""
+        page_size = min(max_results, 1000)
+
+        def page(token):
+            return self.search_runs(
+                experiment_ids, filter_string, run_view_type, page_size, order_by, token
+            )
+
+        return _all_items(page, limit=max_results)
+
+
+def _all_items(fetch_page, limit: int | None = None) -> list:
+    items, token = [], None
+    while True:
+        page = fetch_page(token)
+        items.extend(page.items)
+        token = page.next_page_token
+        if not token or (limit is not None and len(items) >= limit):
+            return items[:limit] if limit is not None else items
+
+
+def _as_str(value) -> str:
+    """Param and tag values are strings; MLflow stores other values as ``str(value)``."""
+    return value if isinstance(value, str) else str(value)

@@ -1,0 +1,71 @@
+"""In HTTP mode the client loads no SQL, store, service or server code.
+
+A fresh interpreter does real HTTP-mode work against a live server and then lists what
+it imported; importing the package alone must be just as light.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+
+from jupyterlab_tracker.config import STORE_URI_ENV, TOKEN_ENV
+
+FORBIDDEN = (
+    "sqlalchemy",
+    "alembic",
+    "tornado",
+    "jupyter_server",
+    "jupyterlab_tracker.store",
+    "jupyterlab_tracker.service",
+    "jupyterlab_tracker.server",
+)
+
+HTTP_MODE_WORK = f"""
+import json, sys
+import jupyterlab_tracker as jt
+jt.set_experiment("boundaries")
+with jt.start_run() as run:
+    jt.log_param("p", 1)
+    jt.log_metric("m", 1.0)
+    jt.log_metrics({{"a": 1, "b": 2}}, step=1)
+    jt.set_tag("t", "v")
+jt.get_run(run.info.run_id)
+jt.get_metric_history(run.info.run_id, "m")
+jt.search_runs(output_format="list")
+loaded = sorted(m for m in sys.modules if m.startswith({FORBIDDEN!r}))
+print(json.dumps({{"run_id": run.info.run_id, "loaded": loaded}}))
+"""
+
+
+def run_python(code: str, env: dict) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_importing_the_package_is_light():
+    code = (
+        "import sys, jupyterlab_tracker\n"
+        f"print([m for m in sys.modules if m.startswith({FORBIDDEN!r})])"
+    )
+    result = run_python(code, dict(os.environ))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+async def test_http_mode_imports_no_sql_store_or_server(
+    jp_serverapp, http_server_client, jp_base_url, tracker_api
+):
+    uri = f"http://127.0.0.1:{http_server_client.get_http_port()}{jp_base_url}tracker"
+    env = {**os.environ, STORE_URI_ENV: uri, TOKEN_ENV: jp_serverapp.identity_provider.token}
+    # The server answers on this event loop, so the child is awaited from a thread.
+    result = await asyncio.to_thread(run_python, HTTP_MODE_WORK, env)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report["loaded"] == []
+    status, body = await tracker_api("GET", f"api/runs/{report['run_id']}")
+    assert status == 200 and body["run"]["data"]["metrics"]["b"]["value"] == 2

@@ -1,0 +1,67 @@
+"""A notebook kernel started by the server logs to the server's tracker with no setup."""
+
+from __future__ import annotations
+
+import json
+
+NOTEBOOK_CODE = """
+import jupyterlab_tracker as jt
+r = jt.start_run()
+jt.log_metric('x', 1)
+jt.end_run()
+print(r.info.run_id)
+"""
+
+
+async def run_in_kernel(kernel_manager, kernel_id: str, code: str) -> str:
+    """Execute ``code`` in a running kernel; return its stdout (raise on an error)."""
+    client = kernel_manager.get_kernel(kernel_id).client()
+    client.start_channels()
+    try:
+        await client.wait_for_ready(timeout=60)
+        stdout, errors = [], []
+
+        def collect(message):
+            content = message["content"]
+            if message["msg_type"] == "stream" and content["name"] == "stdout":
+                stdout.append(content["text"])
+            elif message["msg_type"] == "error":
+                errors.append("\n".join(content["traceback"]))
+
+        reply = await client.execute_interactive(code, output_hook=collect, timeout=60)
+        assert reply["content"]["status"] == "ok", "\n".join(errors)
+        return "".join(stdout)
+    finally:
+        client.stop_channels()
+
+
+async def test_a_notebook_kernel_logs_to_the_server_store(jp_fetch, jp_serverapp, tracker_api):
+    # A notebook session, as JupyterLab opens one: the kernel learns its notebook path.
+    response = await jp_fetch(
+        "api",
+        "sessions",
+        method="POST",
+        body=json.dumps(
+            {
+                "path": "train.ipynb",
+                "type": "notebook",
+                "name": "train.ipynb",
+                "kernel": {"name": "python3"},
+            }
+        ),
+    )
+    session = json.loads(response.body)
+    kernel_id = session["kernel"]["id"]
+    try:
+        output = await run_in_kernel(jp_serverapp.kernel_manager, kernel_id, NOTEBOOK_CODE)
+    finally:
+        await jp_fetch("api", "sessions", session["id"], method="DELETE")
+    run_id = output.strip().splitlines()[-1]
+
+    status, body = await tracker_api("GET", f"api/runs/{run_id}")
+    assert status == 200, body
+    run = body["run"]
+    assert run["info"]["status"] == "FINISHED"
+    assert run["data"]["metrics"]["x"]["value"] == 1
+    assert run["data"]["tags"]["mlflow.source.type"] == "NOTEBOOK"
+    assert run["data"]["tags"]["mlflow.source.name"].endswith("train.ipynb")
