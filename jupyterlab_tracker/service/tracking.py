@@ -1,0 +1,238 @@
+"""The tracking service: input checks and MLflow's defaults in front of a store.
+
+Same method names and signatures as ``TrackingStore``; every surface (REST handlers,
+the embedded client) calls this, so each rule lives here once. The store still enforces
+what needs a transaction (param immutability, lifecycle checks, uniqueness).
+"""
+
+from __future__ import annotations
+
+import getpass
+import time
+
+from ..entities import (
+    ACTIVE_ONLY,
+    TERMINAL_STATUSES,
+    DatasetInput,
+    Experiment,
+    Metric,
+    Page,
+    Param,
+    Run,
+    RunInfo,
+    RunTag,
+)
+from ..errors import invalid
+from ..store.base import TrackingStore
+from . import validation as check
+
+RUN_NAME_TAG = "mlflow.runName"
+USER_TAG = "mlflow.user"
+
+
+def now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+def _default_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name (some containers): leave it empty
+        return ""
+
+
+class TrackingService:
+    def __init__(self, store: TrackingStore):
+        self.store = store
+
+    # -- experiments -------------------------------------------------------------------
+    def create_experiment(
+        self, name: str, artifact_location: str | None = None, tags: dict[str, str] | None = None
+    ) -> str:
+        check.validate_experiment_name(name)
+        self._check_tags(tags or {})
+        return self.store.create_experiment(name, artifact_location or None, tags)
+
+    def get_experiment(self, experiment_id: str) -> Experiment:
+        check.validate_experiment_id(experiment_id)
+        return self.store.get_experiment(experiment_id)
+
+    def get_experiment_by_name(self, name: str) -> Experiment | None:
+        check.validate_experiment_name(name)
+        return self.store.get_experiment_by_name(name)
+
+    def search_experiments(
+        self,
+        view_type: str = ACTIVE_ONLY,
+        max_results: int = 1000,
+        filter_string: str = "",
+        order_by: list[str] | None = None,
+        page_token: str | None = None,
+    ) -> Page[Experiment]:
+        check.validate_view_type(view_type)
+        check.validate_max_results(max_results)
+        return self.store.search_experiments(
+            view_type, max_results, filter_string or "", order_by, page_token
+        )
+
+    def rename_experiment(self, experiment_id: str, new_name: str) -> None:
+        check.validate_experiment_id(experiment_id)
+        check.validate_experiment_name(new_name)
+        self.store.rename_experiment(experiment_id, new_name)
+
+    def delete_experiment(self, experiment_id: str) -> None:
+        check.validate_experiment_id(experiment_id)
+        self.store.delete_experiment(experiment_id)
+
+    def restore_experiment(self, experiment_id: str) -> None:
+        check.validate_experiment_id(experiment_id)
+        self.store.restore_experiment(experiment_id)
+
+    def set_experiment_tag(self, experiment_id: str, key: str, value: str) -> None:
+        check.validate_experiment_id(experiment_id)
+        self._check_tags({key: value})
+        self.store.set_experiment_tag(experiment_id, key, value)
+
+    def delete_experiment_tag(self, experiment_id: str, key: str) -> None:
+        check.validate_experiment_id(experiment_id)
+        check.validate_key("tag", key)
+        self.store.delete_experiment_tag(experiment_id, key)
+
+    # -- runs --------------------------------------------------------------------------
+    def create_run(
+        self,
+        experiment_id: str,
+        user_id: str = "",
+        start_time: int | None = None,
+        tags: dict[str, str] | None = None,
+        run_name: str | None = None,
+    ) -> Run:
+        """MLflow's defaults: start_time now; ``run_name`` and the ``mlflow.runName`` tag
+        agree (either one fills the other); ``user_id`` and ``mlflow.user`` likewise, with
+        the login name when neither is given."""
+        check.validate_experiment_id(experiment_id)
+        tags = dict(tags or {})
+        self._check_tags(tags)
+        tagged_name = tags.get(RUN_NAME_TAG)
+        if run_name and tagged_name and run_name != tagged_name:
+            raise invalid(
+                f"run_name '{run_name}' and tag {RUN_NAME_TAG} '{tagged_name}' differ; "
+                "give one of them or make them equal"
+            )
+        run_name = run_name or tagged_name or None
+        user_id = user_id or tags.get(USER_TAG) or _default_user()
+        tags.setdefault(USER_TAG, user_id)
+        return self.store.create_run(
+            experiment_id,
+            user_id=user_id,
+            start_time=now_ms() if start_time is None else start_time,
+            tags=tags,
+            run_name=run_name,  # the store generates one when None, and sets the tag
+        )
+
+    def get_run(self, run_id: str) -> Run:
+        check.validate_run_id(run_id)
+        return self.store.get_run(run_id)
+
+    def update_run_info(
+        self,
+        run_id: str,
+        status: str | None = None,
+        end_time: int | None = None,
+        run_name: str | None = None,
+    ) -> RunInfo:
+        """Terminating a run (FINISHED/FAILED/KILLED) without an end_time stamps it now."""
+        check.validate_run_id(run_id)
+        if status is not None:
+            check.validate_run_status(status)
+            if status in TERMINAL_STATUSES and end_time is None:
+                end_time = now_ms()
+        return self.store.update_run_info(run_id, status, end_time, run_name or None)
+
+    def delete_run(self, run_id: str) -> None:
+        check.validate_run_id(run_id)
+        self.store.delete_run(run_id)
+
+    def restore_run(self, run_id: str) -> None:
+        check.validate_run_id(run_id)
+        self.store.restore_run(run_id)
+
+    def log_batch(
+        self,
+        run_id: str,
+        metrics: list[Metric] = (),
+        params: list[Param] = (),
+        tags: list[RunTag] = (),
+        batch_id: str | None = None,
+    ) -> None:
+        check.validate_run_id(run_id)
+        check.validate_batch_limits(metrics, params, tags)
+        for metric in metrics:
+            check.validate_metric(metric)
+        for param in params:
+            check.validate_key("param", param.key)
+            check.validate_param_value(param.key, param.value)
+        for tag in tags:
+            check.validate_key("tag", tag.key)
+            check.validate_tag_value(tag.key, tag.value)
+        if batch_id is not None and not (isinstance(batch_id, str) and 0 < len(batch_id) <= 64):
+            raise invalid(f"batch_id must be a string of 1 to 64 characters, got {batch_id!r}")
+        if not (metrics or params or tags):
+            return
+        self.store.log_batch(run_id, list(metrics), list(params), list(tags), batch_id)
+
+    def delete_tag(self, run_id: str, key: str) -> None:
+        check.validate_run_id(run_id)
+        check.validate_key("tag", key)
+        self.store.delete_tag(run_id, key)
+
+    def log_inputs(self, run_id: str, datasets: list[DatasetInput]) -> None:
+        check.validate_run_id(run_id)
+        for dataset_input in datasets:
+            if not dataset_input.dataset.name or not dataset_input.dataset.digest:
+                raise invalid("every dataset needs a name and a digest")
+        self.store.log_inputs(run_id, list(datasets))
+
+    def get_metric_history(
+        self, run_id: str, key: str, max_results: int | None = None, page_token: str | None = None
+    ) -> Page[Metric]:
+        check.validate_run_id(run_id)
+        check.validate_key("metric", key)
+        if max_results is not None:
+            check.validate_max_results(max_results)
+        return self.store.get_metric_history(run_id, key, max_results, page_token)
+
+    def sample_metric_history(self, run_id: str, key: str, max_points: int) -> list[Metric]:
+        check.validate_run_id(run_id)
+        check.validate_key("metric", key)
+        check.validate_max_results(max_points)
+        return self.store.sample_metric_history(run_id, key, max(max_points, 4))
+
+    def search_runs(
+        self,
+        experiment_ids: list[str],
+        filter_string: str = "",
+        run_view_type: str = ACTIVE_ONLY,
+        max_results: int = 1000,
+        order_by: list[str] | None = None,
+        page_token: str | None = None,
+    ) -> Page[Run]:
+        for experiment_id in experiment_ids:
+            check.validate_experiment_id(experiment_id)
+        check.validate_view_type(run_view_type)
+        check.validate_max_results(max_results)
+        return self.store.search_runs(
+            experiment_ids, filter_string or "", run_view_type, max_results, order_by, page_token
+        )
+
+    def list_run_keys(self, experiment_ids: list[str]) -> dict[str, list[str]]:
+        for experiment_id in experiment_ids:
+            check.validate_experiment_id(experiment_id)
+        return self.store.list_run_keys(experiment_ids)
+
+    # -- helpers -----------------------------------------------------------------------
+    @staticmethod
+    def _check_tags(tags: dict[str, str]) -> None:
+        for key, value in tags.items():
+            check.validate_key("tag", key)
+            check.validate_tag_value(key, value)
