@@ -508,3 +508,17 @@ def test_http_batch_retry_resends_the_same_batch_id():
         assert server.requests[0][1] == "/tracker/api/runs/" + "a" * 32 + "/batch"
     finally:
         server.close()
+
+
+def test_the_http_backend_and_the_client_have_the_store_interface():
+    """Both backends (TrackingService and HttpBackend) and TrackerClient stay in step with
+    TrackingStore: same method names, same parameters."""
+    import inspect
+
+    from jupyterlab_tracker.store.base import TrackingStore
+
+    for name in TrackingStore.__abstractmethods__:
+        expected = list(inspect.signature(getattr(TrackingStore, name)).parameters)
+        for implementation in (HttpBackend, jt.TrackerClient):
+            actual = list(inspect.signature(getattr(implementation, name)).parameters)
+            assert actual == expected, (implementation.__name__, name)

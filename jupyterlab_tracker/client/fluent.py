@@ -182,9 +182,9 @@ def start_run(
     if run_id is not None:
         run = _resume_run(client, run_id, experiment_id, run_name, extra_tags)
     else:
-        run_tags = {**_context_tags(), **extra_tags}  # the caller's tags win
-        if run_name:
-            run_tags[RUN_NAME_TAG] = run_name
+        # The caller's tags win; the service sets mlflow.runName from run_name (or a
+        # generated name) and fills in the user.
+        run_tags = {**_context_tags(), **extra_tags}
         run = client.create_run(
             str(experiment_id) if experiment_id is not None else _current_experiment_id(),
             user_id=run_tags.get(USER_TAG, ""),
@@ -192,9 +192,6 @@ def start_run(
             tags=run_tags,
             run_name=run_name,
         )
-        if RUN_NAME_TAG not in run.data.tags:  # the store generated the name
-            client.set_tag(run.info.run_id, RUN_NAME_TAG, run.info.run_name)
-            run.data.tags[RUN_NAME_TAG] = run.info.run_name
     active = ActiveRun(run.info, run.data, run.inputs)
     stack.append(active)
     return active
