@@ -9,11 +9,13 @@ import {
   WidgetTracker
 } from '@jupyterlab/apputils';
 import { ILauncher } from '@jupyterlab/launcher';
+import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
+import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 
 import { TrackerAPI } from './api';
 import { trackerIcon } from './icons';
-import { TrackerPanel } from './panel';
+import { DEFAULT_SETTINGS, IPanelSettings, TrackerPanel } from './panel';
 import { ITrackerAPI } from './tokens';
 
 export const CommandIDs = {
@@ -35,19 +37,42 @@ const panelPlugin: JupyterFrontEndPlugin<void> = {
   description: 'The Experiment Tracker panel, opened from the launcher.',
   autoStart: true,
   requires: [ITrackerAPI],
-  optional: [ILauncher, ICommandPalette, ILayoutRestorer, ITranslator],
+  optional: [
+    ILauncher,
+    ICommandPalette,
+    ILayoutRestorer,
+    ITranslator,
+    IRenderMimeRegistry,
+    ISettingRegistry
+  ],
   activate: (
     app: JupyterFrontEnd,
     api: TrackerAPI,
     launcher: ILauncher | null,
     palette: ICommandPalette | null,
     restorer: ILayoutRestorer | null,
-    translator: ITranslator | null
+    translator: ITranslator | null,
+    rendermime: IRenderMimeRegistry | null,
+    settingRegistry: ISettingRegistry | null
   ) => {
     const trans = (translator ?? nullTranslator).load('jupyterlab_tracker');
     const tracker = new WidgetTracker<MainAreaWidget<TrackerPanel>>({
       namespace: 'jupyterlab-tracker'
     });
+    let settings: IPanelSettings = DEFAULT_SETTINGS;
+    if (settingRegistry) {
+      void settingRegistry.load(panelPlugin.id).then(loaded => {
+        const apply = () => {
+          settings = {
+            ...DEFAULT_SETTINGS,
+            ...(loaded.composite as Partial<IPanelSettings>)
+          };
+          tracker.forEach(widget => (widget.content.settings = settings));
+        };
+        loaded.changed.connect(apply);
+        apply();
+      });
+    }
 
     app.commands.addCommand(CommandIDs.open, {
       label: trans.__('Experiment Tracker'),
@@ -59,7 +84,14 @@ const panelPlugin: JupyterFrontEndPlugin<void> = {
           app.shell.activateById(existing.id);
           return existing;
         }
-        const content = new TrackerPanel(api, translator ?? nullTranslator);
+        const content = new TrackerPanel({
+          api,
+          rendermime,
+          translator: translator ?? nullTranslator,
+          openFile: path =>
+            void app.commands.execute('docmanager:open', { path })
+        });
+        content.settings = settings;
         const widget = new MainAreaWidget({ content });
         widget.id = 'jupyterlab-tracker';
         widget.title.label = content.title.label;

@@ -1,86 +1,264 @@
 /**
- * The tracker's main-area panel. For now it shows what the server reports; the
- * experiments list and runs table grow here.
+ * The tracker's main-area panel: experiments on the left, their runs (or one run) on the
+ * right, and a status line with what the server reports.
  */
-import { ReactWidget } from '@jupyterlab/apputils';
+import {
+  Dialog,
+  InputDialog,
+  ReactWidget,
+  showDialog,
+  showErrorMessage
+} from '@jupyterlab/apputils';
+import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import {
   ITranslator,
   nullTranslator,
   TranslationBundle
 } from '@jupyterlab/translation';
-import { refreshIcon, ToolbarButtonComponent } from '@jupyterlab/ui-components';
 import React, { useCallback, useEffect, useState } from 'react';
 
-import { IServerInfo, TrackerAPI } from './api';
+import { IExperiment, IServerInfo, TrackerAPI } from './api';
+import { columnFromId, IColumn } from './columns';
+import { ExperimentList } from './components/ExperimentList';
+import { RunPage } from './components/RunPage';
+import { RunsView } from './components/RunsView';
 import { trackerIcon } from './icons';
 
-type Loadable<T> =
-  | { state: 'loading' }
-  | { state: 'ready'; value: T }
-  | { state: 'error'; message: string };
-
-interface IServerStatusProps {
-  api: TrackerAPI;
-  trans: TranslationBundle;
+export interface IPanelSettings {
+  refreshInterval: number;
+  defaultColumns: string[];
 }
 
-function ServerStatus({ api, trans }: IServerStatusProps): JSX.Element {
-  const [info, setInfo] = useState<Loadable<IServerInfo>>({ state: 'loading' });
-  const load = useCallback(() => {
-    setInfo({ state: 'loading' });
-    api.version().then(
-      value => setInfo({ state: 'ready', value }),
-      error =>
-        setInfo({ state: 'error', message: String(error.message ?? error) })
-    );
-  }, [api]);
-  useEffect(load, [load]);
+export const DEFAULT_SETTINGS: IPanelSettings = {
+  refreshInterval: 2,
+  defaultColumns: [
+    'attributes.start_time',
+    'duration',
+    'attributes.user_id',
+    'source'
+  ]
+};
 
+export interface ITrackerPanelOptions {
+  api: TrackerAPI;
+  rendermime: IRenderMimeRegistry | null;
+  translator?: ITranslator;
+  /** Opens a file of the Jupyter server (a run's source notebook) in JupyterLab. */
+  openFile(path: string): void;
+}
+
+interface IAppProps extends ITrackerPanelOptions {
+  trans: TranslationBundle;
+  settings: IPanelSettings;
+  isVisible(): boolean;
+}
+
+function ServerStatus({
+  api,
+  trans
+}: {
+  api: TrackerAPI;
+  trans: TranslationBundle;
+}) {
+  const [info, setInfo] = useState<IServerInfo | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    api.version().then(setInfo, e => setError(String(e.message ?? e)));
+  }, [api]);
+  if (error) {
+    return (
+      <footer className="jp-tracker-server-line jp-tracker-error" role="alert">
+        {trans.__('The tracker server did not answer: %1', error)}
+      </footer>
+    );
+  }
   return (
-    <section className="jp-tracker-card" aria-live="polite">
-      <header className="jp-tracker-card-header">
-        <h2>{trans.__('Tracking server')}</h2>
-        <ToolbarButtonComponent
-          icon={refreshIcon}
-          onClick={load}
-          tooltip={trans.__('Refresh')}
+    <footer className="jp-tracker-server-line" data-status={info?.status}>
+      {info ? (
+        <>
+          <span className="jp-tracker-server-status">{info.status}</span>
+          <span>
+            jupyterlab_tracker{' '}
+            <span className="jp-tracker-server-version">{info.version}</span>
+          </span>
+          <span className="jp-tracker-server-store" title={info.artifact_root}>
+            {info.store.type} · {info.store.uri}
+          </span>
+        </>
+      ) : (
+        trans.__('Connecting…')
+      )}
+    </footer>
+  );
+}
+
+function TrackerApp(props: IAppProps): JSX.Element {
+  const { api, trans, settings } = props;
+  const [experiments, setExperiments] = useState<IExperiment[]>([]);
+  const [selected, setSelected] = useState<string[]>([]);
+  const [showDeleted, setShowDeleted] = useState(false);
+  const [openRun, setOpenRun] = useState<string | null>(null);
+  const [selectedRuns, setSelectedRuns] = useState<Set<string>>(new Set());
+  const [columns, setColumns] = useState<IColumn[]>(() =>
+    settings.defaultColumns.map(columnFromId).filter((c): c is IColumn => !!c)
+  );
+
+  const loadExperiments = useCallback(async () => {
+    const all = await api.experiments(showDeleted ? 'ALL' : 'ACTIVE_ONLY');
+    setExperiments(all);
+    setSelected(current => {
+      const still = current.filter(id => all.some(e => e.experiment_id === id));
+      if (still.length) {
+        return still;
+      }
+      // Start on the most recently updated experiment.
+      const newest = [...all]
+        .filter(e => e.lifecycle_stage === 'active')
+        .sort(
+          (a, b) => (b.last_update_time ?? 0) - (a.last_update_time ?? 0)
+        )[0];
+      return newest ? [newest.experiment_id] : [];
+    });
+  }, [api, showDeleted]);
+
+  useEffect(() => {
+    loadExperiments().catch(
+      e => void showErrorMessage(trans.__('Experiments'), e)
+    );
+  }, [loadExperiments]);
+
+  const act = async (title: string, action: () => Promise<unknown>) => {
+    try {
+      await action();
+      await loadExperiments();
+    } catch (error) {
+      await showErrorMessage(title, error as Error);
+    }
+  };
+
+  const createExperiment = async () => {
+    const result = await InputDialog.getText({
+      title: trans.__('Create experiment'),
+      label: trans.__(
+        'Name (slashes group experiments, e.g. mnist/cnn/baseline)'
+      ),
+      okLabel: trans.__('Create')
+    });
+    if (result.button.accept && result.value?.trim()) {
+      await act(trans.__('Create experiment'), async () => {
+        const created = await api.createExperiment(result.value!.trim());
+        setSelected([created.experiment_id]);
+      });
+    }
+  };
+
+  const renameExperiment = async (experiment: IExperiment) => {
+    const result = await InputDialog.getText({
+      title: trans.__('Rename experiment'),
+      text: experiment.name,
+      okLabel: trans.__('Rename')
+    });
+    if (
+      result.button.accept &&
+      result.value?.trim() &&
+      result.value !== experiment.name
+    ) {
+      await act(trans.__('Rename experiment'), () =>
+        api.renameExperiment(experiment.experiment_id, result.value!.trim())
+      );
+    }
+  };
+
+  const deleteExperiment = async (experiment: IExperiment) => {
+    const answer = await showDialog({
+      title: trans.__('Delete experiment'),
+      body: trans.__(
+        'Delete "%1" and its runs? You can restore it from "Show deleted".',
+        experiment.name
+      ),
+      buttons: [
+        Dialog.cancelButton(),
+        Dialog.warnButton({ label: trans.__('Delete') })
+      ]
+    });
+    if (answer.button.accept) {
+      await act(trans.__('Delete experiment'), () =>
+        api.deleteExperiment(experiment.experiment_id)
+      );
+    }
+  };
+
+  const shownExperiments = experiments.filter(e =>
+    selected.includes(e.experiment_id)
+  );
+  return (
+    <div className="jp-tracker-app">
+      <div className="jp-tracker-main">
+        <ExperimentList
+          experiments={experiments}
+          selected={selected}
+          showDeleted={showDeleted}
+          trans={trans}
+          onSelect={ids => {
+            setSelected(ids);
+            setOpenRun(null);
+            setSelectedRuns(new Set());
+          }}
+          onShowDeleted={setShowDeleted}
+          onCreate={createExperiment}
+          onRename={renameExperiment}
+          onDelete={deleteExperiment}
+          onRestore={e =>
+            act(trans.__('Restore experiment'), () =>
+              api.restoreExperiment(e.experiment_id)
+            )
+          }
         />
-      </header>
-      {info.state === 'loading' && (
-        <p className="jp-tracker-muted">{trans.__('Connecting…')}</p>
-      )}
-      {info.state === 'error' && (
-        <p className="jp-tracker-error" role="alert">
-          {trans.__('The tracker server did not answer: %1', info.message)}
-        </p>
-      )}
-      {info.state === 'ready' && (
-        <dl className="jp-tracker-server-info" data-status={info.value.status}>
-          <dt>{trans.__('Status')}</dt>
-          <dd className="jp-tracker-status">{info.value.status}</dd>
-          <dt>{trans.__('Version')}</dt>
-          <dd className="jp-tracker-version">{info.value.version}</dd>
-          <dt>{trans.__('Store')}</dt>
-          <dd className="jp-tracker-store">
-            {info.value.store.type} · <code>{info.value.store.uri}</code>
-          </dd>
-          <dt>{trans.__('Artifacts')}</dt>
-          <dd>
-            <code>{info.value.artifact_root}</code>
-          </dd>
-        </dl>
-      )}
-    </section>
+        <div className="jp-tracker-content">
+          {openRun ? (
+            <RunPage
+              api={api}
+              runId={openRun}
+              rendermime={props.rendermime}
+              refreshSeconds={settings.refreshInterval}
+              trans={trans}
+              isVisible={props.isVisible}
+              onBack={() => setOpenRun(null)}
+              onOpenRun={setOpenRun}
+              onOpenFile={props.openFile}
+            />
+          ) : shownExperiments.length ? (
+            <RunsView
+              api={api}
+              experiments={shownExperiments}
+              columns={columns}
+              refreshSeconds={settings.refreshInterval}
+              isVisible={props.isVisible}
+              trans={trans}
+              onColumnsChange={setColumns}
+              onOpenRun={run => setOpenRun(run.info.run_id)}
+              selected={selectedRuns}
+              onSelectionChange={setSelectedRuns}
+            />
+          ) : (
+            <p className="jp-tracker-muted jp-tracker-empty">
+              {trans.__('Select an experiment on the left.')}
+            </p>
+          )}
+        </div>
+      </div>
+      <ServerStatus api={api} trans={trans} />
+    </div>
   );
 }
 
 export class TrackerPanel extends ReactWidget {
-  constructor(
-    private readonly api: TrackerAPI,
-    translator: ITranslator = nullTranslator
-  ) {
+  constructor(options: ITrackerPanelOptions) {
     super();
-    this.trans = translator.load('jupyterlab_tracker');
+    this.options = options;
+    this.trans = (options.translator ?? nullTranslator).load(
+      'jupyterlab_tracker'
+    );
     this.id = 'jupyterlab-tracker-panel';
     this.title.label = this.trans.__('Experiment Tracker');
     this.title.icon = trackerIcon;
@@ -88,17 +266,24 @@ export class TrackerPanel extends ReactWidget {
     this.addClass('jp-tracker-panel');
   }
 
+  /** Settings changes re-render the panel with the new values. */
+  set settings(value: IPanelSettings) {
+    this._settings = value;
+    this.update();
+  }
+
   protected render(): JSX.Element {
     return (
-      <div className="jp-tracker-panel-body">
-        <header className="jp-tracker-panel-header">
-          <trackerIcon.react tag="span" className="jp-tracker-panel-logo" />
-          <h1>{this.trans.__('Experiment Tracker')}</h1>
-        </header>
-        <ServerStatus api={this.api} trans={this.trans} />
-      </div>
+      <TrackerApp
+        {...this.options}
+        trans={this.trans}
+        settings={this._settings}
+        isVisible={() => this.isVisible && !document.hidden}
+      />
     );
   }
 
+  private readonly options: ITrackerPanelOptions;
   private readonly trans: TranslationBundle;
+  private _settings: IPanelSettings = DEFAULT_SETTINGS;
 }

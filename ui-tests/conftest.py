@@ -109,7 +109,7 @@ def browser():
 
 @pytest.fixture
 def page(browser, lab_server) -> Page:
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, color_scheme="light")
     page = context.new_page()
     page.set_default_timeout(30_000)
     yield page

@@ -22,5 +22,5 @@ def set_theme(page: Page, theme: str) -> None:
         "theme => window.jupyterapp.commands.execute('apputils:change-theme', {theme})", theme
     )
     light = "true" if theme == "JupyterLab Light" else "false"
-    page.wait_for_selector(f"body[data-jp-theme-light='{light}']")
+    page.wait_for_selector(f"body[data-jp-theme-light='{light}']", state="attached")
     page.wait_for_timeout(300)  # let the new theme's CSS variables paint

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 def test_launcher_opens_panel_with_server_answer(page, lab_server, screenshot_dir):
     expected = lab_server.api("GET", "tracker/api/version").json()
     open_lab(page, lab_server)
+    set_theme(page, "JupyterLab Light")
 
     card = page.locator(".jp-LauncherCard", has_text="Experiment Tracker")
     expect(card).to_be_visible()
@@ -19,9 +20,9 @@ def test_launcher_opens_panel_with_server_answer(page, lab_server, screenshot_di
 
     panel = page.locator(".jp-tracker-panel")
     expect(panel).to_be_visible()
-    expect(panel.locator(".jp-tracker-status")).to_have_text(expected["status"])
-    expect(panel.locator(".jp-tracker-version")).to_have_text(expected["version"])
-    expect(panel.locator(".jp-tracker-store")).to_contain_text(expected["store"]["type"])
+    expect(panel.locator(".jp-tracker-server-status")).to_have_text(expected["status"])
+    expect(panel.locator(".jp-tracker-server-version")).to_have_text(expected["version"])
+    expect(panel.locator(".jp-tracker-server-store")).to_contain_text(expected["store"]["type"])
     expect(page.locator(".lm-TabBar-tab.lm-mod-current", has_text="Experiment Tracker"))
     page.screenshot(path=screenshot_dir / "panel-light.png")
 
@@ -33,11 +34,11 @@ def test_launcher_opens_panel_with_server_answer(page, lab_server, screenshot_di
 def test_panel_is_restored_after_reload(page, lab_server):
     open_lab(page, lab_server)
     page.evaluate("window.jupyterapp.commands.execute('jupyterlab-tracker:open')")
-    expect(page.locator(".jp-tracker-panel .jp-tracker-status")).to_have_text("ok")
+    expect(page.locator(".jp-tracker-panel .jp-tracker-server-status")).to_have_text("ok")
     page.wait_for_timeout(1500)  # the workspace is saved with a debounce
 
     open_lab(page, lab_server, reset=False)
-    expect(page.locator(".jp-tracker-panel .jp-tracker-status")).to_have_text("ok")
+    expect(page.locator(".jp-tracker-panel .jp-tracker-server-status")).to_have_text("ok")
 
 
 def test_palette_command_opens_panel(page, lab_server):
@@ -47,4 +48,4 @@ def test_palette_command_opens_panel(page, lab_server):
     expect(palette).to_be_visible()
     palette.locator("input").fill("Experiment Tracker")
     palette.locator(".lm-CommandPalette-item", has_text="Experiment Tracker").first.click()
-    expect(page.locator(".jp-tracker-panel .jp-tracker-status")).to_have_text("ok")
+    expect(page.locator(".jp-tracker-panel .jp-tracker-server-status")).to_have_text("ok")

@@ -1,0 +1,105 @@
+/** Runs-table columns: the fixed ones and those the user picks from params, metrics, tags. */
+import { IRun } from './api';
+import {
+  formatDuration,
+  formatMetric,
+  formatRelativeTime,
+  runDuration
+} from './format';
+
+export type ColumnKind = 'attribute' | 'param' | 'metric' | 'tag';
+
+export interface IColumn {
+  /** Stable id, also the MLflow order_by identifier: `metrics.\`acc\``, `attributes.start_time`. */
+  id: string;
+  kind: ColumnKind;
+  key: string;
+  label: string;
+  width: number;
+  /** The attribute to sort by on the server, or null when the column cannot sort. */
+  orderBy: string | null;
+  render(run: IRun, now: number): string;
+  title?(run: IRun): string;
+}
+
+const quote = (key: string) => '`' + key.replace(/`/g, '``') + '`';
+
+export const ATTRIBUTE_COLUMNS: IColumn[] = [
+  {
+    id: 'attributes.start_time',
+    kind: 'attribute',
+    key: 'start_time',
+    label: 'Created',
+    width: 110,
+    orderBy: 'attributes.start_time',
+    render: (run, now) => formatRelativeTime(run.info.start_time, now),
+    title: run =>
+      run.info.start_time ? new Date(run.info.start_time).toLocaleString() : ''
+  },
+  {
+    id: 'duration',
+    kind: 'attribute',
+    key: 'duration',
+    label: 'Duration',
+    width: 90,
+    orderBy: null,
+    render: (run, now) =>
+      formatDuration(runDuration(run.info.start_time, run.info.end_time, now))
+  },
+  {
+    id: 'attributes.user_id',
+    kind: 'attribute',
+    key: 'user_id',
+    label: 'User',
+    width: 100,
+    orderBy: 'attributes.user_id',
+    render: run => run.info.user_id
+  },
+  {
+    id: 'source',
+    kind: 'tag',
+    key: 'mlflow.source.name',
+    label: 'Source',
+    width: 160,
+    orderBy: 'tags.`mlflow.source.name`',
+    render: run =>
+      (run.data.tags['mlflow.source.name'] ?? '').split('/').pop() ?? '',
+    title: run => run.data.tags['mlflow.source.name'] ?? ''
+  }
+];
+
+export function dataColumn(
+  kind: Exclude<ColumnKind, 'attribute'>,
+  key: string
+): IColumn {
+  const prefix = { param: 'params', metric: 'metrics', tag: 'tags' }[kind];
+  const id = `${prefix}.${quote(key)}`;
+  return {
+    id,
+    kind,
+    key,
+    label: key,
+    width: kind === 'metric' ? 100 : 120,
+    orderBy: id,
+    render: run =>
+      kind === 'metric'
+        ? formatMetric(run.data.metrics[key]?.value)
+        : ((kind === 'param' ? run.data.params[key] : run.data.tags[key]) ?? '')
+  };
+}
+
+/** Column ids saved in settings ("params.lr", "metrics.acc") back to columns. */
+export function columnFromId(id: string): IColumn | undefined {
+  const fixed = ATTRIBUTE_COLUMNS.find(c => c.id === id);
+  if (fixed) {
+    return fixed;
+  }
+  const match = /^(params|metrics|tags)\.`?(.+?)`?$/.exec(id);
+  if (!match) {
+    return undefined;
+  }
+  const kind = ({ params: 'param', metrics: 'metric', tags: 'tag' } as const)[
+    match[1] as 'params' | 'metrics' | 'tags'
+  ];
+  return dataColumn(kind, match[2].replace(/``/g, '`'));
+}

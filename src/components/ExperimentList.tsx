@@ -1,0 +1,188 @@
+/**
+ * The experiments sidebar: search, create, rename, delete, restore, show deleted.
+ * Long names such as `Dataset/TaskType/TaskName` wrap at their slashes.
+ */
+import { TranslationBundle } from '@jupyterlab/translation';
+import {
+  addIcon,
+  deleteIcon,
+  editIcon,
+  undoIcon
+} from '@jupyterlab/ui-components';
+import React, { useState } from 'react';
+
+import { IExperiment } from '../api';
+
+export interface IExperimentListProps {
+  experiments: IExperiment[];
+  selected: string[];
+  showDeleted: boolean;
+  trans: TranslationBundle;
+  onSelect(ids: string[]): void;
+  onShowDeleted(show: boolean): void;
+  onCreate(): void;
+  onRename(experiment: IExperiment): void;
+  onDelete(experiment: IExperiment): void;
+  onRestore(experiment: IExperiment): void;
+}
+
+/** `a/b/c` with break opportunities after each slash and muted separators. */
+export function ExperimentName({ name }: { name: string }): JSX.Element {
+  const parts = name.split('/');
+  return (
+    <span className="jp-tracker-experiment-name" title={name}>
+      {parts.map((part, i) => (
+        <React.Fragment key={i}>
+          {i > 0 && (
+            <>
+              <span className="jp-tracker-path-sep">/</span>
+              <wbr />
+            </>
+          )}
+          {part}
+        </React.Fragment>
+      ))}
+    </span>
+  );
+}
+
+export function ExperimentList(props: IExperimentListProps): JSX.Element {
+  const { experiments, selected, trans } = props;
+  const [query, setQuery] = useState('');
+  const needle = query.trim().toLowerCase();
+  const shown = experiments.filter(
+    e =>
+      (props.showDeleted || e.lifecycle_stage === 'active') &&
+      (!needle || e.name.toLowerCase().includes(needle))
+  );
+
+  const select = (
+    event: React.MouseEvent | React.KeyboardEvent,
+    id: string
+  ) => {
+    if (event.ctrlKey || event.metaKey) {
+      props.onSelect(
+        selected.includes(id)
+          ? selected.filter(s => s !== id)
+          : [...selected, id]
+      );
+    } else {
+      props.onSelect([id]);
+    }
+  };
+
+  return (
+    <nav
+      className="jp-tracker-experiments"
+      aria-label={trans.__('Experiments')}
+    >
+      <div className="jp-tracker-experiments-header">
+        <h2>{trans.__('Experiments')}</h2>
+        <button
+          className="jp-tracker-icon-button jp-tracker-create-experiment"
+          title={trans.__('Create experiment')}
+          aria-label={trans.__('Create experiment')}
+          onClick={props.onCreate}
+        >
+          <addIcon.react tag="span" />
+        </button>
+      </div>
+      <input
+        className="jp-tracker-input jp-tracker-experiment-search"
+        type="search"
+        placeholder={trans.__('Search experiments')}
+        aria-label={trans.__('Search experiments')}
+        value={query}
+        onChange={e => setQuery(e.target.value)}
+      />
+      <ul
+        className="jp-tracker-experiment-items"
+        role="listbox"
+        aria-multiselectable="true"
+      >
+        {shown.map(experiment => {
+          const id = experiment.experiment_id;
+          const deleted = experiment.lifecycle_stage === 'deleted';
+          return (
+            <li
+              key={id}
+              role="option"
+              tabIndex={0}
+              aria-selected={selected.includes(id)}
+              data-experiment-id={id}
+              className={
+                'jp-tracker-experiment-item' +
+                (selected.includes(id) ? ' jp-mod-selected' : '') +
+                (deleted ? ' jp-mod-deleted' : '')
+              }
+              onClick={e => select(e, id)}
+              onKeyDown={e => {
+                if (e.key === 'Enter' || e.key === ' ') {
+                  e.preventDefault();
+                  select(e, id);
+                }
+              }}
+            >
+              <ExperimentName name={experiment.name} />
+              <span className="jp-tracker-item-actions">
+                {deleted ? (
+                  <button
+                    className="jp-tracker-icon-button"
+                    title={trans.__('Restore')}
+                    aria-label={trans.__('Restore %1', experiment.name)}
+                    onClick={e => {
+                      e.stopPropagation();
+                      props.onRestore(experiment);
+                    }}
+                  >
+                    <undoIcon.react tag="span" />
+                  </button>
+                ) : (
+                  <>
+                    <button
+                      className="jp-tracker-icon-button"
+                      title={trans.__('Rename')}
+                      aria-label={trans.__('Rename %1', experiment.name)}
+                      onClick={e => {
+                        e.stopPropagation();
+                        props.onRename(experiment);
+                      }}
+                    >
+                      <editIcon.react tag="span" />
+                    </button>
+                    {id !== '0' && (
+                      <button
+                        className="jp-tracker-icon-button"
+                        title={trans.__('Delete')}
+                        aria-label={trans.__('Delete %1', experiment.name)}
+                        onClick={e => {
+                          e.stopPropagation();
+                          props.onDelete(experiment);
+                        }}
+                      >
+                        <deleteIcon.react tag="span" />
+                      </button>
+                    )}
+                  </>
+                )}
+              </span>
+            </li>
+          );
+        })}
+        {shown.length === 0 && (
+          <li className="jp-tracker-muted jp-tracker-empty">
+            {trans.__('No experiments')}
+          </li>
+        )}
+      </ul>
+      <label className="jp-tracker-show-deleted">
+        <input
+          type="checkbox"
+          checked={props.showDeleted}
+          onChange={e => props.onShowDeleted(e.target.checked)}
+        />
+        {trans.__('Show deleted')}
+      </label>
+    </nav>
+  );
+}
