@@ -267,3 +267,169 @@ class Run:
             data=RunData.from_dict(d.get("data") or {}),
             inputs=[DatasetInput.from_dict(i) for i in d.get("inputs") or []],
         )
+
+
+# -- artifacts, logged models and the model registry ----------------------------------
+
+LOGGED_MODEL_STATUSES = ("PENDING", "READY", "FAILED")
+MODEL_VERSION_STATUSES = ("PENDING_REGISTRATION", "FAILED_REGISTRATION", "READY")
+# Model version stages, as MLflow spells them ("None" is a stage name, not a null).
+STAGE_NONE, STAGE_STAGING, STAGE_PRODUCTION, STAGE_ARCHIVED = (
+    "None",
+    "Staging",
+    "Production",
+    "Archived",
+)
+MODEL_VERSION_STAGES = (STAGE_NONE, STAGE_STAGING, STAGE_PRODUCTION, STAGE_ARCHIVED)
+
+
+@dataclass
+class FileInfo:
+    """One entry of an artifact listing; ``path`` is relative to the artifact root."""
+
+    path: str
+    is_dir: bool
+    file_size: int | None = None
+
+    def to_dict(self) -> dict:
+        return {"path": self.path, "is_dir": self.is_dir, "file_size": self.file_size}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> FileInfo:
+        return cls(path=d["path"], is_dir=bool(d.get("is_dir")), file_size=d.get("file_size"))
+
+
+@dataclass
+class LoggedModel:
+    """A model logged by a run (MLflow 3): its own id, artifacts and lifecycle status."""
+
+    model_id: str
+    experiment_id: str
+    name: str
+    artifact_uri: str
+    status: str = "PENDING"
+    source_run_id: str | None = None
+    model_type: str = ""
+    creation_timestamp: int | None = None
+    last_updated_timestamp: int | None = None
+    tags: dict[str, str] = field(default_factory=dict)
+    params: dict[str, str] = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return {
+            "model_id": self.model_id,
+            "experiment_id": self.experiment_id,
+            "name": self.name,
+            "artifact_uri": self.artifact_uri,
+            "status": self.status,
+            "source_run_id": self.source_run_id,
+            "model_type": self.model_type,
+            "creation_timestamp": self.creation_timestamp,
+            "last_updated_timestamp": self.last_updated_timestamp,
+            "tags": dict(self.tags),
+            "params": dict(self.params),
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict) -> LoggedModel:
+        return cls(
+            model_id=d["model_id"],
+            experiment_id=str(d["experiment_id"]),
+            name=d["name"],
+            artifact_uri=d.get("artifact_uri", ""),
+            status=d.get("status", "PENDING"),
+            source_run_id=d.get("source_run_id"),
+            model_type=d.get("model_type") or "",
+            creation_timestamp=d.get("creation_timestamp"),
+            last_updated_timestamp=d.get("last_updated_timestamp"),
+            tags=dict(d.get("tags") or {}),
+            params=dict(d.get("params") or {}),
+        )
+
+
+@dataclass
+class ModelVersion:
+    """Version ``version`` of registered model ``name``; versions are strings, as in MLflow."""
+
+    name: str
+    version: str
+    source: str
+    creation_timestamp: int | None = None
+    last_updated_timestamp: int | None = None
+    description: str = ""
+    run_id: str | None = None
+    model_id: str | None = None
+    status: str = "READY"
+    current_stage: str = STAGE_NONE
+    tags: dict[str, str] = field(default_factory=dict)
+    aliases: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {
+            "name": self.name,
+            "version": self.version,
+            "source": self.source,
+            "creation_timestamp": self.creation_timestamp,
+            "last_updated_timestamp": self.last_updated_timestamp,
+            "description": self.description,
+            "run_id": self.run_id,
+            "model_id": self.model_id,
+            "status": self.status,
+            "current_stage": self.current_stage,
+            "tags": dict(self.tags),
+            "aliases": list(self.aliases),
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict) -> ModelVersion:
+        return cls(
+            name=d["name"],
+            version=str(d["version"]),
+            source=d.get("source", ""),
+            creation_timestamp=d.get("creation_timestamp"),
+            last_updated_timestamp=d.get("last_updated_timestamp"),
+            description=d.get("description") or "",
+            run_id=d.get("run_id"),
+            model_id=d.get("model_id"),
+            status=d.get("status", "READY"),
+            current_stage=d.get("current_stage") or STAGE_NONE,
+            tags=dict(d.get("tags") or {}),
+            aliases=list(d.get("aliases") or []),
+        )
+
+
+@dataclass
+class RegisteredModel:
+    """A named model; ``aliases`` maps alias -> version, ``latest_versions`` has the newest
+    version of each stage."""
+
+    name: str
+    creation_timestamp: int | None = None
+    last_updated_timestamp: int | None = None
+    description: str = ""
+    tags: dict[str, str] = field(default_factory=dict)
+    aliases: dict[str, str] = field(default_factory=dict)
+    latest_versions: list[ModelVersion] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {
+            "name": self.name,
+            "creation_timestamp": self.creation_timestamp,
+            "last_updated_timestamp": self.last_updated_timestamp,
+            "description": self.description,
+            "tags": dict(self.tags),
+            "aliases": dict(self.aliases),
+            "latest_versions": [v.to_dict() for v in self.latest_versions],
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict) -> RegisteredModel:
+        return cls(
+            name=d["name"],
+            creation_timestamp=d.get("creation_timestamp"),
+            last_updated_timestamp=d.get("last_updated_timestamp"),
+            description=d.get("description") or "",
+            tags=dict(d.get("tags") or {}),
+            aliases=dict(d.get("aliases") or {}),
+            latest_versions=[ModelVersion.from_dict(v) for v in d.get("latest_versions") or []],
+        )

@@ -157,6 +157,60 @@ _EXPERIMENTS = _Schema(
 )
 
 
+# The model registry: registered models filter on name and tags, versions on a few
+# attributes and tags (MLflow's registry grammar).
+_REGISTERED_MODELS = _Schema(
+    prefixes={
+        **dict.fromkeys(("attribute", "attributes", "attr"), "attribute"),
+        **dict.fromkeys(("tag", "tags"), "tag"),
+    },
+    fixed_keys={
+        "attribute": _spellings(
+            "name",
+            "creation_timestamp",
+            "last_updated_timestamp",
+            timestamp="last_updated_timestamp",
+        ),
+    },
+    rules={
+        ("tag", None): _PARAM_OR_TAG_RULE,
+        ("attribute", "name"): _STRING_FIELD_RULE,
+        ("attribute", None): _TIME_RULE,
+    },
+    order_kinds=("attribute",),
+    bare_names_in_filter=True,
+)
+
+_MODEL_VERSIONS = _Schema(
+    prefixes={
+        **dict.fromkeys(("attribute", "attributes", "attr"), "attribute"),
+        **dict.fromkeys(("tag", "tags"), "tag"),
+    },
+    fixed_keys={
+        "attribute": _spellings(
+            "name",
+            "version",
+            "run_id",
+            "model_id",
+            "source",
+            "current_stage",
+            "creation_timestamp",
+            "last_updated_timestamp",
+            version_number="version",
+        ),
+    },
+    rules={
+        ("tag", None): _PARAM_OR_TAG_RULE,
+        ("attribute", None): _STRING_FIELD_RULE,
+        ("attribute", "version"): _Rule(_COMPARISON_OPS, numeric=True),
+        ("attribute", "creation_timestamp"): _TIME_RULE,
+        ("attribute", "last_updated_timestamp"): _TIME_RULE,
+    },
+    order_kinds=("attribute",),
+    bare_names_in_filter=True,
+)
+
+
 # --- Public API ---------------------------------------------------------------------------
 
 
@@ -184,6 +238,25 @@ def parse_experiment_filter(text: str | None) -> list[Comparison]:
 def parse_experiment_order_by(clause: str) -> OrderBy:
     """Parse one experiment order_by clause, e.g. ``creation_time DESC``."""
     return _Parser(clause or "", "order_by", _EXPERIMENTS).parse_order_by()
+
+
+def parse_registered_model_filter(text: str | None) -> list[Comparison]:
+    """Parse a registered model filter, e.g. ``name LIKE 'fraud%' AND tags.team = 'risk'``."""
+    return _Parser(text or "", "filter", _REGISTERED_MODELS).parse_filter()
+
+
+def parse_registered_model_order_by(clause: str) -> OrderBy:
+    """``name``, ``creation_timestamp`` or ``last_updated_timestamp``, then ASC or DESC."""
+    return _Parser(clause or "", "order_by", _REGISTERED_MODELS).parse_order_by()
+
+
+def parse_model_version_filter(text: str | None) -> list[Comparison]:
+    """Parse a model version filter, e.g. ``name = 'fraud' AND run_id = '...'``."""
+    return _Parser(text or "", "filter", _MODEL_VERSIONS).parse_filter()
+
+
+def parse_model_version_order_by(clause: str) -> OrderBy:
+    return _Parser(clause or "", "order_by", _MODEL_VERSIONS).parse_order_by()
 
 
 # --- Tokenizer ----------------------------------------------------------------------------

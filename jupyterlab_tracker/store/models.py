@@ -136,7 +136,11 @@ class MetricModel(Base):
     step: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
     is_nan: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
 
-    __table_args__ = (Index("ix_metrics_run_key_step", "run_id", "key", "step"),)
+    __table_args__ = (
+        # Covers history reads: one (run, key) in (step, timestamp, id) order, read from
+        # the index alone (migration 0003).
+        Index("ix_metrics_history", "run_id", "key", "step", "timestamp", "id", "value", "is_nan"),
+    )
 
 
 class LatestMetricModel(Base):
@@ -221,6 +225,137 @@ class LoggedBatchModel(Base):
     logged_time: Mapped[int] = mapped_column(BigInteger, nullable=False)
 
 
+# -- logged models and the model registry (migration 0002) ------------------------------
+
+
+class LoggedModelModel(Base):
+    """A model logged by a run (MLflow 3's LoggedModel), with artifacts of its own."""
+
+    __tablename__ = "logged_models"
+
+    model_id: Mapped[str] = mapped_column(String(34), primary_key=True)  # m-<32 hex>
+    experiment_id: Mapped[int] = mapped_column(
+        ForeignKey("experiments.experiment_id", ondelete="CASCADE"), nullable=False
+    )
+    name: Mapped[str] = mapped_column(String(500), nullable=False)
+    source_run_id: Mapped[str | None] = mapped_column(
+        ForeignKey("runs.run_id", ondelete="SET NULL")
+    )
+    status: Mapped[str] = mapped_column(String(20), nullable=False, default="PENDING")
+    model_type: Mapped[str] = mapped_column(String(500), nullable=False, default="")
+    artifact_uri: Mapped[str] = mapped_column(String(1000), nullable=False)
+    creation_timestamp: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    last_updated_timestamp: Mapped[int] = mapped_column(BigInteger, nullable=False)
+
+    __table_args__ = (Index("ix_logged_models_run_name", "source_run_id", "name"),)
+
+
+class LoggedModelTagModel(Base):
+    __tablename__ = "logged_model_tags"
+
+    model_id: Mapped[str] = mapped_column(
+        ForeignKey("logged_models.model_id", ondelete="CASCADE"), primary_key=True
+    )
+    key: Mapped[str] = mapped_column(String(KEY_LENGTH), primary_key=True)
+    value: Mapped[str] = mapped_column(String(TAG_VALUE_LENGTH), nullable=False, default="")
+
+
+class LoggedModelParamModel(Base):
+    __tablename__ = "logged_model_params"
+
+    model_id: Mapped[str] = mapped_column(
+        ForeignKey("logged_models.model_id", ondelete="CASCADE"), primary_key=True
+    )
+    key: Mapped[str] = mapped_column(String(KEY_LENGTH), primary_key=True)
+    value: Mapped[str] = mapped_column(String(PARAM_VALUE_LENGTH), nullable=False)
+
+
+class RunModelOutputModel(Base):
+    """A run produced a logged model (MLflow's run outputs)."""
+
+    __tablename__ = "run_model_outputs"
+
+    run_id: Mapped[str] = mapped_column(
+        ForeignKey("runs.run_id", ondelete="CASCADE"), primary_key=True
+    )
+    model_id: Mapped[str] = mapped_column(
+        ForeignKey("logged_models.model_id", ondelete="CASCADE"), primary_key=True
+    )
+    step: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+
+
+class RegisteredModelModel(Base):
+    """A registered model. The surrogate id keeps renames to one UPDATE of one row."""
+
+    __tablename__ = "registered_models"
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(256), nullable=False, unique=True)
+    description: Mapped[str] = mapped_column(String(5000), nullable=False, default="")
+    creation_timestamp: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    last_updated_timestamp: Mapped[int] = mapped_column(BigInteger, nullable=False)
+
+
+class RegisteredModelTagModel(Base):
+    __tablename__ = "registered_model_tags"
+
+    registered_model_id: Mapped[int] = mapped_column(
+        ForeignKey("registered_models.id", ondelete="CASCADE"), primary_key=True
+    )
+    key: Mapped[str] = mapped_column(String(KEY_LENGTH), primary_key=True)
+    value: Mapped[str] = mapped_column(String(TAG_VALUE_LENGTH), nullable=False, default="")
+
+
+class ModelVersionModel(Base):
+    """One version; (registered_model_id, version) is unique, so two writers racing for
+    the same number cannot both win."""
+
+    __tablename__ = "model_versions"
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True, autoincrement=True)
+    registered_model_id: Mapped[int] = mapped_column(
+        ForeignKey("registered_models.id", ondelete="CASCADE"), nullable=False
+    )
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    source: Mapped[str] = mapped_column(String(1000), nullable=False, default="")
+    run_id: Mapped[str | None] = mapped_column(String(32))
+    model_id: Mapped[str | None] = mapped_column(String(34))
+    status: Mapped[str] = mapped_column(String(20), nullable=False, default="READY")
+    current_stage: Mapped[str] = mapped_column(String(20), nullable=False, default="None")
+    description: Mapped[str] = mapped_column(String(5000), nullable=False, default="")
+    creation_timestamp: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    last_updated_timestamp: Mapped[int] = mapped_column(BigInteger, nullable=False)
+
+    __table_args__ = (
+        UniqueConstraint("registered_model_id", "version", name="uq_model_versions_number"),
+        Index("ix_model_versions_run_id", "run_id"),
+    )
+
+
+class ModelVersionTagModel(Base):
+    __tablename__ = "model_version_tags"
+
+    model_version_id: Mapped[int] = mapped_column(
+        ForeignKey("model_versions.id", ondelete="CASCADE"), primary_key=True
+    )
+    key: Mapped[str] = mapped_column(String(KEY_LENGTH), primary_key=True)
+    value: Mapped[str] = mapped_column(String(TAG_VALUE_LENGTH), nullable=False, default="")
+
+
+class RegisteredModelAliasModel(Base):
+    """``alias`` -> one version of one registered model."""
+
+    __tablename__ = "registered_model_aliases"
+
+    registered_model_id: Mapped[int] = mapped_column(
+        ForeignKey("registered_models.id", ondelete="CASCADE"), primary_key=True
+    )
+    alias: Mapped[str] = mapped_column(String(256), primary_key=True)
+    model_version_id: Mapped[int] = mapped_column(
+        ForeignKey("model_versions.id", ondelete="CASCADE"), nullable=False
+    )
+
+
 experiments = ExperimentModel.__table__
 experiment_tags = ExperimentTagModel.__table__
 runs = RunModel.__table__
@@ -232,3 +367,13 @@ datasets = DatasetModel.__table__
 inputs = InputModel.__table__
 input_tags = InputTagModel.__table__
 logged_batches = LoggedBatchModel.__table__
+
+logged_models = LoggedModelModel.__table__
+logged_model_tags = LoggedModelTagModel.__table__
+logged_model_params = LoggedModelParamModel.__table__
+run_model_outputs = RunModelOutputModel.__table__
+registered_models = RegisteredModelModel.__table__
+registered_model_tags = RegisteredModelTagModel.__table__
+model_versions = ModelVersionModel.__table__
+model_version_tags = ModelVersionTagModel.__table__
+registered_model_aliases = RegisteredModelAliasModel.__table__
