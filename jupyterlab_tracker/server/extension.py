@@ -56,6 +56,8 @@ class TrackerContext:
     service: object
     store_uri: str
     artifact_root: str
+    registry: object = None  # ModelRegistryService
+    artifacts: object = None  # ArtifactService
     version: str = __version__
 
     def describe(self) -> dict:
@@ -72,15 +74,16 @@ class TrackerContext:
 
 
 def load_extension(serverapp) -> None:
-    from ..service.tracking import TrackingService
-    from ..store import open_store
+    from ..service.factory import open_services
 
     settings = Tracker(parent=serverapp)
-    store = open_store(settings.store_uri, settings.artifact_root)
+    services = open_services(settings.store_uri, settings.artifact_root)
     context = TrackerContext(
-        service=TrackingService(store),
+        service=services.tracking,
         store_uri=settings.store_uri,
         artifact_root=settings.artifact_root,
+        registry=services.registry,
+        artifacts=services.artifacts,
     )
     web_app = serverapp.web_app
     web_app.settings["tracker"] = context

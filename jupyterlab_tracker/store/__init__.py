@@ -23,6 +23,18 @@ def open_store(db_uri: str, artifact_root: str) -> TrackingStore:
     return SqlAlchemyStore(db_uri, artifact_root)
 
 
+def open_model_stores(tracking_store: TrackingStore):
+    """The logged-model and registry stores on the tracking store's database.
+
+    Opened after the tracking store, whose opening brought the schema to head.
+    """
+    from .logged_models import SqlLoggedModelStore
+    from .registry_store import SqlRegistryStore
+
+    db = tracking_store.db
+    return SqlLoggedModelStore(db), SqlRegistryStore(db)
+
+
 def __getattr__(name: str):
     # Lazy, so that importing the package (e.g. for TrackingStore) does not load SQLAlchemy.
     if name == "SqlAlchemyStore":
@@ -32,4 +44,4 @@ def __getattr__(name: str):
     raise AttributeError(name)
 
 
-__all__ = ["SqlAlchemyStore", "TrackingStore", "open_store"]
+__all__ = ["SqlAlchemyStore", "TrackingStore", "open_model_stores", "open_store"]

@@ -1,0 +1,135 @@
+"""Artifact files of runs and logged models over HTTP: list, download (with Range), upload.
+
+The same three handlers serve ``runs/{run_id}/artifacts...`` and
+``logged-models/{model_id}/artifacts...``; the route's path parameter names the owner.
+Every path goes through the repository, whose ``location`` is the one path-safety check.
+Bodies stream both ways in chunks: an upload goes to a temporary file as it arrives
+(``stream_request_body``), a download leaves with ``write`` + ``flush`` per chunk.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import re
+
+import tornado.web
+from tornado.web import authenticated
+
+from ..artifacts import CHUNK_SIZE
+from ..errors import invalid
+from ..service.artifacts import MODEL_OWNER, RUN_OWNER
+from .handlers import TrackerHandler
+from .request_parsing import optional_str, query_args, required_str
+
+MAX_UPLOAD_BYTES = 64 * 1024**3  # tornado's default (100 MB) is far too small for models
+_RANGE = re.compile(r"bytes=(\d*)-(\d*)")
+
+
+def parse_range(header: str | None, size: int) -> tuple[int, int] | None:
+    """``Range: bytes=a-b`` as a half-open (start, end); None means the whole file.
+
+    Only single ranges are honoured (several ranges get the whole file, which RFC 9110
+    allows). An unsatisfiable range raises ``ValueError``.
+    """
+    match = _RANGE.fullmatch((header or "").strip())
+    if match is None:
+        return None
+    first, last = match.groups()
+    if not first and not last:
+        return None
+    if not first:  # the last N bytes
+        start, end = max(size - int(last), 0), size
+    else:
+        start, end = int(first), min(int(last) + 1, size) if last else size
+    if start >= size or start >= end:
+        raise ValueError(f"range {header!r} is outside a file of {size} bytes")
+    return start, end
+
+
+class ArtifactHandler(TrackerHandler):
+    """Base of the artifact handlers: finds the owner's repository from the route."""
+
+    def repository_owner(self) -> tuple[str, str]:
+        if "run_id" in self.path_kwargs:
+            return RUN_OWNER, self.path_kwargs["run_id"]
+        return MODEL_OWNER, self.path_kwargs["model_id"]
+
+    async def repository(self):
+        return await self.run_blocking(self.tracker.artifacts.repository, *self.repository_owner())
+
+
+class ArtifactListHandler(ArtifactHandler):
+    @authenticated
+    async def get(self, **_owner):
+        repository = await self.repository()
+        path = optional_str(query_args(self), "path")
+        files = await self.run_blocking(repository.list_artifacts, path)
+        self.write_json({"files": [f.to_dict() for f in files]})
+
+
+@tornado.web.stream_request_body
+class ArtifactContentHandler(ArtifactHandler):
+    _upload = None  # the repository's upload context while a PUT body streams in
+    _sink = None  # the file the body is written to
+
+    async def prepare(self):
+        await super().prepare()
+        if self.request.method != "PUT":
+            return
+        # The body streams before put() runs, so authenticate before accepting any of it.
+        if self.current_user is None:
+            raise tornado.web.HTTPError(403)
+        self.request.connection.set_max_body_size(MAX_UPLOAD_BYTES)
+        repository = await self.repository()
+        path = required_str(query_args(self), "path")
+        self._upload = repository.open_upload(path)
+        self._sink = await self.run_blocking(self._upload.__enter__)
+
+    async def data_received(self, chunk: bytes) -> None:
+        if self._sink is not None:
+            await self.run_blocking(self._sink.write, chunk)
+
+    @authenticated
+    async def put(self, **_owner):
+        upload, self._upload = self._upload, None
+        await self.run_blocking(upload.__exit__, None, None, None)
+        self.write_json({})
+
+    def on_finish(self) -> None:
+        self._discard_upload()
+
+    def on_connection_close(self) -> None:
+        self._discard_upload()
+
+    def _discard_upload(self) -> None:
+        """A body that did not arrive whole is never published."""
+        upload, self._upload = self._upload, None
+        if upload is not None:
+            error = ConnectionError("upload interrupted")
+            upload.__exit__(ConnectionError, error, None)
+
+    @authenticated
+    async def get(self, **_owner):
+        repository = await self.repository()
+        path = required_str(query_args(self), "path")
+        size = await self.run_blocking(repository.file_size, path)
+        try:
+            byte_range = parse_range(self.request.headers.get("Range"), size)
+        except ValueError as exc:
+            self.set_header("Content-Range", f"bytes */{size}")
+            self.write_json(invalid(str(exc)).to_dict(), status=416)
+            return
+        start, end = byte_range or (0, size)
+        if byte_range is not None:
+            self.set_status(206)
+            self.set_header("Content-Range", f"bytes {start}-{end - 1}/{size}")
+        self.set_header("Accept-Ranges", "bytes")
+        self.set_header("Content-Length", str(end - start))
+        content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
+        self.set_header("Content-Type", content_type)
+        self.set_header("Content-Disposition", "attachment")
+        chunks = repository.read_chunks(path, start, end, CHUNK_SIZE)
+        while (chunk := await self.run_blocking(next, chunks, None)) is not None:
+            self.write(chunk)
+            await self.flush()  # one chunk in memory at a time
+        self.finish()

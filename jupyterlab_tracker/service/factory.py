@@ -1,0 +1,29 @@
+"""Build every service on one store: what the server extension and the embedded client use."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..store import open_model_stores, open_store
+from .artifacts import ArtifactService
+from .registry import ModelRegistryService
+from .tracking import TrackingService
+
+
+@dataclass
+class Services:
+    tracking: TrackingService
+    registry: ModelRegistryService
+    artifacts: ArtifactService
+
+
+def model_services(tracking: TrackingService) -> tuple[ModelRegistryService, ArtifactService]:
+    """The registry and artifact services over the tracking service's database."""
+    logged_models, registry_store = open_model_stores(tracking.store)
+    registry = ModelRegistryService(registry_store, logged_models, tracking)
+    return registry, ArtifactService(tracking, registry)
+
+
+def open_services(store_uri: str, artifact_root: str) -> Services:
+    tracking = TrackingService(open_store(store_uri, artifact_root))
+    return Services(tracking, *model_services(tracking))

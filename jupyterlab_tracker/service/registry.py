@@ -1,0 +1,292 @@
+"""Logged models and the model registry: input checks and rules in front of the stores.
+
+Every surface (REST handlers, the embedded client) calls this. Rules that need a
+transaction (version numbering, one alias -> one version, archiving other versions)
+live in the store; naming rules, stage spellings and "a version of a logged model needs
+its files in place" live here.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..entities import (
+    LOGGED_MODEL_STATUSES,
+    MODEL_VERSION_STAGES,
+    LoggedModel,
+    ModelVersion,
+    Page,
+    RegisteredModel,
+)
+from ..errors import INVALID_STATE, TrackerError, invalid
+from ..store.registry_base import LoggedModelStore, RegistryStore
+from . import validation as check
+from .tracking import TrackingService
+
+MAX_MODEL_NAME_LENGTH = 256
+MAX_DESCRIPTION_LENGTH = 5000
+MODEL_ID_PATTERN = re.compile(r"m-[0-9a-f]{32}")
+# Aliases are identifiers; "latest" and "v<N>" would be ambiguous in models:/ URIs.
+ALIAS_PATTERN = re.compile(r"[A-Za-z0-9_\-]{1,255}")
+RESERVED_ALIAS = re.compile(r"(latest|v\d+)", re.IGNORECASE)
+
+
+def canonical_stage(stage: str) -> str:
+    """MLflow accepts stage names in any case: 'production' -> 'Production'."""
+    for known in MODEL_VERSION_STAGES:
+        if isinstance(stage, str) and stage.lower() == known.lower():
+            return known
+    raise invalid(f"Unknown stage {stage!r}; use one of {', '.join(MODEL_VERSION_STAGES)}")
+
+
+def validate_model_name(name) -> None:
+    if not isinstance(name, str) or not name.strip():
+        raise invalid(f"A registered model name must be a non-empty string, got {name!r}")
+    if len(name) > MAX_MODEL_NAME_LENGTH:
+        raise invalid(f"Registered model names have at most {MAX_MODEL_NAME_LENGTH} characters")
+
+
+def validate_model_id(model_id) -> None:
+    if not isinstance(model_id, str) or not MODEL_ID_PATTERN.fullmatch(model_id):
+        raise invalid(f"Invalid logged model id {model_id!r}: expected 'm-' and 32 hex digits")
+
+
+def validate_alias(alias) -> None:
+    if not isinstance(alias, str) or not ALIAS_PATTERN.fullmatch(alias):
+        raise invalid(f"Invalid alias {alias!r}: use letters, digits, '_' and '-'")
+    if RESERVED_ALIAS.fullmatch(alias):
+        raise invalid(f"Alias {alias!r} is reserved ('latest' and 'v<number>' name versions)")
+
+
+def _check_description(description) -> str:
+    if description is None:
+        return ""
+    if not isinstance(description, str) or len(description) > MAX_DESCRIPTION_LENGTH:
+        raise invalid(f"A description is a string of at most {MAX_DESCRIPTION_LENGTH} characters")
+    return description
+
+
+def _check_tags(tags: dict[str, str] | None) -> dict[str, str]:
+    for key, value in (tags or {}).items():
+        check.validate_key("tag", key)
+        check.validate_tag_value(key, value)
+    return dict(tags or {})
+
+
+class ModelRegistryService:
+    def __init__(
+        self,
+        registry: RegistryStore,
+        logged_models: LoggedModelStore,
+        tracking: TrackingService,
+    ):
+        self.registry = registry
+        self.logged_models = logged_models
+        self.tracking = tracking
+
+    # -- logged models -----------------------------------------------------------------
+    def create_logged_model(
+        self,
+        experiment_id: str,
+        name: str,
+        source_run_id: str | None = None,
+        model_type: str = "",
+        tags: dict[str, str] | None = None,
+        params: dict[str, str] | None = None,
+    ) -> LoggedModel:
+        check.validate_experiment_id(experiment_id)
+        check.validate_key("model name", name)
+        if source_run_id is not None:
+            check.validate_run_id(source_run_id)
+        for key, value in (params or {}).items():
+            check.validate_key("param", key)
+            check.validate_param_value(key, value)
+        return self.logged_models.create_logged_model(
+            experiment_id, name, source_run_id, model_type or "", _check_tags(tags), params
+        )
+
+    def get_logged_model(self, model_id: str) -> LoggedModel:
+        validate_model_id(model_id)
+        return self.logged_models.get_logged_model(model_id)
+
+    def finalize_logged_model(self, model_id: str, status: str) -> LoggedModel:
+        validate_model_id(model_id)
+        if status not in LOGGED_MODEL_STATUSES:
+            raise invalid(f"Invalid status {status!r}; use one of {LOGGED_MODEL_STATUSES}")
+        return self.logged_models.set_logged_model_status(model_id, status)
+
+    def set_logged_model_tags(self, model_id: str, tags: dict[str, str]) -> None:
+        validate_model_id(model_id)
+        self.logged_models.set_logged_model_tags(model_id, _check_tags(tags))
+
+    def delete_logged_model(self, model_id: str) -> None:
+        validate_model_id(model_id)
+        self.logged_models.delete_logged_model(model_id)
+
+    def search_logged_models(
+        self,
+        experiment_ids: list[str] | None = None,
+        name: str | None = None,
+        source_run_id: str | None = None,
+        max_results: int = 100,
+        page_token: str | None = None,
+    ) -> Page[LoggedModel]:
+        for experiment_id in experiment_ids or []:
+            check.validate_experiment_id(experiment_id)
+        check.validate_max_results(max_results)
+        return self.logged_models.search_logged_models(
+            experiment_ids, name, source_run_id, max_results, page_token
+        )
+
+    # -- registered models -------------------------------------------------------------
+    def create_registered_model(
+        self, name: str, description: str = "", tags: dict[str, str] | None = None
+    ) -> RegisteredModel:
+        validate_model_name(name)
+        return self.registry.create_registered_model(
+            name, _check_description(description), _check_tags(tags)
+        )
+
+    def get_registered_model(self, name: str) -> RegisteredModel:
+        validate_model_name(name)
+        return self.registry.get_registered_model(name)
+
+    def rename_registered_model(self, name: str, new_name: str) -> RegisteredModel:
+        validate_model_name(name)
+        validate_model_name(new_name)
+        return self.registry.rename_registered_model(name, new_name)
+
+    def update_registered_model(self, name: str, description: str) -> RegisteredModel:
+        validate_model_name(name)
+        return self.registry.update_registered_model(name, _check_description(description))
+
+    def delete_registered_model(self, name: str) -> None:
+        validate_model_name(name)
+        self.registry.delete_registered_model(name)
+
+    def set_registered_model_tag(self, name: str, key: str, value: str) -> None:
+        validate_model_name(name)
+        _check_tags({key: value})
+        self.registry.set_registered_model_tag(name, key, value)
+
+    def delete_registered_model_tag(self, name: str, key: str) -> None:
+        validate_model_name(name)
+        check.validate_key("tag", key)
+        self.registry.delete_registered_model_tag(name, key)
+
+    def search_registered_models(
+        self,
+        filter_string: str = "",
+        max_results: int = 100,
+        order_by: list[str] | None = None,
+        page_token: str | None = None,
+    ) -> Page[RegisteredModel]:
+        check.validate_max_results(max_results)
+        return self.registry.search_registered_models(
+            filter_string or "", max_results, order_by, page_token
+        )
+
+    # -- versions ----------------------------------------------------------------------
+    def create_model_version(
+        self,
+        name: str,
+        source: str,
+        run_id: str | None = None,
+        model_id: str | None = None,
+        description: str = "",
+        tags: dict[str, str] | None = None,
+    ) -> ModelVersion:
+        """A new version; a logged model's version needs the model READY (files in place)."""
+        validate_model_name(name)
+        if not isinstance(source, str) or not source:
+            raise invalid("A model version needs a source URI")
+        if run_id is not None:
+            check.validate_run_id(run_id)
+        if model_id is not None:
+            model = self.get_logged_model(model_id)
+            if model.status != "READY":
+                raise TrackerError(
+                    f"Logged model {model_id} is {model.status}, not READY: "
+                    "its files are not all uploaded",
+                    INVALID_STATE,
+                )
+        return self.registry.create_model_version(
+            name, source, run_id, model_id, _check_description(description), _check_tags(tags)
+        )
+
+    def get_model_version(self, name: str, version: str) -> ModelVersion:
+        validate_model_name(name)
+        return self.registry.get_model_version(name, str(version))
+
+    def update_model_version(self, name: str, version: str, description: str) -> ModelVersion:
+        validate_model_name(name)
+        return self.registry.update_model_version(
+            name, str(version), _check_description(description)
+        )
+
+    def delete_model_version(self, name: str, version: str) -> None:
+        validate_model_name(name)
+        self.registry.delete_model_version(name, str(version))
+
+    def transition_model_version_stage(
+        self, name: str, version: str, stage: str, archive_existing_versions: bool = False
+    ) -> ModelVersion:
+        validate_model_name(name)
+        return self.registry.transition_model_version_stage(
+            name, str(version), canonical_stage(stage), bool(archive_existing_versions)
+        )
+
+    def set_model_version_tag(self, name: str, version: str, key: str, value: str) -> None:
+        validate_model_name(name)
+        _check_tags({key: value})
+        self.registry.set_model_version_tag(name, str(version), key, value)
+
+    def delete_model_version_tag(self, name: str, version: str, key: str) -> None:
+        validate_model_name(name)
+        check.validate_key("tag", key)
+        self.registry.delete_model_version_tag(name, str(version), key)
+
+    def search_model_versions(
+        self,
+        filter_string: str = "",
+        max_results: int = 1000,
+        order_by: list[str] | None = None,
+        page_token: str | None = None,
+    ) -> Page[ModelVersion]:
+        check.validate_max_results(max_results)
+        return self.registry.search_model_versions(
+            filter_string or "", max_results, order_by, page_token
+        )
+
+    def get_latest_versions(self, name: str, stages: list[str] | None = None) -> list[ModelVersion]:
+        validate_model_name(name)
+        stages = [canonical_stage(s) for s in stages or []]
+        return self.registry.get_latest_versions(name, stages or None)
+
+    def get_model_version_download_uri(self, name: str, version: str) -> str:
+        """Where the version's files are: its logged model's artifacts, else its source."""
+        model_version = self.get_model_version(name, version)
+        if model_version.model_id:
+            return self.logged_models.get_logged_model(model_version.model_id).artifact_uri
+        source = model_version.source
+        if source.startswith("runs:/"):
+            run_id, _, path = source[len("runs:/") :].partition("/")
+            artifact_uri = self.tracking.get_run(run_id).info.artifact_uri
+            return f"{artifact_uri.rstrip('/')}/{path}" if path else artifact_uri
+        return source
+
+    # -- aliases -----------------------------------------------------------------------
+    def set_registered_model_alias(self, name: str, alias: str, version: str) -> None:
+        validate_model_name(name)
+        validate_alias(alias)
+        self.registry.set_registered_model_alias(name, alias, str(version))
+
+    def delete_registered_model_alias(self, name: str, alias: str) -> None:
+        validate_model_name(name)
+        validate_alias(alias)
+        self.registry.delete_registered_model_alias(name, alias)
+
+    def get_model_version_by_alias(self, name: str, alias: str) -> ModelVersion:
+        validate_model_name(name)
+        validate_alias(alias)
+        return self.registry.get_model_version_by_alias(name, alias)

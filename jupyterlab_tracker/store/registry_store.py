@@ -1,0 +1,467 @@
+"""The model registry on SQLAlchemy (SQLite and PostgreSQL), sharing the tracking database.
+
+Registered models have a surrogate integer id, so a rename is one UPDATE and versions,
+tags and aliases follow by foreign key. Version numbers are allocated inside the write
+transaction that inserts the version: SQLite's ``BEGIN IMMEDIATE`` (see ``db.py``) and
+PostgreSQL's ``SELECT ... FOR UPDATE`` on the registered model row serialise writers of one
+model, and the (model, version) unique constraint guards the rest.
+"""
+
+from __future__ import annotations
+
+import time
+
+from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from .. import search as search_syntax
+from ..entities import (
+    MODEL_VERSION_STAGES,
+    STAGE_ARCHIVED,
+    STAGE_NONE,
+    ModelVersion,
+    Page,
+    RegisteredModel,
+)
+from ..errors import already_exists, invalid, not_found
+from ..search import Comparison, OrderBy
+from . import models as m
+from .db import Database
+from .registry_base import RegistryStore
+from .search_sql import numeric_condition, string_condition
+from .sqlalchemy_store import decode_page_token, encode_page_token
+
+_VERSION_ALLOCATION_ATTEMPTS = 5
+
+rm, mv = m.registered_models, m.model_versions
+_VERSION_QUERY = select(mv, rm.c.name).join(rm, rm.c.id == mv.c.registered_model_id)
+
+_MODEL_COLUMNS = {
+    "name": rm.c.name,
+    "creation_timestamp": rm.c.creation_timestamp,
+    "last_updated_timestamp": rm.c.last_updated_timestamp,
+}
+_VERSION_COLUMNS = {
+    "name": rm.c.name,
+    "version": mv.c.version,
+    "run_id": mv.c.run_id,
+    "model_id": mv.c.model_id,
+    "source": mv.c.source,
+    "current_stage": mv.c.current_stage,
+    "creation_timestamp": mv.c.creation_timestamp,
+    "last_updated_timestamp": mv.c.last_updated_timestamp,
+}
+_NUMERIC_KEYS = ("version", "creation_timestamp", "last_updated_timestamp")
+
+
+def now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+def version_number(version: str | int) -> int:
+    try:
+        number = int(str(version))
+    except ValueError:
+        raise invalid(f"Model versions are positive integers, got {version!r}") from None
+    if number < 1:
+        raise invalid(f"Model versions are positive integers, got {version!r}")
+    return number
+
+
+class SqlRegistryStore(RegistryStore):
+    def __init__(self, db: Database):
+        self.db = db
+
+    # -- registered models -------------------------------------------------------------
+    def create_registered_model(
+        self, name: str, description: str = "", tags: dict[str, str] | None = None
+    ) -> RegisteredModel:
+        now = now_ms()
+        try:
+            with self.db.session(write=True) as conn:
+                model_id = conn.execute(
+                    insert(rm)
+                    .values(
+                        name=name,
+                        description=description or "",
+                        creation_timestamp=now,
+                        last_updated_timestamp=now,
+                    )
+                    .returning(rm.c.id)
+                ).scalar_one()
+                self._insert_tags(conn, m.registered_model_tags, model_id, tags)
+                return self._registered_models(conn, [self._model_row(conn, name)])[0]
+        except IntegrityError:
+            raise already_exists(f"Registered model '{name}' already exists") from None
+
+    def get_registered_model(self, name: str) -> RegisteredModel:
+        with self.db.session() as conn:
+            return self._registered_models(conn, [self._model_row(conn, name)])[0]
+
+    def rename_registered_model(self, name: str, new_name: str) -> RegisteredModel:
+        try:
+            with self.db.session(write=True) as conn:
+                row = self._model_row(conn, name)
+                conn.execute(
+                    update(rm)
+                    .where(rm.c.id == row.id)
+                    .values(name=new_name, last_updated_timestamp=now_ms())
+                )
+                return self._registered_models(conn, [self._model_row(conn, new_name)])[0]
+        except IntegrityError:
+            raise already_exists(f"Registered model '{new_name}' already exists") from None
+
+    def update_registered_model(self, name: str, description: str) -> RegisteredModel:
+        with self.db.session(write=True) as conn:
+            row = self._model_row(conn, name)
+            conn.execute(
+                update(rm)
+                .where(rm.c.id == row.id)
+                .values(description=description or "", last_updated_timestamp=now_ms())
+            )
+            return self._registered_models(conn, [self._model_row(conn, name)])[0]
+
+    def delete_registered_model(self, name: str) -> None:
+        with self.db.session(write=True) as conn:
+            conn.execute(delete(rm).where(rm.c.id == self._model_row(conn, name).id))
+
+    def set_registered_model_tag(self, name: str, key: str, value: str) -> None:
+        with self.db.session(write=True) as conn:
+            model_id = self._model_row(conn, name).id
+            self._replace_tag(conn, m.registered_model_tags, model_id, key, value)
+
+    def delete_registered_model_tag(self, name: str, key: str) -> None:
+        with self.db.session(write=True) as conn:
+            model_id = self._model_row(conn, name).id
+            self._delete_tag(conn, m.registered_model_tags, model_id, key)
+
+    def search_registered_models(
+        self,
+        filter_string: str = "",
+        max_results: int = 100,
+        order_by: list[str] | None = None,
+        page_token: str | None = None,
+    ) -> Page[RegisteredModel]:
+        comparisons = search_syntax.parse_registered_model_filter(filter_string)
+        orders = [search_syntax.parse_registered_model_order_by(o) for o in order_by or []]
+        offset = decode_page_token(page_token)
+        query = select(rm)
+        for comparison in comparisons:
+            query = query.where(self._condition(comparison, _MODEL_COLUMNS, "registered"))
+        query = query.order_by(*_order(orders, _MODEL_COLUMNS), rm.c.name)
+        with self.db.session() as conn:
+            rows = conn.execute(query.offset(offset).limit(max_results + 1)).all()
+            models = self._registered_models(conn, rows[:max_results])
+        return Page(models, _next_token(offset, max_results, len(rows)))
+
+    # -- versions ----------------------------------------------------------------------
+    def create_model_version(
+        self,
+        name: str,
+        source: str,
+        run_id: str | None = None,
+        model_id: str | None = None,
+        description: str = "",
+        tags: dict[str, str] | None = None,
+    ) -> ModelVersion:
+        for attempt in range(_VERSION_ALLOCATION_ATTEMPTS):
+            try:
+                with self.db.session(write=True) as conn:
+                    registered = self._model_row(conn, name, for_update=True)
+                    number = (
+                        1
+                        + conn.execute(
+                            select(func.coalesce(func.max(mv.c.version), 0)).where(
+                                mv.c.registered_model_id == registered.id
+                            )
+                        ).scalar_one()
+                    )
+                    now = now_ms()
+                    version_id = conn.execute(
+                        insert(mv)
+                        .values(
+                            registered_model_id=registered.id,
+                            version=number,
+                            source=source,
+                            run_id=run_id,
+                            model_id=model_id,
+                            status="READY",
+                            current_stage=STAGE_NONE,
+                            description=description or "",
+                            creation_timestamp=now,
+                            last_updated_timestamp=now,
+                        )
+                        .returning(mv.c.id)
+                    ).scalar_one()
+                    self._insert_tags(conn, m.model_version_tags, version_id, tags)
+                    conn.execute(
+                        update(rm)
+                        .where(rm.c.id == registered.id)
+                        .values(last_updated_timestamp=now)
+                    )
+                    return self._versions(conn, [self._version_row(conn, name, number)])[0]
+            except IntegrityError:
+                # Another writer took this number first: try the next one.
+                if attempt == _VERSION_ALLOCATION_ATTEMPTS - 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    def get_model_version(self, name: str, version: str) -> ModelVersion:
+        with self.db.session() as conn:
+            return self._versions(conn, [self._version_row(conn, name, version)])[0]
+
+    def update_model_version(self, name: str, version: str, description: str) -> ModelVersion:
+        return self._update_version(name, version, description=description or "")
+
+    def delete_model_version(self, name: str, version: str) -> None:
+        with self.db.session(write=True) as conn:
+            row = self._version_row(conn, name, version)
+            conn.execute(delete(mv).where(mv.c.id == row.id))
+
+    def transition_model_version_stage(
+        self, name: str, version: str, stage: str, archive_existing_versions: bool = False
+    ) -> ModelVersion:
+        if stage not in MODEL_VERSION_STAGES:
+            raise invalid(f"Unknown stage {stage!r}; use one of {MODEL_VERSION_STAGES}")
+        with self.db.session(write=True) as conn:
+            row = self._version_row(conn, name, version)
+            now = now_ms()
+            if archive_existing_versions and stage not in (STAGE_NONE, STAGE_ARCHIVED):
+                conn.execute(
+                    update(mv)
+                    .where(
+                        mv.c.registered_model_id == row.registered_model_id,
+                        mv.c.current_stage == stage,
+                        mv.c.id != row.id,
+                    )
+                    .values(current_stage=STAGE_ARCHIVED, last_updated_timestamp=now)
+                )
+            conn.execute(
+                update(mv)
+                .where(mv.c.id == row.id)
+                .values(current_stage=stage, last_updated_timestamp=now)
+            )
+            return self._versions(conn, [self._version_row(conn, name, version)])[0]
+
+    def set_model_version_tag(self, name: str, version: str, key: str, value: str) -> None:
+        with self.db.session(write=True) as conn:
+            version_id = self._version_row(conn, name, version).id
+            self._replace_tag(conn, m.model_version_tags, version_id, key, value)
+
+    def delete_model_version_tag(self, name: str, version: str, key: str) -> None:
+        with self.db.session(write=True) as conn:
+            version_id = self._version_row(conn, name, version).id
+            self._delete_tag(conn, m.model_version_tags, version_id, key)
+
+    def search_model_versions(
+        self,
+        filter_string: str = "",
+        max_results: int = 1000,
+        order_by: list[str] | None = None,
+        page_token: str | None = None,
+    ) -> Page[ModelVersion]:
+        comparisons = search_syntax.parse_model_version_filter(filter_string)
+        orders = [search_syntax.parse_model_version_order_by(o) for o in order_by or []]
+        offset = decode_page_token(page_token)
+        query = _VERSION_QUERY
+        for comparison in comparisons:
+            query = query.where(self._condition(comparison, _VERSION_COLUMNS, "version"))
+        query = query.order_by(*_order(orders, _VERSION_COLUMNS), rm.c.name, mv.c.version.desc())
+        with self.db.session() as conn:
+            rows = conn.execute(query.offset(offset).limit(max_results + 1)).all()
+            versions = self._versions(conn, rows[:max_results])
+        return Page(versions, _next_token(offset, max_results, len(rows)))
+
+    def get_latest_versions(self, name: str, stages: list[str] | None = None) -> list[ModelVersion]:
+        with self.db.session() as conn:
+            registered = self._model_row(conn, name)
+            return self._latest_versions(conn, registered.id, stages)
+
+    # -- aliases -----------------------------------------------------------------------
+    def set_registered_model_alias(self, name: str, alias: str, version: str) -> None:
+        aliases = m.registered_model_aliases
+        with self.db.session(write=True) as conn:
+            row = self._version_row(conn, name, version)
+            conn.execute(
+                delete(aliases).where(
+                    aliases.c.registered_model_id == row.registered_model_id,
+                    aliases.c.alias == alias,
+                )
+            )
+            conn.execute(
+                insert(aliases).values(
+                    registered_model_id=row.registered_model_id,
+                    alias=alias,
+                    model_version_id=row.id,
+                )
+            )
+
+    def delete_registered_model_alias(self, name: str, alias: str) -> None:
+        aliases = m.registered_model_aliases
+        with self.db.session(write=True) as conn:
+            model_id = self._model_row(conn, name).id
+            conn.execute(
+                delete(aliases).where(
+                    aliases.c.registered_model_id == model_id, aliases.c.alias == alias
+                )
+            )
+
+    def get_model_version_by_alias(self, name: str, alias: str) -> ModelVersion:
+        aliases = m.registered_model_aliases
+        with self.db.session() as conn:
+            row = conn.execute(
+                _VERSION_QUERY.join(aliases, aliases.c.model_version_id == mv.c.id).where(
+                    rm.c.name == name, aliases.c.alias == alias
+                )
+            ).first()
+            if row is None:
+                raise not_found(f"Registered model '{name}' has no alias '{alias}'")
+            return self._versions(conn, [row])[0]
+
+    # -- rows and entities -------------------------------------------------------------
+    @staticmethod
+    def _model_row(conn: Connection, name: str, for_update: bool = False):
+        query = select(rm).where(rm.c.name == name)
+        row = conn.execute(query.with_for_update() if for_update else query).first()
+        if row is None:
+            raise not_found(f"No registered model named '{name}'")
+        return row
+
+    @staticmethod
+    def _version_row(conn: Connection, name: str, version: str | int):
+        number = version_number(version)
+        row = conn.execute(_VERSION_QUERY.where(rm.c.name == name, mv.c.version == number))
+        row = row.first()
+        if row is None:
+            raise not_found(f"Registered model '{name}' has no version {number}")
+        return row
+
+    def _update_version(self, name: str, version: str, **values) -> ModelVersion:
+        with self.db.session(write=True) as conn:
+            row = self._version_row(conn, name, version)
+            conn.execute(
+                update(mv)
+                .where(mv.c.id == row.id)
+                .values(last_updated_timestamp=now_ms(), **values)
+            )
+            return self._versions(conn, [self._version_row(conn, name, version)])[0]
+
+    def _registered_models(self, conn: Connection, rows) -> list[RegisteredModel]:
+        aliases = m.registered_model_aliases
+        models = []
+        for row in rows:
+            alias_rows = conn.execute(
+                select(aliases.c.alias, mv.c.version)
+                .join(mv, mv.c.id == aliases.c.model_version_id)
+                .where(aliases.c.registered_model_id == row.id)
+                .order_by(aliases.c.alias)
+            )
+            models.append(
+                RegisteredModel(
+                    name=row.name,
+                    creation_timestamp=row.creation_timestamp,
+                    last_updated_timestamp=row.last_updated_timestamp,
+                    description=row.description,
+                    tags=self._tags(conn, m.registered_model_tags, row.id),
+                    aliases={alias: str(version) for alias, version in alias_rows},
+                    latest_versions=self._latest_versions(conn, row.id, None),
+                )
+            )
+        return models
+
+    def _latest_versions(
+        self, conn: Connection, registered_model_id: int, stages: list[str] | None
+    ) -> list[ModelVersion]:
+        rows = conn.execute(
+            _VERSION_QUERY.where(mv.c.registered_model_id == registered_model_id).order_by(
+                mv.c.version
+            )
+        ).all()
+        newest_per_stage = {row.current_stage: row for row in rows}  # later rows win
+        wanted = [row for stage, row in newest_per_stage.items() if not stages or stage in stages]
+        return self._versions(conn, sorted(wanted, key=lambda row: row.version))
+
+    def _versions(self, conn: Connection, rows) -> list[ModelVersion]:
+        aliases = m.registered_model_aliases
+        versions = []
+        for row in rows:
+            alias_names = conn.execute(
+                select(aliases.c.alias)
+                .where(aliases.c.model_version_id == row.id)
+                .order_by(aliases.c.alias)
+            ).scalars()
+            versions.append(
+                ModelVersion(
+                    name=row.name,
+                    version=str(row.version),
+                    source=row.source,
+                    creation_timestamp=row.creation_timestamp,
+                    last_updated_timestamp=row.last_updated_timestamp,
+                    description=row.description,
+                    run_id=row.run_id,
+                    model_id=row.model_id,
+                    status=row.status,
+                    current_stage=row.current_stage,
+                    tags=self._tags(conn, m.model_version_tags, row.id),
+                    aliases=list(alias_names),
+                )
+            )
+        return versions
+
+    # -- tags --------------------------------------------------------------------------
+    @staticmethod
+    def _owner_column(table):
+        return (
+            table.c.registered_model_id
+            if "registered_model_id" in table.c
+            else (table.c.model_version_id)
+        )
+
+    def _tags(self, conn: Connection, table, owner_id: int) -> dict[str, str]:
+        rows = conn.execute(
+            select(table.c.key, table.c.value).where(self._owner_column(table) == owner_id)
+        )
+        return dict(rows.all())
+
+    def _insert_tags(self, conn: Connection, table, owner_id: int, tags) -> None:
+        if tags:
+            owner = self._owner_column(table).name
+            conn.execute(
+                insert(table), [{owner: owner_id, "key": k, "value": v} for k, v in tags.items()]
+            )
+
+    def _replace_tag(self, conn: Connection, table, owner_id: int, key: str, value: str) -> None:
+        self._delete_tag(conn, table, owner_id, key)
+        self._insert_tags(conn, table, owner_id, {key: value})
+
+    def _delete_tag(self, conn: Connection, table, owner_id: int, key: str) -> None:
+        conn.execute(delete(table).where(self._owner_column(table) == owner_id, table.c.key == key))
+
+    # -- search ------------------------------------------------------------------------
+    def _condition(self, comparison: Comparison, columns: dict, entity: str):
+        if comparison.kind == "tag":
+            table = m.registered_model_tags if entity == "registered" else m.model_version_tags
+            owner = rm.c.id if entity == "registered" else mv.c.id
+            exists = select(table.c.key).where(
+                self._owner_column(table) == owner, table.c.key == comparison.key
+            )
+            if comparison.op == "IS NULL":
+                return ~exists.exists()
+            if comparison.op != "IS NOT NULL":
+                exists = exists.where(string_condition(table.c.value, comparison, self.db.dialect))
+            return exists.exists()
+        column = columns[comparison.key]
+        if comparison.key in _NUMERIC_KEYS:
+            return numeric_condition(column, comparison)
+        return string_condition(column, comparison, self.db.dialect)
+
+
+def _order(orders: list[OrderBy], columns: dict) -> list:
+    return [
+        columns[order.key].asc() if order.ascending else columns[order.key].desc()
+        for order in orders
+    ]
+
+
+def _next_token(offset: int, limit: int, fetched: int) -> str | None:
+    return encode_page_token(offset + limit) if fetched > limit else None

@@ -1,0 +1,148 @@
+"""Artifact endpoints of the native API: listing, Range downloads, streamed uploads and
+path-traversal attempts (which must all be refused with 400)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from tornado.httpclient import AsyncHTTPClient
+
+
+async def new_run(tracker_api) -> str:
+    _, body = await tracker_api("POST", "api/runs", {"experiment_id": "0"})
+    return body["run"]["info"]["run_id"]
+
+
+@pytest.fixture
+def artifact_fetch(jp_fetch):
+    """Raw (non-JSON) calls to ``api/runs/<id>/artifacts/content``."""
+
+    async def call(run_id, method="GET", *, path, body=None, headers=None):
+        response = await jp_fetch(
+            "tracker", "api", "runs", run_id, "artifacts", "content",
+            method=method, params={"path": path}, body=body, headers=headers, raise_error=False,
+        )  # fmt: skip
+        return response
+
+    return call
+
+
+async def test_upload_list_download_and_ranges(tracker_api, artifact_fetch):
+    run_id = await new_run(tracker_api)
+    data = bytes(range(256)) * 40  # 10 kB
+    response = await artifact_fetch(run_id, "PUT", path="data/blob.bin", body=data)
+    assert response.code == 200
+    await artifact_fetch(run_id, "PUT", path="notes.txt", body=b"hello")
+
+    status, body = await tracker_api("GET", f"api/runs/{run_id}/artifacts")
+    assert status == 200
+    assert body["files"] == [
+        {"path": "data", "is_dir": True, "file_size": None},
+        {"path": "notes.txt", "is_dir": False, "file_size": 5},
+    ]
+    _, body = await tracker_api("GET", f"api/runs/{run_id}/artifacts", params={"path": "data"})
+    assert body["files"] == [{"path": "data/blob.bin", "is_dir": False, "file_size": len(data)}]
+
+    whole = await artifact_fetch(run_id, path="data/blob.bin")
+    assert whole.code == 200 and whole.body == data
+    assert whole.headers["Accept-Ranges"] == "bytes"
+    assert whole.headers["Content-Type"] == "application/octet-stream"
+    text = await artifact_fetch(run_id, path="notes.txt")
+    assert text.headers["Content-Type"].startswith("text/plain")
+
+    part = await artifact_fetch(run_id, path="data/blob.bin", headers={"Range": "bytes=10-19"})
+    assert part.code == 206 and part.body == data[10:20]
+    assert part.headers["Content-Range"] == f"bytes 10-19/{len(data)}"
+    tail = await artifact_fetch(run_id, path="data/blob.bin", headers={"Range": "bytes=-5"})
+    assert tail.code == 206 and tail.body == data[-5:]
+    rest = await artifact_fetch(run_id, path="data/blob.bin", headers={"Range": "bytes=10000-"})
+    assert rest.body == data[10000:]
+    outside = await artifact_fetch(run_id, path="notes.txt", headers={"Range": "bytes=50-60"})
+    assert outside.code == 416 and outside.headers["Content-Range"] == "bytes */5"
+
+    missing = await artifact_fetch(run_id, path="nope.txt")
+    assert missing.code == 404
+
+
+async def test_streamed_upload_larger_than_one_chunk(
+    tracker_api,
+    artifact_fetch,
+    tracker_artifact_root,
+    http_server_client,
+    jp_base_url,
+    jp_auth_header,
+):
+    """A body sent in many pieces (a body producer) arrives whole, and only under its
+    final name: no temporary upload file is left behind."""
+    run_id = await new_run(tracker_api)
+    chunk = os.urandom(64 * 1024)
+    pieces = 48  # 3 MB: several chunks on the server side too
+
+    async def producer(write):
+        for _ in range(pieces):
+            await write(chunk)
+
+    port = http_server_client.get_http_port()
+    url = (
+        f"http://127.0.0.1:{port}{jp_base_url}tracker/api/runs/{run_id}/artifacts/content"
+        "?path=big/stream.bin"
+    )
+    response = await AsyncHTTPClient().fetch(
+        url,
+        method="PUT",
+        body_producer=producer,
+        headers={**jp_auth_header, "Content-Length": str(len(chunk) * pieces)},
+        raise_error=False,
+    )
+    assert response.code == 200, response.body
+    downloaded = await artifact_fetch(run_id, path="big/stream.bin")
+    assert downloaded.body == chunk * pieces
+    stored = [name for _, _, names in os.walk(tracker_artifact_root) for name in names]
+    assert "stream.bin" in stored
+    assert not [name for name in stored if name.startswith(".tracker-upload")]
+
+
+TRAVERSALS = [
+    "../escape.txt",
+    "a/../../escape.txt",
+    "/etc/passwd",
+    "%2e%2e%2fescape.txt",
+    "%252e%252e%252fescape.txt",
+    "a\\..\\escape.txt",
+    "ok/%00.txt",
+]
+
+
+@pytest.mark.parametrize("path", TRAVERSALS)
+async def test_path_traversal_is_refused(tracker_api, artifact_fetch, path):
+    run_id = await new_run(tracker_api)
+    upload = await artifact_fetch(run_id, "PUT", path=path, body=b"x")
+    assert upload.code == 400, upload.body
+    download = await artifact_fetch(run_id, path=path)
+    assert download.code == 400
+    status, body = await tracker_api("GET", f"api/runs/{run_id}/artifacts", params={"path": path})
+    assert status == 400 and body["error_code"] == "INVALID_PARAMETER_VALUE"
+
+
+async def test_symlink_escaping_the_root_is_refused(tracker_api, artifact_fetch, tmp_path):
+    run_id = await new_run(tracker_api)
+    _, body = await tracker_api("GET", f"api/runs/{run_id}")
+    root = body["run"]["info"]["artifact_uri"]
+    os.makedirs(root, exist_ok=True)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("secret")
+    os.symlink(outside, os.path.join(root, "link"))
+    assert (await artifact_fetch(run_id, path="link/secret.txt")).code == 400
+    assert (await artifact_fetch(run_id, "PUT", path="link/new.txt", body=b"x")).code == 400
+    assert not (outside / "new.txt").exists()
+    status, _ = await tracker_api("GET", f"api/runs/{run_id}/artifacts", params={"path": "link"})
+    assert status == 400
+
+
+async def test_artifacts_need_an_existing_owner(tracker_api, artifact_fetch):
+    status, _ = await tracker_api("GET", f"api/runs/{'0' * 32}/artifacts")
+    assert status == 404
+    status, _ = await tracker_api("GET", "api/logged-models/m-nothex/artifacts")
+    assert status == 400
