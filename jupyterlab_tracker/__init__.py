@@ -39,6 +39,21 @@ from .client.fluent import (  # noqa: E402
 from .client.tracker_client import TrackerClient  # noqa: E402
 
 
+def load_ipython_extension(ipython):
+    """``%load_ext jupyterlab_tracker``: register the magics (IPython loads only now)."""
+    from .magics import TrackerMagics
+
+    ipython.register_magics(TrackerMagics)
+
+
+def live(*metrics: str, **kwargs):
+    """Show a chart of the active run's ``metrics`` that redraws while the cell trains
+    (every metric if none are named). Returns the ``LiveMetrics``; ``.stop()`` ends it."""
+    from .views.live import live as show_live
+
+    return show_live(*metrics, **kwargs)
+
+
 def _jupyter_labextension_paths():
     return [{"src": "labextension", "dest": "jupyterlab_tracker"}]
 
@@ -61,6 +76,7 @@ __all__ = [
     "get_run",
     "get_tracking_uri",
     "last_active_run",
+    "live",
     "log_input",
     "log_metric",
     "log_metrics",

@@ -25,6 +25,7 @@ from ..entities import (
     Run,
 )
 from ..errors import INVALID_STATE, TrackerError, invalid, not_found
+from . import capture
 from .backend import is_http_uri
 from .tracker_client import TrackerClient, now_ms
 
@@ -184,7 +185,7 @@ def start_run(
     else:
         # The caller's tags win; the service sets mlflow.runName from run_name (or a
         # generated name) and fills in the user.
-        run_tags = {**_context_tags(), **extra_tags}
+        run_tags = {**_context_tags(), **capture.notebook_tags(), **extra_tags}
         run = client.create_run(
             str(experiment_id) if experiment_id is not None else _current_experiment_id(),
             user_id=run_tags.get(USER_TAG, ""),
@@ -192,6 +193,7 @@ def start_run(
             tags=run_tags,
             run_name=run_name,
         )
+        capture.record_run_sources(client, run.info.run_id)
     active = ActiveRun(run.info, run.data, run.inputs)
     stack.append(active)
     return active

@@ -1,0 +1,225 @@
+"""IPython magics: ``%load_ext jupyterlab_tracker``.
+
+- ``%tracker_experiment NAME``: set the experiment.
+- ``%%track [--name N] [--params a,b] [--tag k=v ...] [--nested]``: run the cell as a run.
+- ``%log_param k=v ...``, ``%log_metric k=v ... [--step N]``, ``%set_tag k=v ...``.
+- ``%runs [FILTER]``, ``%compare RUN [RUN ...]``: the notebook views.
+
+Bad arguments print the magic's usage, never a traceback. Uses the client's public API.
+"""
+
+from __future__ import annotations
+
+import ast
+import sys
+import traceback
+from contextlib import contextmanager
+
+from IPython.core.error import UsageError
+from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
+from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
+
+import jupyterlab_tracker as jt
+
+from .client import capture
+from .errors import TrackerError
+
+ERROR_TAG = "jupyterlab_tracker.error"
+MAX_PARAM_VALUE_LENGTH = 6000  # the service's limits
+MAX_TAG_VALUE_LENGTH = 8000
+
+
+@contextmanager
+def usage_on_error(magic):
+    """Turn a bad argument (or a tracker error) into a message plus the magic's usage."""
+    try:
+        yield
+    except (UsageError, SystemExit, TrackerError, ValueError) as exc:
+        message = exc.message if isinstance(exc, TrackerError) else str(exc)
+        # IPython's formatter starts the usage with "::" (reST); one line reads better.
+        usage = " ".join(magic.parser.format_usage().replace("::", "").split())
+        print(f"{message}\nUsage: {usage}  (%{magic.parser.prog}? for help)", file=sys.stderr)
+
+
+def parse_pairs(pairs: list[str]) -> dict[str, str]:
+    """``["k=v", ...]`` (shell-quoted values already unquoted) as a dict."""
+    parsed = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise UsageError(f"expected KEY=VALUE, got {pair!r}")
+        parsed[key] = value
+    return parsed
+
+
+def parse_numbers(pairs: list[str]) -> dict[str, float]:
+    numbers = {}
+    for key, value in parse_pairs(pairs).items():
+        try:
+            numbers[key] = float(value)
+        except ValueError:
+            raise UsageError(f"metric {key!r} needs a number, got {value!r}") from None
+    return numbers
+
+
+@magics_class
+class TrackerMagics(Magics):
+    @line_magic
+    @magic_arguments()
+    @argument("name", nargs="*", help="the experiment's name: the rest of the line")
+    def tracker_experiment(self, line):
+        """Set the current experiment, creating it if needed:
+        ``%tracker_experiment mnist/cnn baseline``."""
+        with usage_on_error(self.tracker_experiment):
+            name = line.strip().strip("\"'")  # names may hold spaces and slashes
+            if not name:
+                raise UsageError("an experiment name is required")
+            experiment = jt.set_experiment(name)
+            print(f"Experiment '{experiment.name}' (id {experiment.experiment_id})")
+
+    @cell_magic
+    @magic_arguments()
+    @argument("--name", "-n", help="the run's name (default: generated)")
+    @argument(
+        "--params",
+        "-p",
+        default="",
+        metavar="A,B,...",
+        help="variables of the notebook to log as params (before and after the cell)",
+    )
+    @argument("--tag", "-t", action="append", default=[], metavar="KEY=VALUE", help="a run tag")
+    @argument("--nested", action="store_true", help="start a child of the active run")
+    @argument("--no-live", action="store_true", help="do not show the live metrics chart")
+    def track(self, line, cell):
+        """Run the cell inside a run: FINISHED if it completes, FAILED (with the traceback
+        in the ``jupyterlab_tracker.error`` tag) if it raises. The cell's source and the
+        notebook path are recorded, and a live chart shows the metrics it logs."""
+        __tracebackhide__ = True  # IPython shows the cell's frames, not the magic's
+        args = None
+        with usage_on_error(self.track):
+            args = parse_argstring(self.track, line)
+            names = [name.strip() for name in args.params.split(",") if name.strip()]
+            bad = [name for name in names if not name.isidentifier()]
+            if bad:
+                raise UsageError(f"--params takes variable names, not {', '.join(bad)}")
+            tags = parse_pairs(args.tag)
+        if args is None:
+            return None
+        return self._run_tracked(cell, args.name, names, tags, args.nested, not args.no_live)
+
+    def _run_tracked(self, cell, run_name, param_names, tags, nested, show_live):
+        __tracebackhide__ = True
+        capture.use_cell_source(cell)
+        run = jt.start_run(run_name=run_name, nested=nested, tags=tags)
+        logged: dict[str, str] = {}
+        live = None
+        try:
+            self._log_variables(param_names, logged)  # those that exist before the cell
+            if show_live and getattr(self.shell, "kernel", None) is not None:
+                from .views.live import LiveMetrics  # only a kernel can show widgets
+
+                live = LiveMetrics(run_id=run.info.run_id).show()
+            result = self._execute(cell)
+        except BaseException as exc:
+            self._finish(live, param_names, logged)
+            jt.set_tag(ERROR_TAG, self._traceback(exc)[-MAX_TAG_VALUE_LENGTH:])
+            jt.end_run("KILLED" if isinstance(exc, KeyboardInterrupt) else "FAILED")
+            raise  # the notebook shows the error and stops, as for any failing cell
+        self._finish(live, param_names, logged)
+        jt.end_run("FINISHED")
+        return result
+
+    def _finish(self, live, param_names, logged) -> None:
+        if live is not None:
+            live.stop()
+        self._log_variables(param_names, logged)
+
+    def _log_variables(self, names: list[str], logged: dict[str, str]) -> None:
+        """Log the named variables not logged yet; note the ones whose value changed."""
+        namespace = self.shell.user_ns
+        values = {n: _param_value(namespace[n]) for n in names if n in namespace}
+        new = {n: v for n, v in values.items() if n not in logged}
+        if new:
+            jt.log_params(new)
+            logged.update(new)
+        changed = [n for n, v in values.items() if logged[n] != v]
+        if changed:
+            print(
+                f"Params are logged once: the run keeps the starting value of {', '.join(changed)}",
+                file=sys.stderr,
+            )
+
+    def _execute(self, cell):
+        """Run the cell's code in the notebook's namespace; return its last expression's
+        value (displayed as the cell's result, as without the magic)."""
+        __tracebackhide__ = True
+        code = self.shell.transform_cell(cell)  # magics and ! lines inside the cell
+        self._cell_file = self.shell.compile.cache(code)  # tracebacks can show its lines
+        module = ast.parse(code)
+        last = module.body.pop() if module.body and isinstance(module.body[-1], ast.Expr) else None
+        namespace = self.shell.user_ns
+        exec(compile(module, self._cell_file, "exec"), namespace)  # noqa: S102
+        if last is not None:
+            return eval(compile(ast.Expression(last.value), self._cell_file, "eval"), namespace)
+        return None
+
+    def _traceback(self, exc: BaseException) -> str:
+        """The traceback from the cell's own frames on (not this module's)."""
+        tb = exc.__traceback__
+        while tb is not None and tb.tb_frame.f_code.co_filename != getattr(self, "_cell_file", ""):
+            tb = tb.tb_next
+        return "".join(traceback.format_exception(type(exc), exc, tb or exc.__traceback__))
+
+    @line_magic
+    @magic_arguments()
+    @argument("pairs", nargs="+", metavar="KEY=VALUE")
+    def log_param(self, line):
+        """Log params of the active run: ``%log_param lr=0.01 optimizer="adam w"``."""
+        with usage_on_error(self.log_param):
+            args = parse_argstring(self.log_param, line)
+            jt.log_params(parse_pairs(args.pairs))
+
+    @line_magic
+    @magic_arguments()
+    @argument("pairs", nargs="+", metavar="KEY=VALUE")
+    @argument("--step", "-s", type=int, default=None, help="the step (default 0)")
+    def log_metric(self, line):
+        """Log metrics of the active run: ``%log_metric loss=0.25 acc=0.91 --step 3``."""
+        with usage_on_error(self.log_metric):
+            args = parse_argstring(self.log_metric, line)
+            jt.log_metrics(parse_numbers(args.pairs), step=args.step)
+
+    @line_magic
+    @magic_arguments()
+    @argument("pairs", nargs="+", metavar="KEY=VALUE")
+    def set_tag(self, line):
+        """Set tags of the active run: ``%set_tag stage=tuning "note=first try"``."""
+        with usage_on_error(self.set_tag):
+            args = parse_argstring(self.set_tag, line)
+            jt.set_tags(parse_pairs(args.pairs))
+
+    @line_magic
+    @magic_arguments()
+    @argument("filter", nargs="*", help="an MLflow filter: the rest of the line")
+    def runs(self, line):
+        """Browse the current experiment's runs: ``%runs metrics.acc > 0.9``."""
+        with usage_on_error(self.runs):
+            from .views import RunsBrowser
+
+            return RunsBrowser(filter_string=line.strip())
+
+    @line_magic
+    @magic_arguments()
+    @argument("refs", nargs="+", metavar="RUN", help="run ids or unique run-name prefixes")
+    def compare(self, line):
+        """Compare runs: ``%compare brave-owl calm-fox`` (ids or name prefixes)."""
+        with usage_on_error(self.compare):
+            args = parse_argstring(self.compare, line)
+            from .views import CompareWidget
+            from .views.data import resolve_runs
+
+            return CompareWidget(resolve_runs(args.refs))
+
+
+def _param_value(value) -> str:
+    return str(value)[:MAX_PARAM_VALUE_LENGTH]
