@@ -33,7 +33,12 @@ with jt.start_run() as run:
     jt.log_metric("m", 1.0)
     jt.log_metrics({{"a": 1, "b": 2}}, step=1)
     jt.set_tag("t", "v")
+    jt.log_dict({{"a": 1}}, "config.json")
+    jt.log_model([1, 2], "model", registered_model_name="boundaries")
 jt.get_run(run.info.run_id)
+jt.list_artifacts(run.info.run_id)
+jt.download_artifacts(run.info.run_id, "config.json")
+assert jt.load_model("models:/boundaries/1") == [1, 2]
 jt.get_metric_history(run.info.run_id, "m")
 jt.search_runs(output_format="list")
 loaded = sorted(m for m in sys.modules if m.startswith({FORBIDDEN!r}))

@@ -40,7 +40,9 @@ class ArtifactRepository:
             self.root = os.path.abspath(os.path.expanduser(root))
             self.fs = fsspec.filesystem("file")
         else:
-            self.fs, self.root = fsspec.core.url_to_fs(artifact_uri)
+            # Other processes write here too (kernels, the server): never trust a cached
+            # directory listing.
+            self.fs, self.root = fsspec.core.url_to_fs(artifact_uri, use_listings_cache=False)
             self.root = self.root.rstrip("/")
 
     def __repr__(self) -> str:
@@ -120,13 +122,17 @@ class ArtifactRepository:
             raise invalid("An artifact file needs a path, not the artifact root")
         location = self.location(path)
         if not self.local:
-            with self.fs.open(location, "wb") as file:
-                try:
-                    yield file
-                except BaseException:
-                    if hasattr(file, "discard"):
-                        file.discard()  # abort the multipart upload: publish nothing
-                    raise
+            file = self.fs.open(location, "wb")
+            try:
+                yield file
+            except BaseException:
+                if hasattr(file, "discard"):
+                    file.discard()  # abort the multipart upload: publish nothing
+                    file.closed = True  # so that garbage collection does not flush it
+                else:
+                    file.close()
+                raise
+            file.close()  # completes the (multipart) upload
             return
         directory = os.path.dirname(location)
         os.makedirs(directory, exist_ok=True)

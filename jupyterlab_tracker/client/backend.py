@@ -35,3 +35,17 @@ def open_backend(uri: str, *, token: str | None = None, artifact_root: str | Non
         f"Unsupported tracking URI {uri!r}: use http(s)://host:port/<base_url>/tracker, "
         "sqlite:///path/to/file.db or postgresql://..."
     )
+
+
+def open_model_backends(tracking_backend):
+    """(registry backend, artifact transport) beside ``tracking_backend``, same mode."""
+    from .http import HttpBackend
+
+    if isinstance(tracking_backend, HttpBackend):
+        from .artifacts import HttpArtifacts
+        from .http_registry import HttpRegistryBackend
+
+        return HttpRegistryBackend(tracking_backend), HttpArtifacts(tracking_backend)
+    from .embedded import open_embedded_model_backends
+
+    return open_embedded_model_backends(tracking_backend)

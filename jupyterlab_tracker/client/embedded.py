@@ -14,3 +14,12 @@ from ..store import open_store
 
 def open_embedded_backend(uri: str, artifact_root: str | None = None) -> TrackingService:
     return TrackingService(open_store(uri, artifact_root or default_artifact_root()))
+
+
+def open_embedded_model_backends(service: TrackingService):
+    """The registry service and a direct-to-repository artifact transport."""
+    from ..service.factory import model_services
+    from .artifacts import EmbeddedArtifacts
+
+    registry, artifacts = model_services(service)
+    return registry, EmbeddedArtifacts(artifacts)

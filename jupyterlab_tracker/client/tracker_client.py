@@ -25,14 +25,17 @@ from ..entities import (
 from ..errors import invalid
 from .backend import open_backend
 from .buffer import MetricBuffer
+from .model_client import ModelMethods
 
 
 def now_ms() -> int:
     return time.time_ns() // 1_000_000
 
 
-class TrackerClient:
+class TrackerClient(ModelMethods):
     """An explicit tracking client, like ``mlflow.MlflowClient``.
+
+    Artifacts, logged models and the model registry: see ``ModelMethods``.
 
     ``uri``: ``http(s)://host:port/<base_url>/tracker`` (a Jupyter server; the token comes
     from ``token`` or ``$JUPYTERLAB_TRACKER_TOKEN``), or a database URL

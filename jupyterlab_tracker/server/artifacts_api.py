@@ -16,7 +16,7 @@ import tornado.web
 from tornado.web import authenticated
 
 from ..artifacts import CHUNK_SIZE
-from ..errors import invalid
+from ..errors import TrackerError, invalid
 from ..service.artifacts import MODEL_OWNER, RUN_OWNER
 from .handlers import TrackerHandler
 from .request_parsing import optional_str, query_args, required_str
@@ -71,6 +71,7 @@ class ArtifactListHandler(ArtifactHandler):
 class ArtifactContentHandler(ArtifactHandler):
     _upload = None  # the repository's upload context while a PUT body streams in
     _sink = None  # the file the body is written to
+    _rejection = None  # why the body is being drained instead of stored
 
     async def prepare(self):
         await super().prepare()
@@ -80,10 +81,15 @@ class ArtifactContentHandler(ArtifactHandler):
         if self.current_user is None:
             raise tornado.web.HTTPError(403)
         self.request.connection.set_max_body_size(MAX_UPLOAD_BYTES)
-        repository = await self.repository()
-        path = required_str(query_args(self), "path")
-        self._upload = repository.open_upload(path)
-        self._sink = await self.run_blocking(self._upload.__enter__)
+        try:
+            repository = await self.repository()
+            upload = repository.open_upload(required_str(query_args(self), "path"))
+            self._sink = await self.run_blocking(upload.__enter__)
+            self._upload = upload
+        except TrackerError as error:
+            # Answering now would reset a client that is still sending: drain the body
+            # and answer in put().
+            self._rejection = error
 
     async def data_received(self, chunk: bytes) -> None:
         if self._sink is not None:
@@ -91,6 +97,8 @@ class ArtifactContentHandler(ArtifactHandler):
 
     @authenticated
     async def put(self, **_owner):
+        if self._rejection is not None:
+            raise self._rejection
         upload, self._upload = self._upload, None
         await self.run_blocking(upload.__exit__, None, None, None)
         self.write_json({})

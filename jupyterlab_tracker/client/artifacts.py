@@ -1,0 +1,134 @@
+"""Moving artifact files between this machine and a run's (or logged model's) storage.
+
+Two transports with one interface: ``EmbeddedArtifacts`` writes straight to the
+repository (embedded mode), ``HttpArtifacts`` streams through the server's artifact
+endpoints (HTTP mode; it imports no store or server code). ``owner`` is ``"runs"`` or
+``"logged-models"``; files move in ``CHUNK_SIZE`` pieces, never whole.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+
+from ..artifacts.paths import normalize_artifact_path
+from ..entities import FileInfo
+from .progress import file_chunks, track
+
+CHUNK_SIZE = 1024 * 1024
+RUN_OWNER = "runs"
+MODEL_OWNER = "logged-models"
+
+
+class ArtifactTransport:
+    """What both transports share: directories are walked file by file."""
+
+    def list(self, owner: str, owner_id: str, path: str | None = None) -> list[FileInfo]:
+        raise NotImplementedError
+
+    def upload_file(
+        self, owner: str, owner_id: str, local_file: str, artifact_path: str | None = None
+    ) -> None:
+        """Upload ``local_file`` as ``<artifact_path>/<its name>``."""
+        raise NotImplementedError
+
+    def download_file(self, owner: str, owner_id: str, path: str, local_file: str) -> None:
+        raise NotImplementedError
+
+    def upload_dir(
+        self, owner: str, owner_id: str, local_dir: str, artifact_path: str | None = None
+    ) -> None:
+        for directory, _subdirs, files in os.walk(local_dir):
+            relative = os.path.relpath(directory, local_dir).replace(os.sep, "/")
+            parts = [p for p in (artifact_path, relative) if p and p != "."]
+            for name in sorted(files):
+                self.upload_file(owner, owner_id, os.path.join(directory, name), "/".join(parts))
+
+    def download(self, owner: str, owner_id: str, path: str | None, dst_dir: str) -> str:
+        """Copy file or directory ``path`` ('' or None: everything) into ``dst_dir``;
+        returns the local path of what ``path`` names."""
+        path = (path or "").strip("/")
+        entries = self.list(owner, owner_id, path or None)
+        target = os.path.join(dst_dir, *path.split("/")) if path else dst_dir
+        if path and not entries:  # a file, or nothing (download_file then raises)
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            self.download_file(owner, owner_id, path, target)
+            return target
+        os.makedirs(target, exist_ok=True)
+        for entry in entries:
+            self.download(owner, owner_id, entry.path, dst_dir)
+        return target
+
+
+class EmbeddedArtifacts(ArtifactTransport):
+    def __init__(self, artifact_service):
+        self.service = artifact_service
+
+    def list(self, owner, owner_id, path=None):
+        return self.service.repository(owner, owner_id).list_artifacts(path)
+
+    def upload_file(self, owner, owner_id, local_file, artifact_path=None):
+        name = os.path.basename(local_file)
+        path = posixpath.join(artifact_path, name) if artifact_path else name
+        repository = self.service.repository(owner, owner_id)
+        chunks = track(file_chunks(local_file, CHUNK_SIZE), os.path.getsize(local_file), path)
+        with repository.open_upload(path) as target:
+            for chunk in chunks:
+                target.write(chunk)
+
+    def download_file(self, owner, owner_id, path, local_file):
+        repository = self.service.repository(owner, owner_id)
+        size = repository.file_size(path)
+        with open(local_file, "wb") as target:
+            for chunk in track(repository.read_chunks(path), size, path):
+                target.write(chunk)
+
+    def artifact_uri(self, owner: str, owner_id: str) -> str:
+        return self.service.artifact_uri(owner, owner_id)
+
+
+class HttpArtifacts(ArtifactTransport):
+    def __init__(self, http_backend):
+        self.backend = http_backend
+
+    def _path(self, owner: str, owner_id: str, suffix: str = "") -> str:
+        from .http import _segment
+
+        return f"api/{owner}/{_segment(owner_id)}/artifacts{suffix}"
+
+    def list(self, owner, owner_id, path=None):
+        answer = self.backend.request("GET", self._path(owner, owner_id), params={"path": path})
+        return [FileInfo.from_dict(f) for f in answer["files"]]
+
+    def upload_file(self, owner, owner_id, local_file, artifact_path=None):
+        name = os.path.basename(local_file)
+        path = posixpath.join(artifact_path, name) if artifact_path else name
+        normalize_artifact_path(path)  # fail before sending anything (the server checks too)
+        # A generator body: requests sends it chunked, so the file is never read whole.
+        body = track(file_chunks(local_file, CHUNK_SIZE), os.path.getsize(local_file), path)
+        response = self.backend.session.put(
+            f"{self.backend.base_url}/{self._path(owner, owner_id, '/content')}",
+            params={"path": path},
+            data=body,
+            headers={"Content-Type": "application/octet-stream"},
+            timeout=self.backend.timeout,
+        )
+        self.backend._answer(response)
+
+    def download_file(self, owner, owner_id, path, local_file):
+        url = f"{self.backend.base_url}/{self._path(owner, owner_id, '/content')}"
+        with self.backend.session.get(
+            url, params={"path": path}, stream=True, timeout=self.backend.timeout
+        ) as response:
+            if not response.ok:
+                self.backend._answer(response)  # raises the server's TrackerError
+            size = int(response.headers.get("Content-Length") or 0) or None
+            with open(local_file, "wb") as target:
+                for chunk in track(response.iter_content(CHUNK_SIZE), size, path):
+                    target.write(chunk)
+
+    def artifact_uri(self, owner: str, owner_id: str) -> str:
+        if owner == RUN_OWNER:
+            return self.backend.get_run(owner_id).info.artifact_uri
+        answer = self.backend.request("GET", f"api/logged-models/{owner_id}")
+        return answer["model"]["artifact_uri"]

@@ -1,0 +1,254 @@
+"""The artifact, logged-model and registry half of ``TrackerClient``.
+
+``TrackerClient`` inherits these methods; they use two backends opened beside the
+tracking backend (``backend.open_model_backends``): a registry backend (the service in
+embedded mode, ``HttpRegistryBackend`` in HTTP mode) and an artifact transport.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import tempfile
+
+from ..entities import FileInfo, LoggedModel, ModelVersion, Page, RegisteredModel
+from ..errors import RESOURCE_ALREADY_EXISTS, TrackerError
+from . import artifact_files, models
+from .artifacts import MODEL_OWNER, RUN_OWNER
+from .backend import open_model_backends
+from .model_uris import resolve_model_uri
+
+
+class ModelMethods:
+    _model_backends = None
+
+    def _open_model_backends(self):
+        if self._model_backends is None:
+            self._model_backends = open_model_backends(self.backend)
+        return self._model_backends
+
+    @property
+    def registry(self):
+        """The registry backend (same methods as ``service.registry.ModelRegistryService``)."""
+        return self._open_model_backends()[0]
+
+    @property
+    def artifacts(self):
+        """The artifact transport (``client.artifacts``)."""
+        return self._open_model_backends()[1]
+
+    # -- artifacts ---------------------------------------------------------------------
+    def log_artifact(self, run_id: str, local_path: str, artifact_path: str | None = None):
+        """Upload a file (as ``<artifact_path>/<its name>``) or a directory's files."""
+        if os.path.isdir(local_path):
+            self.artifacts.upload_dir(RUN_OWNER, run_id, local_path, artifact_path)
+        else:
+            self.artifacts.upload_file(RUN_OWNER, run_id, local_path, artifact_path)
+
+    def log_artifacts(self, run_id: str, local_dir: str, artifact_path: str | None = None):
+        """Upload every file under ``local_dir`` into ``artifact_path``, keeping the layout."""
+        self.artifacts.upload_dir(RUN_OWNER, run_id, local_dir, artifact_path)
+
+    def _log_generated(self, run_id: str, artifact_file: str, write) -> None:
+        """``write(local_path)`` makes the file; it is uploaded as ``artifact_file``."""
+        directory, name = posixpath.split(artifact_file)
+        with tempfile.TemporaryDirectory() as tmp:
+            local = os.path.join(tmp, name)
+            write(local)
+            self.artifacts.upload_file(RUN_OWNER, run_id, local, directory or None)
+
+    def log_text(self, run_id: str, text: str, artifact_file: str) -> None:
+        self._log_generated(run_id, artifact_file, lambda p: artifact_files.write_text(text, p))
+
+    def log_dict(self, run_id: str, dictionary: dict, artifact_file: str) -> None:
+        """JSON, or YAML when ``artifact_file`` ends in .yaml / .yml."""
+        self._log_generated(
+            run_id, artifact_file, lambda p: artifact_files.write_dict(dictionary, p)
+        )
+
+    def log_figure(self, run_id: str, figure, artifact_file: str) -> None:
+        """A matplotlib, plotly or Altair figure, in the format ``artifact_file``'s suffix names."""
+        self._log_generated(run_id, artifact_file, lambda p: artifact_files.write_figure(figure, p))
+
+    def log_image(self, run_id: str, image, artifact_file: str) -> None:
+        """A numpy array or PIL image, as PNG."""
+        self._log_generated(run_id, artifact_file, lambda p: artifact_files.write_image(image, p))
+
+    def log_table(self, run_id: str, data, artifact_file: str) -> None:
+        """A DataFrame or dict of columns as ``{"columns", "data"}`` JSON (MLflow's layout)."""
+        self._log_generated(run_id, artifact_file, lambda p: artifact_files.write_table(data, p))
+
+    def list_artifacts(self, run_id: str, path: str | None = None) -> list[FileInfo]:
+        return self.artifacts.list(RUN_OWNER, run_id, path)
+
+    def download_artifacts(self, run_id: str, path: str = "", dst_path: str | None = None) -> str:
+        """Copy artifact file or directory ``path`` to ``dst_path`` (default: a new temporary
+        directory); returns the local path."""
+        dst_path = dst_path or tempfile.mkdtemp(prefix="tracker-artifacts-")
+        return self.artifacts.download(RUN_OWNER, run_id, path, dst_path)
+
+    def get_artifact_uri(self, run_id: str, artifact_path: str | None = None) -> str:
+        uri = self.artifacts.artifact_uri(RUN_OWNER, run_id).rstrip("/")
+        return f"{uri}/{artifact_path.strip('/')}" if artifact_path else uri
+
+    # -- logged models -----------------------------------------------------------------
+    def log_model(
+        self,
+        run_id: str,
+        model,
+        name: str,
+        input_example=None,
+        registered_model_name: str | None = None,
+    ) -> LoggedModel:
+        """Save ``model`` (sklearn, PyTorch or any picklable object) as a logged model of
+        the run; READY once every file is uploaded. Registers a version when
+        ``registered_model_name`` is given."""
+        run = self.get_run(run_id)
+        logged = self.registry.create_logged_model(
+            run.info.experiment_id, name, run_id, model_type=models.detect_flavor(model)
+        )
+        try:
+            with tempfile.TemporaryDirectory() as tmp:
+                models.save_model(
+                    model,
+                    tmp,
+                    name=name,
+                    model_id=logged.model_id,
+                    run_id=run_id,
+                    input_example=input_example,
+                )
+                self.artifacts.upload_dir(MODEL_OWNER, logged.model_id, tmp)
+        except BaseException:
+            self.registry.finalize_logged_model(logged.model_id, "FAILED")
+            raise
+        logged = self.registry.finalize_logged_model(logged.model_id, "READY")
+        if registered_model_name:
+            self.register_model(f"models:/{logged.model_id}", registered_model_name)
+        return logged
+
+    def load_model(self, model_uri: str):
+        """The model at ``runs:/...`` or ``models:/...`` (see ``model_uris``), ready to predict."""
+        location = resolve_model_uri(self, model_uri)
+        with tempfile.TemporaryDirectory() as tmp:
+            local = self.artifacts.download(location.owner, location.owner_id, location.path, tmp)
+            return models.load_model_from_directory(local)
+
+    def register_model(self, model_uri: str, name: str, tags: dict | None = None) -> ModelVersion:
+        """A new version of registered model ``name`` (created when missing) for ``model_uri``."""
+        location = resolve_model_uri(self, model_uri)
+        try:
+            self.registry.create_registered_model(name)
+        except TrackerError as error:
+            if error.error_code != RESOURCE_ALREADY_EXISTS:
+                raise
+        source = f"models:/{location.model_id}" if location.model_id else model_uri
+        return self.registry.create_model_version(
+            name, source, run_id=location.run_id, model_id=location.model_id, tags=tags
+        )
+
+    def get_logged_model(self, model_id: str) -> LoggedModel:
+        return self.registry.get_logged_model(model_id)
+
+    def search_logged_models(
+        self,
+        experiment_ids: list[str] | None = None,
+        name: str | None = None,
+        source_run_id: str | None = None,
+        max_results: int = 100,
+        page_token: str | None = None,
+    ) -> Page[LoggedModel]:
+        return self.registry.search_logged_models(
+            experiment_ids, name, source_run_id, max_results, page_token
+        )
+
+    # -- registry ----------------------------------------------------------------------
+    def create_registered_model(
+        self, name: str, description: str = "", tags: dict[str, str] | None = None
+    ) -> RegisteredModel:
+        return self.registry.create_registered_model(name, description, tags)
+
+    def get_registered_model(self, name: str) -> RegisteredModel:
+        return self.registry.get_registered_model(name)
+
+    def rename_registered_model(self, name: str, new_name: str) -> RegisteredModel:
+        return self.registry.rename_registered_model(name, new_name)
+
+    def update_registered_model(self, name: str, description: str) -> RegisteredModel:
+        return self.registry.update_registered_model(name, description)
+
+    def delete_registered_model(self, name: str) -> None:
+        self.registry.delete_registered_model(name)
+
+    def set_registered_model_tag(self, name: str, key: str, value: str) -> None:
+        self.registry.set_registered_model_tag(name, key, value)
+
+    def delete_registered_model_tag(self, name: str, key: str) -> None:
+        self.registry.delete_registered_model_tag(name, key)
+
+    def search_registered_models(
+        self,
+        filter_string: str = "",
+        max_results: int = 100,
+        order_by: list[str] | None = None,
+        page_token: str | None = None,
+    ) -> Page[RegisteredModel]:
+        return self.registry.search_registered_models(
+            filter_string, max_results, order_by, page_token
+        )
+
+    def create_model_version(
+        self,
+        name: str,
+        source: str,
+        run_id: str | None = None,
+        model_id: str | None = None,
+        description: str = "",
+        tags: dict[str, str] | None = None,
+    ) -> ModelVersion:
+        return self.registry.create_model_version(name, source, run_id, model_id, description, tags)
+
+    def get_model_version(self, name: str, version: str) -> ModelVersion:
+        return self.registry.get_model_version(name, version)
+
+    def update_model_version(self, name: str, version: str, description: str) -> ModelVersion:
+        return self.registry.update_model_version(name, version, description)
+
+    def delete_model_version(self, name: str, version: str) -> None:
+        self.registry.delete_model_version(name, version)
+
+    def transition_model_version_stage(
+        self, name: str, version: str, stage: str, archive_existing_versions: bool = False
+    ) -> ModelVersion:
+        return self.registry.transition_model_version_stage(
+            name, version, stage, archive_existing_versions
+        )
+
+    def set_model_version_tag(self, name: str, version: str, key: str, value: str) -> None:
+        self.registry.set_model_version_tag(name, version, key, value)
+
+    def delete_model_version_tag(self, name: str, version: str, key: str) -> None:
+        self.registry.delete_model_version_tag(name, version, key)
+
+    def search_model_versions(
+        self,
+        filter_string: str = "",
+        max_results: int = 1000,
+        order_by: list[str] | None = None,
+        page_token: str | None = None,
+    ) -> Page[ModelVersion]:
+        return self.registry.search_model_versions(filter_string, max_results, order_by, page_token)
+
+    def get_latest_versions(self, name: str, stages: list[str] | None = None) -> list[ModelVersion]:
+        return self.registry.get_latest_versions(name, stages)
+
+    def get_model_version_download_uri(self, name: str, version: str) -> str:
+        return self.registry.get_model_version_download_uri(name, version)
+
+    def set_registered_model_alias(self, name: str, alias: str, version: str) -> None:
+        self.registry.set_registered_model_alias(name, alias, version)
+
+    def delete_registered_model_alias(self, name: str, alias: str) -> None:
+        self.registry.delete_registered_model_alias(name, alias)
+
+    def get_model_version_by_alias(self, name: str, alias: str) -> ModelVersion:
+        return self.registry.get_model_version_by_alias(name, alias)

@@ -1,0 +1,357 @@
+"""Artifacts, logged models and the registry through the client: embedded (SQLite) and
+HTTP (a live server) run the same scenarios; plus the fluent API and an S3 repository."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+import jupyterlab_tracker as jt
+from jupyterlab_tracker.client import fluent
+from jupyterlab_tracker.config import ARTIFACT_ROOT_ENV, STORE_URI_ENV, TOKEN_ENV
+from jupyterlab_tracker.errors import TrackerError
+
+
+@pytest.fixture
+def clean_env(monkeypatch, tmp_path):
+    for name in (STORE_URI_ENV, TOKEN_ENV, "MLFLOW_TRACKING_URI", "JPY_SESSION_NAME"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv(ARTIFACT_ROOT_ENV, str(tmp_path / "client-artifacts"))
+
+
+@pytest.fixture(params=["embedded", "http"])
+def in_each_mode(request, tmp_path, clean_env):
+    """``await in_each_mode(scenario)`` runs ``scenario(client)`` with a client of each mode
+    (HTTP in a thread: the server answers on the test's event loop)."""
+    if request.param == "embedded":
+        uri, token = f"sqlite:///{tmp_path}/client.db", None
+    else:
+        server_app = request.getfixturevalue("jp_serverapp")
+        port = request.getfixturevalue("http_server_client").get_http_port()
+        uri = f"http://127.0.0.1:{port}{request.getfixturevalue('jp_base_url')}tracker"
+        token = server_app.identity_provider.token
+
+    async def run(scenario):
+        def with_client():
+            client = jt.TrackerClient(uri, token=token)
+            try:
+                scenario(client)
+            finally:
+                client.close()
+
+        await asyncio.to_thread(with_client)
+
+    return run
+
+
+def new_run(client, experiment="models") -> str:
+    experiment_id = client.get_experiment_by_name(experiment)
+    experiment_id = (
+        experiment_id.experiment_id if experiment_id else client.create_experiment(experiment)
+    )
+    return client.create_run(experiment_id).info.run_id
+
+
+def read_text(path) -> str:
+    with open(path, encoding="utf-8") as file:
+        return file.read()
+
+
+class Doubler:
+    """A plain object with ``predict``: the python_pickle flavor."""
+
+    def predict(self, x):
+        return np.asarray(x) * 2
+
+
+# -- artifacts -------------------------------------------------------------------------
+
+
+async def test_artifacts(in_each_mode, tmp_path):
+    source = tmp_path / "source"
+    (source / "tree" / "deep").mkdir(parents=True)
+    (source / "hello.txt").write_text("hi")
+    (source / "tree" / "a.csv").write_text("x\n1\n")
+    (source / "tree" / "deep" / "b.bin").write_bytes(os.urandom(3 * 1024 * 1024 + 7))
+
+    def scenario(client):
+        run_id = new_run(client)
+        client.log_artifact(run_id, str(source / "hello.txt"))
+        client.log_artifact(run_id, str(source / "hello.txt"), "sub/dir")
+        client.log_artifacts(run_id, str(source / "tree"), "tree")
+        client.log_text(run_id, "# notes", "notes/readme.md")
+        client.log_dict(run_id, {"lr": 0.1, "layers": [1, 2]}, "config.json")
+        client.log_dict(run_id, {"lr": 0.1}, "config.yaml")
+        client.log_image(run_id, np.random.rand(8, 8, 3), "images/noise.png")
+        client.log_table(run_id, pd.DataFrame({"x": [1, 2], "y": ["a", "b"]}), "table.json")
+        client.log_table(run_id, {"x": [3]}, "dict_table.json")
+
+        top = [(f.path, f.is_dir) for f in client.list_artifacts(run_id)]
+        assert top == [
+            ("config.json", False),
+            ("config.yaml", False),
+            ("dict_table.json", False),
+            ("hello.txt", False),
+            ("images", True),
+            ("notes", True),
+            ("sub", True),
+            ("table.json", False),
+            ("tree", True),
+        ]
+        assert [f.path for f in client.list_artifacts(run_id, "tree/deep")] == ["tree/deep/b.bin"]
+
+        local = client.download_artifacts(run_id, "", str(tmp_path / "all"))
+        assert read_text(os.path.join(local, "sub/dir/hello.txt")) == "hi"
+        assert (tmp_path / "all/tree/deep/b.bin").read_bytes() == (
+            source / "tree/deep/b.bin"
+        ).read_bytes()
+        assert json.loads(read_text(os.path.join(local, "config.json")))["layers"] == [1, 2]
+        assert yaml.safe_load(read_text(os.path.join(local, "config.yaml"))) == {"lr": 0.1}
+        table = pd.read_json(os.path.join(local, "table.json"), orient="split")
+        assert list(table.columns) == ["x", "y"] and list(table["x"]) == [1, 2]
+        from PIL import Image
+
+        assert Image.open(os.path.join(local, "images/noise.png")).size == (8, 8)
+
+        one = client.download_artifacts(run_id, "notes/readme.md", str(tmp_path / "one"))
+        assert read_text(one) == "# notes"
+        assert client.get_artifact_uri(run_id, "notes").endswith(f"{run_id}/artifacts/notes")
+
+        for bad in ("../escape", "/abs", "%2e%2e/x"):
+            with pytest.raises(TrackerError) as error:
+                client.log_artifact(run_id, str(source / "hello.txt"), bad)
+            assert error.value.error_code == "INVALID_PARAMETER_VALUE"
+        with pytest.raises(TrackerError) as error:
+            client.download_artifacts(run_id, "missing.txt", str(tmp_path / "x"))
+        assert error.value.error_code == "RESOURCE_DOES_NOT_EXIST"
+
+    await in_each_mode(scenario)
+
+
+def test_log_figure(tmp_path, clean_env):
+    alt = pytest.importorskip("altair", reason="Altair is not installed")
+    client = jt.TrackerClient(f"sqlite:///{tmp_path}/figures.db")
+    run_id = new_run(client)
+    chart = alt.Chart(pd.DataFrame({"x": [1, 2]})).mark_line().encode(x="x")
+    client.log_figure(run_id, chart, "charts/line.json")
+    client.log_figure(run_id, chart, "charts/line.html")
+    local = client.download_artifacts(run_id, "charts", str(tmp_path / "dl"))
+    assert json.loads(read_text(os.path.join(local, "line.json")))["mark"]["type"] == "line"
+    assert "vega" in read_text(os.path.join(local, "line.html"))
+    with pytest.raises(TrackerError):
+        client.log_figure(run_id, object(), "x.png")
+    client.close()
+
+
+# -- models and the registry -----------------------------------------------------------
+
+
+def sklearn_model():
+    from sklearn.linear_model import LogisticRegression
+
+    features = pd.DataFrame({"a": [0.0, 1.0, 2.0, 3.0], "b": [1.0, 0.0, 1.0, 0.0]})
+    return LogisticRegression().fit(features, [0, 0, 1, 1]), features
+
+
+async def test_log_register_and_load_models(in_each_mode, tmp_path):
+    estimator, features = sklearn_model()
+    expected = estimator.predict(features)
+
+    def scenario(client):
+        run_id = new_run(client)
+        logged = client.log_model(
+            run_id, estimator, "model", input_example=features[:2], registered_model_name="clf"
+        )
+        assert logged.status == "READY" and logged.model_type == "sklearn"
+        assert logged.artifact_uri.endswith(f"/models/{logged.model_id}/artifacts")
+        files = {f.path for f in client.artifacts.list("logged-models", logged.model_id)}
+        assert files == {"MLmodel", "input_example.json", "model.pkl", "requirements.txt"}
+        local = client.artifacts.download("logged-models", logged.model_id, "", str(tmp_path))
+        descriptor = yaml.safe_load(read_text(os.path.join(local, "MLmodel")))
+        assert descriptor["model_id"] == logged.model_id and descriptor["run_id"] == run_id
+        assert descriptor["signature"]["inputs"] == [
+            {"name": "a", "type": "float64"},
+            {"name": "b", "type": "float64"},
+        ]
+        assert "sklearn" in descriptor["flavors"]
+        assert any(r.startswith("scikit-learn==") for r in descriptor["requirements"])
+
+        second = client.register_model(f"runs:/{run_id}/model", "clf")
+        assert (second.version, second.model_id) == ("2", logged.model_id)
+        client.set_registered_model_alias("clf", "champion", "2")
+        client.transition_model_version_stage("clf", "1", "Production")
+        uris = [
+            f"runs:/{run_id}/model",
+            f"models:/{logged.model_id}",
+            "models:/clf/1",
+            "models:/clf@champion",
+            "models:/clf/Production",
+            "models:/clf/production",
+            "models:/clf/latest",
+        ]
+        for uri in uris:
+            assert list(client.load_model(uri).predict(features)) == list(expected), uri
+        assert client.get_model_version_download_uri("clf", "1") == logged.artifact_uri
+        registered = client.get_registered_model("clf")
+        assert registered.aliases == {"champion": "2"}
+        assert client.get_model_version("clf", "2").aliases == ["champion"]
+        found = client.search_model_versions(f"run_id = '{run_id}'").items
+        assert sorted(v.version for v in found) == ["1", "2"]
+
+        # A plain picklable object, and the runs:/ fallback to the run's own directory.
+        client.log_model(run_id, Doubler(), "doubler")
+        assert list(client.load_model(f"runs:/{run_id}/doubler").predict([1, 2])) == [2, 4]
+        legacy = tmp_path / "legacy"
+        legacy.mkdir()
+        from jupyterlab_tracker.client.models import save_model
+
+        save_model(Doubler(), str(legacy), name="legacy", model_id="-", run_id=run_id)
+        client.log_artifacts(run_id, str(legacy), "legacy")
+        assert list(client.load_model(f"runs:/{run_id}/legacy").predict([3])) == [6]
+
+        for bad_uri, code in [
+            ("models:/clf/9", "RESOURCE_DOES_NOT_EXIST"),
+            ("models:/clf@nobody", "RESOURCE_DOES_NOT_EXIST"),
+            ("models:/clf/Staging", "RESOURCE_DOES_NOT_EXIST"),
+            ("s3://bucket/model", "INVALID_PARAMETER_VALUE"),
+        ]:
+            with pytest.raises(TrackerError) as error:
+                client.load_model(bad_uri)
+            assert error.value.error_code == code, bad_uri
+
+    await in_each_mode(scenario)
+
+
+async def test_registry_through_the_client(in_each_mode):
+    def scenario(client):
+        client.create_registered_model("a/b", "desc", {"team": "x"})
+        client.create_registered_model("other")
+        for _ in range(3):
+            client.create_model_version("a/b", "models:/whatever")
+        client.transition_model_version_stage("a/b", "1", "Staging")
+        client.transition_model_version_stage("a/b", "2", "Staging", archive_existing_versions=True)
+        assert client.get_model_version("a/b", "1").current_stage == "Archived"
+        assert [v.version for v in client.get_latest_versions("a/b", ["Staging"])] == ["2"]
+        client.set_model_version_tag("a/b", "3", "k", "v")
+        client.update_model_version("a/b", "3", "third")
+        assert client.get_model_version("a/b", "3").tags == {"k": "v"}
+        client.delete_model_version_tag("a/b", "3", "k")
+        client.set_registered_model_tag("a/b", "owner", "me")
+        client.delete_registered_model_tag("a/b", "team")
+        client.update_registered_model("a/b", "new")
+        renamed = client.rename_registered_model("a/b", "c")
+        assert renamed.tags == {"owner": "me"} and renamed.description == "new"
+        assert [m.name for m in client.search_registered_models("name ILIKE 'C'").items] == ["c"]
+        page = client.search_registered_models(max_results=1, order_by=["name DESC"])
+        assert [m.name for m in page.items] == ["other"] and page.next_page_token
+        client.set_registered_model_alias("c", "prod", "3")
+        assert client.get_model_version_by_alias("c", "prod").version == "3"
+        client.delete_registered_model_alias("c", "prod")
+        client.delete_model_version("c", "3")
+        assert [v.version for v in client.search_model_versions("name = 'c'").items] == ["2", "1"]
+        client.delete_registered_model("c")
+        with pytest.raises(TrackerError) as error:
+            client.get_registered_model("c")
+        assert error.value.error_code == "RESOURCE_DOES_NOT_EXIST"
+
+    await in_each_mode(scenario)
+
+
+async def test_pytorch_models(in_each_mode):
+    torch = pytest.importorskip("torch", reason="torch is not installed (pip install torch)")
+
+    module = torch.nn.Sequential(torch.nn.Linear(2, 1))
+    features = np.array([[1.0, 2.0], [3.0, 4.0]], dtype=np.float32)
+    with torch.no_grad():
+        expected = module(torch.as_tensor(features)).numpy()
+
+    def scenario(client):
+        run_id = new_run(client)
+        logged = client.log_model(run_id, module, "net", input_example=features)
+        assert logged.model_type == "pytorch"
+        client.register_model(f"models:/{logged.model_id}", "net")
+        for uri in (f"runs:/{run_id}/net", "models:/net/1", f"models:/{logged.model_id}"):
+            loaded = client.load_model(uri)
+            np.testing.assert_allclose(loaded.predict(features), expected, rtol=1e-6)
+            np.testing.assert_allclose(loaded.predict(pd.DataFrame(features)), expected, rtol=1e-6)
+
+    await in_each_mode(scenario)
+
+
+# -- fluent API ------------------------------------------------------------------------
+
+
+def test_fluent_artifacts_and_models(monkeypatch, tmp_path, clean_env):
+    monkeypatch.setattr(fluent, "_session", fluent._Session())
+    jt.set_tracking_uri(f"sqlite:///{tmp_path}/fluent.db")
+    estimator, features = sklearn_model()
+    (tmp_path / "src").mkdir()
+    note = tmp_path / "src" / "note.txt"
+    note.write_text("n")
+    try:
+        with jt.start_run() as run:
+            jt.log_artifact(str(note))
+            jt.log_artifacts(str(tmp_path / "src"), "copy")
+            jt.log_text("t", "t.txt")
+            jt.log_dict({"a": 1}, "d.yml")
+            jt.log_image(np.zeros((2, 2), dtype=np.uint8), "i.png")
+            jt.log_table({"c": [1]}, "tab.json")
+            assert jt.get_artifact_uri().endswith(f"{run.info.run_id}/artifacts")
+            jt.log_model(estimator, "model", registered_model_name="fluent-model")
+        run_id = run.info.run_id
+        paths = [f.path for f in jt.list_artifacts(run_id)]
+        assert {"note.txt", "copy", "t.txt", "d.yml", "i.png", "tab.json"} <= set(paths)
+        assert read_text(jt.download_artifacts(run_id, "t.txt", str(tmp_path / "dl"))) == "t"
+        version = jt.register_model(f"runs:/{run_id}/model", "fluent-model")
+        assert version.version == "2"
+        loaded = jt.load_model("models:/fluent-model/2")
+        assert list(loaded.predict(features)) == list(estimator.predict(features))
+    finally:
+        fluent._session.client.close()
+
+
+# -- object storage --------------------------------------------------------------------
+
+
+def test_s3_repository_against_moto(monkeypatch, tmp_path):
+    pytest.importorskip("s3fs", reason="s3fs is not installed (the 's3' extra)")
+    moto_server = pytest.importorskip("moto.server", reason="moto[server] is not installed")
+    server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    try:
+        host, port = server.get_host_and_port()
+        for name, value in {
+            "AWS_ACCESS_KEY_ID": "test",
+            "AWS_SECRET_ACCESS_KEY": "test",
+            "AWS_DEFAULT_REGION": "us-east-1",
+            "AWS_ENDPOINT_URL": f"http://{host}:{port}",
+        }.items():
+            monkeypatch.setenv(name, value)
+        import boto3
+
+        boto3.client("s3").create_bucket(Bucket="tracker")
+        client = jt.TrackerClient(
+            f"sqlite:///{tmp_path}/s3.db", artifact_root="s3://tracker/artifacts"
+        )
+        run_id = new_run(client)
+        assert client.get_artifact_uri(run_id).startswith("s3://tracker/artifacts/")
+        client.log_text(run_id, "on s3", "dir/hello.txt")
+        estimator, features = sklearn_model()
+        logged = client.log_model(run_id, estimator, "model")
+        assert [f.path for f in client.list_artifacts(run_id)] == ["dir"]
+        local = client.download_artifacts(run_id, "dir/hello.txt", str(tmp_path / "dl"))
+        assert read_text(local) == "on s3"
+        assert logged.artifact_uri.startswith("s3://tracker/artifacts/")
+        loaded = client.load_model(f"runs:/{run_id}/model")
+        assert list(loaded.predict(features)) == list(estimator.predict(features))
+        with pytest.raises(TrackerError):
+            client.log_text(run_id, "x", "../escape.txt")
+        client.close()
+    finally:
+        server.stop()
