@@ -11,13 +11,14 @@ Bad arguments print the magic's usage, never a traceback. Uses the client's publ
 from __future__ import annotations
 
 import ast
+import shlex
 import sys
 import traceback
 from contextlib import contextmanager
 
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
-from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
+from IPython.core.magic_arguments import argument, magic_arguments
 
 import jupyterlab_tracker as jt
 
@@ -39,6 +40,11 @@ def usage_on_error(magic):
         # IPython's formatter starts the usage with "::" (reST); one line reads better.
         usage = " ".join(magic.parser.format_usage().replace("::", "").split())
         print(f"{message}\nUsage: {usage}  (%{magic.parser.prog}? for help)", file=sys.stderr)
+
+
+def parse_line(magic, line: str):
+    """Parse a magic's arguments, with shell quoting (``note="first try"``)."""
+    return magic.parser.parse_args(shlex.split(line))
 
 
 def parse_pairs(pairs: list[str]) -> dict[str, str]:
@@ -95,17 +101,17 @@ class TrackerMagics(Magics):
         in the ``jupyterlab_tracker.error`` tag) if it raises. The cell's source and the
         notebook path are recorded, and a live chart shows the metrics it logs."""
         __tracebackhide__ = True  # IPython shows the cell's frames, not the magic's
-        args = None
+        parsed = None
         with usage_on_error(self.track):
-            args = parse_argstring(self.track, line)
+            args = parse_line(self.track, line)
             names = [name.strip() for name in args.params.split(",") if name.strip()]
             bad = [name for name in names if not name.isidentifier()]
             if bad:
                 raise UsageError(f"--params takes variable names, not {', '.join(bad)}")
-            tags = parse_pairs(args.tag)
-        if args is None:
+            parsed = (args.name, names, parse_pairs(args.tag), args.nested, not args.no_live)
+        if parsed is None:  # bad arguments: the usage was printed, the cell does not run
             return None
-        return self._run_tracked(cell, args.name, names, tags, args.nested, not args.no_live)
+        return self._run_tracked(cell, *parsed)
 
     def _run_tracked(self, cell, run_name, param_names, tags, nested, show_live):
         __tracebackhide__ = True
@@ -176,7 +182,7 @@ class TrackerMagics(Magics):
     def log_param(self, line):
         """Log params of the active run: ``%log_param lr=0.01 optimizer="adam w"``."""
         with usage_on_error(self.log_param):
-            args = parse_argstring(self.log_param, line)
+            args = parse_line(self.log_param, line)
             jt.log_params(parse_pairs(args.pairs))
 
     @line_magic
@@ -186,7 +192,7 @@ class TrackerMagics(Magics):
     def log_metric(self, line):
         """Log metrics of the active run: ``%log_metric loss=0.25 acc=0.91 --step 3``."""
         with usage_on_error(self.log_metric):
-            args = parse_argstring(self.log_metric, line)
+            args = parse_line(self.log_metric, line)
             jt.log_metrics(parse_numbers(args.pairs), step=args.step)
 
     @line_magic
@@ -195,7 +201,7 @@ class TrackerMagics(Magics):
     def set_tag(self, line):
         """Set tags of the active run: ``%set_tag stage=tuning "note=first try"``."""
         with usage_on_error(self.set_tag):
-            args = parse_argstring(self.set_tag, line)
+            args = parse_line(self.set_tag, line)
             jt.set_tags(parse_pairs(args.pairs))
 
     @line_magic
@@ -214,7 +220,7 @@ class TrackerMagics(Magics):
     def compare(self, line):
         """Compare runs: ``%compare brave-owl calm-fox`` (ids or name prefixes)."""
         with usage_on_error(self.compare):
-            args = parse_argstring(self.compare, line)
+            args = parse_line(self.compare, line)
             from .views import CompareWidget
             from .views.data import resolve_runs
 

@@ -65,8 +65,10 @@ def record_run_sources(client, run_id: str) -> None:
     global _pending_cell_source
     source, _pending_cell_source = _pending_cell_source, None
     if source is None:
-        history = shell.user_ns.get("In") or [""]
-        source = history[-1]  # IPython stores a cell in In before running it
+        # IPython stores a cell in its history before running it (In[-1] holds the
+        # same cell with magics already translated to Python).
+        history = getattr(shell, "history_manager", None)
+        source = history.input_hist_raw[-1] if history and history.input_hist_raw else ""
     try:
         record_cell_source(client, run_id, source)
         if hasattr(client, "log_text"):
@@ -83,7 +85,7 @@ def record_cell_source(client, run_id: str, source: str) -> None:
         client.set_tag(run_id, CELL_SOURCE_TAG, source[:MAX_TAG_VALUE_LENGTH])
 
 
-def use_cell_source(source: str) -> None:
+def use_cell_source(source: str | None) -> None:
     """Record ``source`` (not ``In[-1]``) for the next run started (``%%track`` does)."""
     global _pending_cell_source
     _pending_cell_source = source
