@@ -36,6 +36,21 @@ from .client.fluent import (  # noqa: E402
     set_tracking_uri,
     start_run,
 )
+from .client.fluent_models import (  # noqa: E402
+    download_artifacts,
+    get_artifact_uri,
+    list_artifacts,
+    load_model,
+    log_artifact,
+    log_artifacts,
+    log_dict,
+    log_figure,
+    log_image,
+    log_model,
+    log_table,
+    log_text,
+    register_model,
+)
 from .client.tracker_client import TrackerClient  # noqa: E402
 
 
@@ -64,6 +79,19 @@ def _jupyter_server_extension_points():
 
 
 __all__ = [
+    "download_artifacts",
+    "get_artifact_uri",
+    "list_artifacts",
+    "load_model",
+    "log_artifact",
+    "log_artifacts",
+    "log_dict",
+    "log_figure",
+    "log_image",
+    "log_model",
+    "log_table",
+    "log_text",
+    "register_model",
     "ActiveRun",
     "active_run",
     "create_experiment",

@@ -85,6 +85,7 @@ class ArtifactContentHandler(ArtifactHandler):
             repository = await self.repository()
             upload = repository.open_upload(required_str(query_args(self), "path"))
             self._sink = await self.run_blocking(upload.__enter__)
+            self._pending = bytearray()
             self._upload = upload
         except TrackerError as error:
             # Answering now would reset a client that is still sending: drain the body
@@ -92,13 +93,23 @@ class ArtifactContentHandler(ArtifactHandler):
             self._rejection = error
 
     async def data_received(self, chunk: bytes) -> None:
-        if self._sink is not None:
-            await self.run_blocking(self._sink.write, chunk)
+        if self._sink is None:
+            return
+        # tornado hands over 64 kB pieces; gather a chunk before each trip to a thread.
+        self._pending += chunk
+        if len(self._pending) >= CHUNK_SIZE:
+            await self._write_pending()
+
+    async def _write_pending(self) -> None:
+        data, self._pending = bytes(self._pending), bytearray()
+        if data:
+            await self.run_blocking(self._sink.write, data)
 
     @authenticated
     async def put(self, **_owner):
         if self._rejection is not None:
             raise self._rejection
+        await self._write_pending()
         upload, self._upload = self._upload, None
         await self.run_blocking(upload.__exit__, None, None, None)
         self.write_json({})
