@@ -152,7 +152,7 @@ def parallel_coordinates_chart(
                     "run_id": runs_df["run_id"].values,
                     "run": labels.values,
                     "axis": column,
-                    "value": raw.astype(str).values,
+                    "value": raw.map(_short_text).values,
                     "position": position.values,
                 }
             )
@@ -189,6 +189,13 @@ def parallel_coordinates_chart(
             width=max(CHART_WIDTH, 150 * len(columns)), height=CHART_HEIGHT
         )
     )
+
+
+def _short_text(value) -> str:
+    """A value as a label: floats to 4 significant digits (0.91, not 0.9099999999999999)."""
+    if isinstance(value, float):
+        return "" if pd.isna(value) else f"{value:.4g}"
+    return str(value)
 
 
 def _unit_positions(values: pd.Series) -> pd.Series:
@@ -228,8 +235,8 @@ def scatter_chart(
         alt.Chart(data)
         .mark_circle(size=120, opacity=0.9)
         .encode(
-            x=alt.X(f"x:{x_type}", title=x, scale=alt.Scale(zero=False)),
-            y=alt.Y(f"y:{y_type}", title=y, scale=alt.Scale(zero=False)),
+            x=alt.X(f"x:{x_type}", title=x, scale=_scatter_scale(x_type)),
+            y=alt.Y(f"y:{y_type}", title=y, scale=_scatter_scale(y_type)),
             color=alt.condition(
                 brush, alt.Color("run:N", title="run", scale=color_scale), alt.value("lightgray")
             ),
@@ -238,6 +245,11 @@ def scatter_chart(
         .add_params(brush)
         .properties(width=CHART_WIDTH, height=CHART_HEIGHT)
     )
+
+
+def _scatter_scale(field_type: str) -> alt.Scale:
+    # Pixel padding keeps points at the extremes off the plot's edge (numbers only).
+    return alt.Scale(zero=False, padding=12) if field_type == "Q" else alt.Scale()
 
 
 def _numbers_if_possible(values: pd.Series) -> pd.Series:
