@@ -10,6 +10,7 @@ model, and the (model, version) unique constraint guards the rest.
 from __future__ import annotations
 
 import time
+from collections import defaultdict
 
 from sqlalchemy import Connection, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -275,7 +276,7 @@ class SqlRegistryStore(RegistryStore):
     def get_latest_versions(self, name: str, stages: list[str] | None = None) -> list[ModelVersion]:
         with self.db.session() as conn:
             registered = self._model_row(conn, name)
-            return self._latest_versions(conn, registered.id, stages)
+            return self._latest_versions(conn, [registered.id], stages)
 
     # -- aliases -----------------------------------------------------------------------
     def set_registered_model_alias(self, name: str, alias: str, version: str) -> None:
@@ -346,67 +347,72 @@ class SqlRegistryStore(RegistryStore):
             )
             return self._versions(conn, [self._version_row(conn, name, version)])[0]
 
+    # Entities are built a page at a time: a fixed number of queries per page (tags,
+    # aliases and versions of all its items at once), never a few per item.
     def _registered_models(self, conn: Connection, rows) -> list[RegisteredModel]:
         aliases = m.registered_model_aliases
-        models = []
-        for row in rows:
-            alias_rows = conn.execute(
-                select(aliases.c.alias, mv.c.version)
-                .join(mv, mv.c.id == aliases.c.model_version_id)
-                .where(aliases.c.registered_model_id == row.id)
-                .order_by(aliases.c.alias)
+        ids = [row.id for row in rows]
+        tags = self._tags_of(conn, m.registered_model_tags, ids)
+        alias_map = defaultdict(dict)
+        for owner, alias, version in _select_in(
+            conn,
+            select(aliases.c.registered_model_id, aliases.c.alias, mv.c.version)
+            .join(mv, mv.c.id == aliases.c.model_version_id)
+            .order_by(aliases.c.alias),
+            aliases.c.registered_model_id,
+            ids,
+        ):
+            alias_map[owner][alias] = str(version)
+        latest = self._latest_versions(conn, ids, None)
+        return [
+            RegisteredModel(
+                name=row.name,
+                creation_timestamp=row.creation_timestamp,
+                last_updated_timestamp=row.last_updated_timestamp,
+                description=row.description,
+                tags=tags[row.id],
+                aliases=alias_map[row.id],
+                latest_versions=[v for v in latest if v.name == row.name],
             )
-            models.append(
-                RegisteredModel(
-                    name=row.name,
-                    creation_timestamp=row.creation_timestamp,
-                    last_updated_timestamp=row.last_updated_timestamp,
-                    description=row.description,
-                    tags=self._tags(conn, m.registered_model_tags, row.id),
-                    aliases={alias: str(version) for alias, version in alias_rows},
-                    latest_versions=self._latest_versions(conn, row.id, None),
-                )
-            )
-        return models
+            for row in rows
+        ]
 
     def _latest_versions(
-        self, conn: Connection, registered_model_id: int, stages: list[str] | None
+        self, conn: Connection, registered_model_ids: list[int], stages: list[str] | None
     ) -> list[ModelVersion]:
-        rows = conn.execute(
-            _VERSION_QUERY.where(mv.c.registered_model_id == registered_model_id).order_by(
-                mv.c.version
-            )
-        ).all()
-        newest_per_stage = {row.current_stage: row for row in rows}  # later rows win
-        wanted = [row for stage, row in newest_per_stage.items() if not stages or stage in stages]
-        return self._versions(conn, sorted(wanted, key=lambda row: row.version))
+        """The newest version of each stage of each model (of ``stages``, if given)."""
+        query = _VERSION_QUERY.order_by(mv.c.version)
+        newest = {}  # (model, stage) -> row; later (higher) versions win
+        for row in _select_in(conn, query, mv.c.registered_model_id, registered_model_ids):
+            if not stages or row.current_stage in stages:
+                newest[(row.registered_model_id, row.current_stage)] = row
+        return self._versions(conn, sorted(newest.values(), key=lambda row: row.version))
 
     def _versions(self, conn: Connection, rows) -> list[ModelVersion]:
         aliases = m.registered_model_aliases
-        versions = []
-        for row in rows:
-            alias_names = conn.execute(
-                select(aliases.c.alias)
-                .where(aliases.c.model_version_id == row.id)
-                .order_by(aliases.c.alias)
-            ).scalars()
-            versions.append(
-                ModelVersion(
-                    name=row.name,
-                    version=str(row.version),
-                    source=row.source,
-                    creation_timestamp=row.creation_timestamp,
-                    last_updated_timestamp=row.last_updated_timestamp,
-                    description=row.description,
-                    run_id=row.run_id,
-                    model_id=row.model_id,
-                    status=row.status,
-                    current_stage=row.current_stage,
-                    tags=self._tags(conn, m.model_version_tags, row.id),
-                    aliases=list(alias_names),
-                )
+        ids = [row.id for row in rows]
+        tags = self._tags_of(conn, m.model_version_tags, ids)
+        alias_names = defaultdict(list)
+        query = select(aliases.c.model_version_id, aliases.c.alias).order_by(aliases.c.alias)
+        for version_id, alias in _select_in(conn, query, aliases.c.model_version_id, ids):
+            alias_names[version_id].append(alias)
+        return [
+            ModelVersion(
+                name=row.name,
+                version=str(row.version),
+                source=row.source,
+                creation_timestamp=row.creation_timestamp,
+                last_updated_timestamp=row.last_updated_timestamp,
+                description=row.description,
+                run_id=row.run_id,
+                model_id=row.model_id,
+                status=row.status,
+                current_stage=row.current_stage,
+                tags=tags[row.id],
+                aliases=alias_names[row.id],
             )
-        return versions
+            for row in rows
+        ]
 
     # -- tags --------------------------------------------------------------------------
     @staticmethod
@@ -417,11 +423,14 @@ class SqlRegistryStore(RegistryStore):
             else (table.c.model_version_id)
         )
 
-    def _tags(self, conn: Connection, table, owner_id: int) -> dict[str, str]:
-        rows = conn.execute(
-            select(table.c.key, table.c.value).where(self._owner_column(table) == owner_id)
-        )
-        return dict(rows.all())
+    def _tags_of(self, conn: Connection, table, owner_ids: list[int]) -> dict:
+        """``{owner id: {key: value}}`` for every owner (owners without tags get ``{}``)."""
+        owner = self._owner_column(table)
+        tags = defaultdict(dict)
+        query = select(owner, table.c.key, table.c.value)
+        for owner_id, key, value in _select_in(conn, query, owner, owner_ids):
+            tags[owner_id][key] = value
+        return tags
 
     def _insert_tags(self, conn: Connection, table, owner_id: int, tags) -> None:
         if tags:
@@ -454,6 +463,12 @@ class SqlRegistryStore(RegistryStore):
         if comparison.key in _NUMERIC_KEYS:
             return numeric_condition(column, comparison)
         return string_condition(column, comparison, self.db.dialect)
+
+
+def _select_in(conn: Connection, query, column, values: list, chunk: int = 500):
+    """Rows of ``query`` where ``column`` is in ``values``, in chunks of bound parameters."""
+    for start in range(0, len(values), chunk):
+        yield from conn.execute(query.where(column.in_(values[start : start + chunk])))
 
 
 def _order(orders: list[OrderBy], columns: dict) -> list:
