@@ -50,6 +50,11 @@ async def test_upload_list_download_and_ranges(tracker_api, artifact_fetch):
     assert whole.headers["Content-Type"] == "application/octet-stream"
     text = await artifact_fetch(run_id, path="notes.txt")
     assert text.headers["Content-Type"].startswith("text/plain")
+    await artifact_fetch(run_id, "PUT", path="page.html", body=b"<script>alert(1)</script>")
+    page = await artifact_fetch(run_id, path="page.html")
+    assert page.headers["Content-Type"] == "text/html"
+    assert "sandbox" in page.headers["Content-Security-Policy"]  # never runs as Jupyter
+    assert page.headers["Content-Disposition"] == "attachment"
 
     part = await artifact_fetch(run_id, path="data/blob.bin", headers={"Range": "bytes=10-19"})
     assert part.code == 206 and part.body == data[10:20]

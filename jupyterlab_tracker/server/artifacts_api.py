@@ -127,6 +127,12 @@ class ArtifactContentHandler(ArtifactHandler):
             error = ConnectionError("upload interrupted")
             upload.__exit__(ConnectionError, error, None)
 
+    @property
+    def content_security_policy(self) -> str:
+        # Artifacts are user content (HTML figures, SVG): never let them run as the
+        # Jupyter origin, as jupyter_server does for its own file downloads.
+        return super().content_security_policy + "; sandbox"
+
     @authenticated
     async def get(self, **_owner):
         repository = await self.repository()
