@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from IPython import get_ipython
 from IPython.testing.globalipapp import start_ipython
 from notebook_session import recorded_cell_source, seed_demo_runs, tracker  # noqa: F401
 
-from jupyterlab_tracker.client import capture
+from jupyterlab_tracker.client import capture, fluent
 from jupyterlab_tracker.magics import ERROR_TAG
 from jupyterlab_tracker.views import CompareWidget, RunsBrowser
+
+REQUIREMENTS = capture.REQUIREMENTS_ARTIFACT
 
 
 @pytest.fixture
@@ -191,6 +194,27 @@ def test_outside_ipython_nothing_is_captured(tracker, monkeypatch):  # noqa: F81
         pass
     tags = tracker.get_run(active.info.run_id).data.tags
     assert capture.PYTHON_VERSION_TAG not in tags and capture.CELL_SOURCE_TAG not in tags
+
+
+def test_environment_is_recorded_when_the_client_stores_artifacts(shell, tracker):  # noqa: F811
+    shell.user_ns["jt"] = tracker
+    run(shell, "with jt.start_run() as active:\n    pass\n")
+    client = fluent._client()
+    if not hasattr(client, "download_artifacts"):
+        pytest.skip("this client stores no artifacts")
+    path = client.download_artifacts(shell.user_ns["active"].info.run_id, REQUIREMENTS)
+    assert "pandas==" in Path(path).read_text()
+
+
+def test_without_artifacts_the_cell_source_is_a_truncated_tag():
+    class TagsOnlyClient:
+        def set_tag(self, run_id, key, value):
+            self.tag = (run_id, key, value)
+
+    client = TagsOnlyClient()
+    capture.record_cell_source(client, "r1", "x = 1\n" * 5000)
+    assert client.tag[:2] == ("r1", capture.CELL_SOURCE_TAG)
+    assert len(client.tag[2]) == capture.MAX_TAG_VALUE_LENGTH
 
 
 def test_installed_packages_are_computed_once():

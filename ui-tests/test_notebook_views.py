@@ -177,4 +177,5 @@ def test_notebook_views_render_offline_and_select(
     set_theme(page, "JupyterLab Dark")
     compare.screenshot(path=screenshot_dir / "notebook-compare-dark.png")
     browser.screenshot(path=screenshot_dir / "notebook-runs-dark.png")
+    live.screenshot(path=screenshot_dir / "notebook-live-dark.png")
     set_theme(page, "JupyterLab Light")
