@@ -110,6 +110,18 @@ def test_search_registered_models_and_versions(registry, store):
     assert names(first) + names(rest) == ["Beta", "alpha", "alpine", "gamma"]
     assert rest.next_page_token is None
 
+    for bad_filter in ("name > 'a'", "params.x = '1'", "name = 'a' OR name = 'b'"):
+        assert error_code(registry.search_registered_models, bad_filter) == (
+            "INVALID_PARAMETER_VALUE"
+        )
+    assert error_code(registry.search_registered_models, order_by=["tags.x"]) == (
+        "INVALID_PARAMETER_VALUE"
+    )
+    assert names(registry.search_registered_models("name IN ('gamma', 'Beta')")) == [
+        "Beta",
+        "gamma",
+    ]
+
     experiment_id = store.create_experiment("e")
     run_id = store.create_run(experiment_id).info.run_id
     registry.create_model_version("alpha", "runs:/x/model", run_id=run_id)
