@@ -22,6 +22,8 @@ CELLS = [
     "%%track --name second\njt.log_param('lr', 0.2)\njt.log_metric('loss', 0.4)",
     "w = %compare first second\nw",
     "%runs params.lr = '0.2'",
+    "with jt.start_run(run_name='plain'):\n    jt.live('loss')\n"
+    "    for step in range(3):\n        jt.log_metric('loss', step, step=step)",
     "%%track --name broken\n1 / 0",
 ]
 
@@ -78,7 +80,10 @@ def test_the_widgets_rendered_with_static_fallbacks(executed):
     assert WIDGET_VIEW in compare["data"] and compare["data"]["text/html"].count("<svg") == 3
     [browser] = [o for o in outputs(notebook, 5) if "data" in o]
     assert "second" in browser["data"]["text/html"] and "first" not in browser["data"]["text/html"]
-    assert outputs(notebook, 6)[-1]["ename"] == "ZeroDivisionError"
+    # jt.live() in a plain cell: finished after the cell, when its run had ended.
+    [plain_live] = [o for o in outputs(notebook, 6) if "data" in o]
+    assert plain_live["data"]["image/svg+xml"].startswith("<svg")
+    assert outputs(notebook, 7)[-1]["ename"] == "ZeroDivisionError"
 
 
 def test_nbconvert_html_shows_the_charts_without_javascript(executed):

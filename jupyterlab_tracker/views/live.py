@@ -55,22 +55,37 @@ class LiveMetrics:
         self.points = 0  # points drawn so far
         self.widget = ChartWidget(self._chart(pd.DataFrame(columns=HISTORY_COLUMNS)))
         self._handle = None
+        self._shell = None  # IPython, while it calls us after each cell
         self._stopped = threading.Event()
         self._thread = threading.Thread(target=self._poll, name="tracker-live-chart", daemon=True)
 
     def show(self) -> LiveMetrics:
         """Display the chart below the cell and start redrawing it."""
+        from IPython import get_ipython
         from IPython.display import display
 
         self.widget.static_fallback = False  # drawn once the run ends, in stop()
         self._handle = display(self.widget, display_id=True)
         self.widget.static_fallback = True
         self._thread.start()
+        self._shell = get_ipython()
+        if self._shell is not None:
+            self._shell.events.register("post_execute", self._stop_if_run_ended)
         return self
+
+    def _stop_if_run_ended(self) -> None:
+        """After each cell: once the run has ended, finish the chart (on the kernel's
+        own thread, which may update displays)."""
+        active = jt.active_run()
+        if active is None or active.info.run_id != self.run_id:
+            self.stop()
 
     def stop(self) -> None:
         """Stop polling, draw the last points and refresh the output's static image."""
         self._stopped.set()
+        if self._shell is not None:
+            self._shell.events.unregister("post_execute", self._stop_if_run_ended)
+            self._shell = None
         if self._thread.is_alive():
             self._thread.join()
         self.refresh()
