@@ -68,7 +68,14 @@ export function metricChartSpec(
     background: 'transparent',
     data: { values: rows },
     params: [{ name: 'zoom', select: 'interval', bind: 'scales' }],
-    mark: { type: 'line', interpolate: 'linear', strokeWidth: 1.5, clip: true },
+    // Points make short histories (a run that just started) visible; long ones stay lines.
+    mark: {
+      type: 'line',
+      interpolate: 'linear',
+      strokeWidth: 1.5,
+      clip: true,
+      point: rows.length <= 50 * Math.max(1, series.length)
+    },
     encoding: {
       x:
         options.xAxis === 'step'

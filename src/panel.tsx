@@ -24,6 +24,8 @@ import { RunPage } from './components/RunPage';
 import { RunsView } from './components/RunsView';
 import { trackerIcon } from './icons';
 
+const EXPERIMENTS_REFRESH_MS = 5000;
+
 export interface IPanelSettings {
   refreshInterval: number;
   defaultColumns: string[];
@@ -125,6 +127,16 @@ function TrackerApp(props: IAppProps): JSX.Element {
     loadExperiments().catch(
       e => void showErrorMessage(trans.__('Experiments'), e)
     );
+  }, [loadExperiments]);
+
+  // Notebooks create experiments at any time: look for new ones now and then.
+  useEffect(() => {
+    const timer = setInterval(() => {
+      if (props.isVisible()) {
+        loadExperiments().catch(() => undefined);
+      }
+    }, EXPERIMENTS_REFRESH_MS);
+    return () => clearInterval(timer);
   }, [loadExperiments]);
 
   const act = async (title: string, action: () => Promise<unknown>) => {

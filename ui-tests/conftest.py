@@ -107,12 +107,27 @@ def browser():
         browser.close()
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.call_failed = report.failed
+    return report
+
+
 @pytest.fixture
-def page(browser, lab_server) -> Page:
+def page(request, browser, lab_server) -> Page:
     context = browser.new_context(viewport={"width": 1400, "height": 900}, color_scheme="light")
     page = context.new_page()
     page.set_default_timeout(30_000)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
     yield page
+    if getattr(request.node, "call_failed", False):
+        # What the browser showed when the test failed, for whoever reads the CI log.
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=ARTIFACTS / f"FAILED-{request.node.name}.png")
+        print("\n".join(f"page error: {e}" for e in errors))
     context.close()
 
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from playwright.sync_api import Page
-
 from conftest import LabServer
+from playwright.sync_api import Page
 
 
 def open_lab(page: Page, server: LabServer, reset: bool = True) -> None:
@@ -16,11 +15,71 @@ def open_lab(page: Page, server: LabServer, reset: bool = True) -> None:
     page.evaluate("window.jupyterapp.started")
 
 
+def run_command(page: Page, command: str, args: dict | None = None, wait: bool = True) -> None:
+    """Execute a JupyterLab command; ``wait=False`` returns without waiting for it to end
+    (``notebook:run-all-cells`` ends only when every cell has run).
+
+    Its result (often a widget) is dropped in the page: serialising a widget back to
+    Python would walk the whole application.
+    """
+    page.evaluate(
+        """([command, args, wait]) => {
+            const done = window.jupyterapp.commands.execute(command, args).then(() => null);
+            return wait ? done : null;
+        }""",
+        [command, args or {}, wait],
+    )
+
+
 def set_theme(page: Page, theme: str) -> None:
     """Switch JupyterLab's theme ("JupyterLab Light" or "JupyterLab Dark") and wait for it."""
-    page.evaluate(
-        "theme => window.jupyterapp.commands.execute('apputils:change-theme', {theme})", theme
-    )
+    run_command(page, "apputils:change-theme", {"theme": theme})
     light = "true" if theme == "JupyterLab Light" else "false"
     page.wait_for_selector(f"body[data-jp-theme-light='{light}']", state="attached")
     page.wait_for_timeout(300)  # let the new theme's CSS variables paint
+
+
+def seed_experiment(server: LabServer, name: str, runs: list[dict]) -> str:
+    """Create an experiment with runs through the REST API; returns the experiment id.
+
+    Each run dict may hold ``name``, ``status``, ``params``, ``tags`` and ``metrics``
+    (``{"loss": [v0, v1, ...]}`` logged at steps 0, 1, ...).
+    """
+    created = server.api("POST", "tracker/api/experiments", json={"name": name})
+    created.raise_for_status()
+    experiment_id = created.json()["experiment"]["experiment_id"]
+    for spec in runs:
+        run = server.api(
+            "POST",
+            "tracker/api/runs",
+            json={"experiment_id": experiment_id, "run_name": spec["name"]},
+        ).json()["run"]
+        run_id = run["info"]["run_id"]
+        metrics = [
+            {"key": key, "value": value, "timestamp": 1_700_000_000_000 + step, "step": step}
+            for key, values in spec.get("metrics", {}).items()
+            for step, value in enumerate(values)
+        ]
+        batch = {
+            "params": [{"key": k, "value": str(v)} for k, v in spec.get("params", {}).items()],
+            "tags": [{"key": k, "value": v} for k, v in spec.get("tags", {}).items()],
+            "metrics": metrics,
+        }
+        server.api("POST", f"tracker/api/runs/{run_id}/batch", json=batch).raise_for_status()
+        if spec.get("status", "FINISHED") != "RUNNING":
+            server.api(
+                "PATCH",
+                f"tracker/api/runs/{run_id}",
+                json={"status": spec.get("status", "FINISHED")},
+            ).raise_for_status()
+    return experiment_id
+
+
+def open_tracker(page: Page) -> None:
+    run_command(page, "jupyterlab-tracker:open")
+    page.wait_for_selector(".jp-tracker-panel .jp-tracker-experiments")
+
+
+def select_experiment(page: Page, name: str) -> None:
+    page.locator(".jp-tracker-experiment-item", has_text=name).first.click()
+    page.wait_for_selector(f".jp-tracker-runs-title:has-text('{name.split('/')[-1]}')")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from helpers import open_lab, set_theme
+from helpers import open_lab, run_command, set_theme
 from playwright.sync_api import expect
 
 
@@ -33,7 +33,7 @@ def test_launcher_opens_panel_with_server_answer(page, lab_server, screenshot_di
 
 def test_panel_is_restored_after_reload(page, lab_server):
     open_lab(page, lab_server)
-    page.evaluate("window.jupyterapp.commands.execute('jupyterlab-tracker:open')")
+    run_command(page, "jupyterlab-tracker:open")
     expect(page.locator(".jp-tracker-panel .jp-tracker-server-status")).to_have_text("ok")
     page.wait_for_timeout(1500)  # the workspace is saved with a debounce
 

@@ -214,7 +214,10 @@ export function RunsTable(props: IRunsTableProps): JSX.Element {
                     onChange={() => toggle(id, true)}
                   />
                 </div>
-                <div role="gridcell" className="jp-tracker-td">
+                <div
+                  role="gridcell"
+                  className="jp-tracker-td jp-tracker-status-cell"
+                >
                   <StatusIcon status={run.info.status} />
                 </div>
                 <div

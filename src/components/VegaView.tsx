@@ -2,7 +2,7 @@
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { Widget } from '@lumino/widgets';
-import React, { useEffect, useRef } from 'react';
+import React, { useEffect, useLayoutEffect, useRef } from 'react';
 
 const VEGALITE = 'application/vnd.vegalite.v5+json';
 
@@ -23,7 +23,9 @@ export function MimeView({
   const host = useRef<HTMLDivElement>(null);
   const renderer = useRef<IRenderMime.IRenderer | null>(null);
 
-  useEffect(() => {
+  // A layout effect: its cleanup runs before React removes the host node, and Lumino
+  // can only detach a widget whose node is still in the document.
+  useLayoutEffect(() => {
     const created = rendermime.createRenderer(mimeType);
     renderer.current = created;
     if (host.current) {
