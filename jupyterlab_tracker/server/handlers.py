@@ -92,7 +92,9 @@ class TrackerHandler(APIHandler):
     def write_json(self, payload, status: int = 200) -> None:
         self.set_status(status)
         self.set_header("Content-Type", "application/json")
-        self.finish(json.dumps(_replace_non_finite(payload), default=_json_default, allow_nan=False))
+        self.finish(
+            json.dumps(_replace_non_finite(payload), default=_json_default, allow_nan=False)
+        )
 
     def write_error(self, status_code: int, **kwargs) -> None:
         """Every error leaves as ``{"error_code", "message"}``, never as an HTML page."""
@@ -113,16 +115,20 @@ class TrackerHandler(APIHandler):
         if isinstance(e, TrackerError):
             if self._finished:
                 return
-            self.send_error(self.status_for_code.get(e.error_code, 400), exc_info=(type(e), e, None))
+            self.send_error(
+                self.status_for_code.get(e.error_code, 400), exc_info=(type(e), e, None)
+            )
             return
         super()._handle_request_exception(e)
 
 
 class EndpointNotFoundHandler(TrackerHandler):
-    """Unknown paths under ``tracker/api`` answer 404 ENDPOINT_NOT_FOUND (MLflow probes rely on it)."""
+    """Unknown paths under ``tracker/api``: 404 ENDPOINT_NOT_FOUND (MLflow's probes expect it)."""
 
     def _not_found(self, *args):
-        raise TrackerError(f"No endpoint {self.request.method} {self.request.path}", ENDPOINT_NOT_FOUND)
+        raise TrackerError(
+            f"No endpoint {self.request.method} {self.request.path}", ENDPOINT_NOT_FOUND
+        )
 
     get = tornado.web.authenticated(_not_found)
     post = tornado.web.authenticated(_not_found)
