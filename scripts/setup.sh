@@ -23,13 +23,27 @@ fi
 # shellcheck disable=SC1091
 source .venv/bin/activate
 
+# pip, showing only what matters: a failure's log, minus the noise about index
+# locations that some machines' pip.conf names but do not have.
+pip_quietly() {
+  local log
+  log=$(mktemp)
+  if ! python -m pip --quiet "$@" >"$log" 2>&1; then
+    grep -v "is ignored: it is neither" "$log" >&2
+    exit 1
+  fi
+  grep -v "is ignored: it is neither" "$log" || true
+  rm -f "$log"
+}
+
 stamp_ok() { [ -f "$1" ] && [ "$(cat "$1")" = "$2" ]; }
 
 py_hash=$(cat requirements.lock pyproject.toml | sha256sum | cut -c1-16)
 if ! stamp_ok .venv/.tracker-deps "$py_hash"; then
   say "Installing Python dependencies from requirements.lock"
-  python -m pip install --quiet --upgrade pip
-  python -m pip install --quiet -r requirements.lock
+  pip_quietly install --upgrade pip
+  pip_quietly install -r requirements.lock
+  python -m pip check
   echo "$py_hash" >.venv/.tracker-deps
 fi
 
