@@ -102,6 +102,53 @@ export function metricNumber(value: MetricValue): number {
   return typeof value === 'number' ? value : Number(value);
 }
 
+/** Whose artifacts: a run's, or a logged model's (MLflow 3 models have their own). */
+export type ArtifactOwner = 'runs' | 'logged-models';
+
+export interface IFileInfo {
+  path: string;
+  is_dir: boolean;
+  file_size: number | null;
+}
+
+export interface ILoggedModel {
+  model_id: string;
+  experiment_id: string;
+  name: string;
+  artifact_uri: string;
+  status: string;
+  source_run_id: string | null;
+  model_type: string;
+  creation_timestamp: number | null;
+  last_updated_timestamp: number | null;
+  tags: Record<string, string>;
+}
+
+export interface IModelVersion {
+  name: string;
+  version: string;
+  source: string;
+  creation_timestamp: number | null;
+  last_updated_timestamp: number | null;
+  description: string;
+  run_id: string | null;
+  model_id: string | null;
+  status: string;
+  current_stage: string;
+  tags: Record<string, string>;
+  aliases: string[];
+}
+
+export interface IRegisteredModel {
+  name: string;
+  creation_timestamp: number | null;
+  last_updated_timestamp: number | null;
+  description: string;
+  tags: Record<string, string>;
+  aliases: Record<string, string>;
+  latest_versions: IModelVersion[];
+}
+
 /** An error answered by the tracker, with its MLflow-style code. */
 export class TrackerAPIError extends Error {
   constructor(
@@ -233,30 +280,124 @@ export class TrackerAPI {
     );
   }
 
+  async listArtifacts(
+    owner: ArtifactOwner,
+    id: string,
+    path = ''
+  ): Promise<IFileInfo[]> {
+    const body = await this.request<{ files: IFileInfo[] }>(
+      `${owner}/${id}/artifacts`,
+      {},
+      { path: path || undefined }
+    );
+    return body.files;
+  }
+
+  /** A file's bytes; `maxBytes` asks for only the start of it (an HTTP range). */
+  async artifactBlob(
+    owner: ArtifactOwner,
+    id: string,
+    path: string,
+    maxBytes?: number
+  ): Promise<Blob> {
+    const init: RequestInit = maxBytes
+      ? { headers: { Range: `bytes=0-${maxBytes - 1}` } }
+      : {};
+    const response = await this.send(`${owner}/${id}/artifacts/content`, init, {
+      path
+    });
+    if (!response.ok) {
+      throw await this.errorOf(response);
+    }
+    return response.blob();
+  }
+
+  async loggedModelsOfRun(runId: string): Promise<ILoggedModel[]> {
+    const body = await this.request<{ models: ILoggedModel[] }>(
+      'logged-models',
+      {},
+      { source_run_id: runId, max_results: '100' }
+    );
+    return body.models;
+  }
+
+  async registeredModels(filter = ''): Promise<IRegisteredModel[]> {
+    const body = await this.request<{ registered_models: IRegisteredModel[] }>(
+      'registered-models',
+      {},
+      { filter: filter || undefined, max_results: '1000', order_by: 'name ASC' }
+    );
+    return body.registered_models;
+  }
+
+  async createRegisteredModel(name: string): Promise<IRegisteredModel> {
+    const body = await this.request<{ registered_model: IRegisteredModel }>(
+      'registered-models',
+      { method: 'POST', body: JSON.stringify({ name }) }
+    );
+    return body.registered_model;
+  }
+
+  /** Registers a logged model as the next version of registered model `name`. */
+  async createModelVersion(
+    name: string,
+    model: ILoggedModel
+  ): Promise<IModelVersion> {
+    const body = await this.request<{ model_version: IModelVersion }>(
+      'model-versions',
+      {
+        method: 'POST',
+        body: JSON.stringify({
+          name,
+          source: `models:/${model.model_id}`,
+          run_id: model.source_run_id,
+          model_id: model.model_id
+        })
+      }
+    );
+    return body.model_version;
+  }
+
   private async request<T>(
     path: string,
     init: RequestInit = {},
     query: Record<string, string | string[] | undefined> = {}
   ): Promise<T> {
+    const response = await this.send(path, init, query);
+    if (!response.ok) {
+      throw await this.errorOf(response);
+    }
+    const text = await response.text();
+    return (text ? JSON.parse(text) : {}) as T;
+  }
+
+  private async send(
+    path: string,
+    init: RequestInit,
+    query: Record<string, string | string[] | undefined>
+  ): Promise<Response> {
     const url =
       URLExt.join(this.settings.baseUrl, 'tracker', 'api', path) +
       URLExt.objectToQueryString(dropUndefined(query));
-    let response: Response;
     try {
-      response = await ServerConnection.makeRequest(url, init, this.settings);
+      return await ServerConnection.makeRequest(url, init, this.settings);
     } catch (error) {
       throw new ServerConnection.NetworkError(error as TypeError);
     }
-    const text = await response.text();
-    const body = text ? JSON.parse(text) : {};
-    if (!response.ok) {
-      throw new TrackerAPIError(
-        body.message ?? response.statusText,
-        body.error_code ?? 'INTERNAL_ERROR',
-        response.status
-      );
+  }
+
+  private async errorOf(response: Response): Promise<TrackerAPIError> {
+    let body: { message?: string; error_code?: string } = {};
+    try {
+      body = await response.json();
+    } catch {
+      // Not JSON (a proxy's error page): the status text is all we have.
     }
-    return body as T;
+    return new TrackerAPIError(
+      body.message ?? response.statusText,
+      body.error_code ?? 'INTERNAL_ERROR',
+      response.status
+    );
   }
 }
 

@@ -20,6 +20,8 @@ import {
   formatMetric,
   runDuration
 } from '../format';
+import { ArtifactsTab } from './ArtifactsTab';
+import { registerModel } from './RegisterModel';
 import { StatusIcon } from './StatusIcon';
 import { MimeView, VegaView } from './VegaView';
 
@@ -39,7 +41,7 @@ export interface IRunPageProps {
   onOpenFile(path: string): void;
 }
 
-type Tab = 'overview' | 'metrics';
+type Tab = 'overview' | 'metrics' | 'artifacts';
 
 export function RunPage(props: IRunPageProps): JSX.Element {
   const { api, runId, trans } = props;
@@ -47,6 +49,7 @@ export function RunPage(props: IRunPageProps): JSX.Element {
   const [error, setError] = useState<string | null>(null);
   const [tab, setTab] = useState<Tab>('overview');
   const [children, setChildren] = useState<IRun[]>([]);
+  const [notice, setNotice] = useState<string | null>(null);
 
   const load = useCallback(async () => {
     try {
@@ -118,7 +121,8 @@ export function RunPage(props: IRunPageProps): JSX.Element {
         {(
           [
             ['overview', trans.__('Overview')],
-            ['metrics', trans.__('Model Metrics')]
+            ['metrics', trans.__('Model Metrics')],
+            ['artifacts', trans.__('Artifacts')]
           ] as [Tab, string][]
         ).map(([id, label]) => (
           <button
@@ -132,10 +136,34 @@ export function RunPage(props: IRunPageProps): JSX.Element {
           </button>
         ))}
       </div>
-      {tab === 'overview' ? (
+      {tab === 'overview' && (
         <Overview {...props} run={run} childRuns={children} onChanged={load} />
-      ) : (
-        <ModelMetrics {...props} run={run} />
+      )}
+      {tab === 'metrics' && <ModelMetrics {...props} run={run} />}
+      {tab === 'artifacts' && (
+        <ArtifactsTab
+          api={api}
+          run={run}
+          rendermime={props.rendermime}
+          trans={trans}
+          onRegister={async model => {
+            const version = await registerModel(api, model, trans);
+            if (version) {
+              setNotice(
+                trans.__(
+                  'Registered %1 version %2.',
+                  version.name,
+                  version.version
+                )
+              );
+            }
+          }}
+        />
+      )}
+      {notice && (
+        <p className="jp-tracker-notice" role="status">
+          {notice}
+        </p>
       )}
     </div>
   );
