@@ -13,6 +13,9 @@ from pathlib import Path
 STORE_URI_ENV = "JUPYTERLAB_TRACKER_URI"
 ARTIFACT_ROOT_ENV = "JUPYTERLAB_TRACKER_ARTIFACT_ROOT"
 TOKEN_ENV = "JUPYTERLAB_TRACKER_TOKEN"
+# Seconds between a client's heartbeats for its running runs (0 turns them off).
+HEARTBEAT_INTERVAL_ENV = "JUPYTERLAB_TRACKER_HEARTBEAT_INTERVAL"
+DEFAULT_HEARTBEAT_INTERVAL = 10.0
 
 
 def default_data_dir() -> Path:

@@ -15,6 +15,10 @@ Durability rules:
 - A write the backend rejects (a bad key, a deleted run) can never succeed: its points
   are dropped with a warning, and the error is raised by the next ``flush()``.
 - ``flush()`` returns only when everything logged before the call is written.
+
+Heartbeats: the same thread tells the server every ``heartbeat_interval`` seconds that
+each watched (RUNNING) run is alive, so the server can mark a run KILLED once its process
+is gone (see ``server/reaper.py``). A failed heartbeat is only logged.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ log = logging.getLogger(__name__)
 # (run_id, key, value, timestamp_ms, step): what log_metric appends.
 PendingPoint = tuple[str, str, float, int, int]
 WriteBatch = Callable[[str, list[Metric], str], None]  # (run_id, metrics, batch_id)
+SendHeartbeat = Callable[[str], None]  # (run_id)
 
 
 @dataclass
@@ -53,8 +58,13 @@ class MetricBuffer:
         flush_interval: float = 1.0,
         max_batch: int = 1000,
         retry: RetryPolicy = RetryPolicy(max_attempts=3, backoff_factor=0.5, max_delay=30.0),
+        send_heartbeat: SendHeartbeat | None = None,
+        heartbeat_interval: float = 10.0,
     ):
         self._write_batch = write_batch
+        self._send_heartbeat = send_heartbeat
+        self.heartbeat_interval = heartbeat_interval
+        self._watched: dict[str, float] = {}  # run id -> when its next heartbeat is due
         self.flush_interval = flush_interval
         self.max_batch = max_batch
         self.retry = retry
@@ -138,6 +148,33 @@ class MetricBuffer:
             for i in range(0, len(metrics), self.max_batch)
         ]
 
+    # -- heartbeats --------------------------------------------------------------------
+    def watch_run(self, run_id: str) -> None:
+        """Send heartbeats for this run (from now on, until ``unwatch_run``)."""
+        if self._send_heartbeat is None or self.heartbeat_interval <= 0:
+            return
+        self._watched[run_id] = 0.0  # due at once
+        if self._thread is None:
+            self._start_writer()
+        self._wake.set()
+
+    def unwatch_run(self, run_id: str) -> None:
+        self._watched.pop(run_id, None)
+
+    def _send_due_heartbeats(self) -> None:
+        for run_id, due in list(self._watched.items()):
+            now = time.monotonic()
+            if due > now:
+                continue
+            try:
+                self._send_heartbeat(run_id)
+            except Exception as exc:
+                if is_permanent(exc):  # the run is gone: stop beating for it
+                    self.unwatch_run(run_id)
+                log.debug("jupyterlab_tracker: heartbeat of run %s failed: %s", run_id, exc)
+            if run_id in self._watched:
+                self._watched[run_id] = now + self.heartbeat_interval
+
     # -- the writer thread -------------------------------------------------------------
     def _start_writer(self) -> None:
         with self._start_lock:
@@ -157,6 +194,7 @@ class MetricBuffer:
             self._wake.clear()
             if self._closed:
                 return
+            self._send_due_heartbeats()
             try:
                 self._write_pending()
                 failures = 0

@@ -209,6 +209,7 @@ def _resume_run(client, run_id, experiment_id, run_name, tags) -> Run:
         raise TrackerError(f"Run {run_id} is deleted; restore it first", INVALID_STATE)
     if run.info.status != "RUNNING" or run_name:
         client.update_run_info(run_id, status="RUNNING", run_name=run_name)
+    client.watch_run(run_id)
     if run_name:
         tags = {**tags, RUN_NAME_TAG: run_name}
     if tags:

@@ -61,11 +61,15 @@ class HttpBackend:
         self.session.close()
 
     # -- transport ---------------------------------------------------------------------
-    def request(self, method: str, path: str, *, params=None, json=None) -> dict:
-        """One API call, retried on transient failures; returns the JSON answer."""
+    def request(
+        self, method: str, path: str, *, params=None, json=None, attempts: int | None = None
+    ) -> dict:
+        """One API call, tried up to ``attempts`` times (default: the retry policy's) on
+        transient failures; returns the JSON answer."""
         url = f"{self.base_url}/{path}"
-        for attempt in range(self.retry.max_attempts):
-            last_try = attempt == self.retry.max_attempts - 1
+        attempts = attempts or self.retry.max_attempts
+        for attempt in range(attempts):
+            last_try = attempt == attempts - 1
             try:
                 response = self.session.request(
                     method, url, params=params, json=json, timeout=self.timeout
@@ -74,7 +78,7 @@ class HttpBackend:
                 if last_try:
                     raise TrackerError(
                         f"Cannot reach the tracker at {self.base_url} "
-                        f"after {self.retry.max_attempts} attempts: {exc}",
+                        f"after {attempts} attempts: {exc}",
                         TEMPORARILY_UNAVAILABLE,
                     ) from exc
                 time.sleep(self.retry.delay(attempt))
@@ -221,6 +225,10 @@ class HttpBackend:
 
     def delete_tag(self, run_id: str, key: str) -> None:
         self.request("DELETE", f"api/runs/{_segment(run_id)}/tags", params={"key": key})
+
+    def heartbeat(self, run_id: str) -> None:
+        # One try: the next heartbeat is only seconds away.
+        self.request("POST", f"api/runs/{_segment(run_id)}/heartbeat", attempts=1)
 
     def log_inputs(self, run_id: str, datasets: list[DatasetInput]) -> None:
         body = {"datasets": [d.to_dict() for d in datasets]}

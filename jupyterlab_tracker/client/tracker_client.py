@@ -8,8 +8,10 @@ Reads of runs and metrics flush the buffer first: what you logged is what you re
 
 from __future__ import annotations
 
+import os
 import time
 
+from ..config import DEFAULT_HEARTBEAT_INTERVAL, HEARTBEAT_INTERVAL_ENV
 from ..entities import (
     ACTIVE_ONLY,
     TERMINAL_STATUSES,
@@ -41,6 +43,10 @@ class TrackerClient(ModelMethods):
     from ``token`` or ``$JUPYTERLAB_TRACKER_TOKEN``), or a database URL
     (``sqlite:///path.db``, ``postgresql://...``) written in-process. Default:
     ``get_tracking_uri()``.
+
+    While a run this client created (or set RUNNING) runs, the client sends a heartbeat
+    for it every ``heartbeat_interval`` seconds (default ``$JUPYTERLAB_TRACKER_HEARTBEAT_INTERVAL``
+    or 10; 0 turns them off); the server marks a run KILLED once they stop.
     """
 
     def __init__(
@@ -50,6 +56,7 @@ class TrackerClient(ModelMethods):
         token: str | None = None,
         artifact_root: str | None = None,
         flush_interval: float = 1.0,
+        heartbeat_interval: float | None = None,
     ):
         if uri is None:
             from .fluent import get_tracking_uri
@@ -59,7 +66,16 @@ class TrackerClient(ModelMethods):
         self._token = token
         self._artifact_root = artifact_root
         self._backend = None
-        self._buffer = MetricBuffer(self._write_metrics, flush_interval=flush_interval)
+        if heartbeat_interval is None:
+            heartbeat_interval = float(
+                os.environ.get(HEARTBEAT_INTERVAL_ENV, DEFAULT_HEARTBEAT_INTERVAL)
+            )
+        self._buffer = MetricBuffer(
+            self._write_metrics,
+            flush_interval=flush_interval,
+            send_heartbeat=lambda run_id: self.backend.heartbeat(run_id),
+            heartbeat_interval=heartbeat_interval,
+        )
 
     @property
     def backend(self):
@@ -121,6 +137,10 @@ class TrackerClient(ModelMethods):
     def _write_metrics(self, run_id: str, metrics: list[Metric], batch_id: str) -> None:
         self.backend.log_batch(run_id, metrics=metrics, batch_id=batch_id)
 
+    def watch_run(self, run_id: str) -> None:
+        """Send heartbeats for this running run until it ends (``create_run`` does it)."""
+        self._buffer.watch_run(run_id)
+
     def _flush_if_buffered(self) -> None:
         if len(self._buffer):
             self._buffer.flush()
@@ -147,9 +167,7 @@ class TrackerClient(ModelMethods):
         try:
             self.flush()
         finally:  # the run ends even if its last metrics could not be written
-            info = self.backend.update_run_info(
-                run_id, status=status, end_time=end_time or now_ms()
-            )
+            info = self.update_run_info(run_id, status=status, end_time=end_time or now_ms())
         return info
 
     # -- the TrackingStore methods -----------------------------------------------------
@@ -199,7 +217,9 @@ class TrackerClient(ModelMethods):
         tags: dict[str, str] | None = None,
         run_name: str | None = None,
     ) -> Run:
-        return self.backend.create_run(experiment_id, user_id, start_time, tags, run_name)
+        run = self.backend.create_run(experiment_id, user_id, start_time, tags, run_name)
+        self.watch_run(run.info.run_id)
+        return run
 
     def get_run(self, run_id: str) -> Run:
         self._flush_if_buffered()
@@ -212,7 +232,12 @@ class TrackerClient(ModelMethods):
         end_time: int | None = None,
         run_name: str | None = None,
     ) -> RunInfo:
-        return self.backend.update_run_info(run_id, status, end_time, run_name)
+        if status in TERMINAL_STATUSES:
+            self._buffer.unwatch_run(run_id)
+        info = self.backend.update_run_info(run_id, status, end_time, run_name)
+        if status == "RUNNING":
+            self.watch_run(run_id)
+        return info
 
     def delete_run(self, run_id: str) -> None:
         self.backend.delete_run(run_id)

@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 
 from jupyter_server.utils import url_path_join
-from traitlets import Bool, Unicode
+from traitlets import Bool, Float, Unicode
 from traitlets.config import Configurable
 
 from .. import __version__
@@ -40,6 +40,16 @@ class Tracker(Configurable):
         True,
         help="Give kernels started by this server the tracker's URI and token in their "
         "environment, so notebooks log to this tracker with no setup.",
+    ).tag(config=True)
+
+    heartbeat_timeout = Float(
+        30.0,
+        help="Seconds without a heartbeat after which a RUNNING run is marked KILLED "
+        "(clients send one every 10 s). Runs that never sent a heartbeat are never marked.",
+    ).tag(config=True)
+
+    reap_interval = Float(
+        10.0, help="Seconds between two checks for runs whose heartbeat timed out."
     ).tag(config=True)
 
     def _store_uri_default(self):  # traitlets dynamic defaults

@@ -215,6 +215,13 @@ class RunRestoreHandler(TrackerHandler):
         self.write_json({})
 
 
+class RunHeartbeatHandler(TrackerHandler):
+    @authenticated
+    async def post(self, run_id: str):
+        await self.run_blocking(self.service.heartbeat, run_id)
+        self.write_json({})
+
+
 class RunBatchHandler(TrackerHandler):
     @authenticated
     async def post(self, run_id: str):

@@ -28,6 +28,7 @@ NATIVE_ROUTES = [
     (r"api/runs/keys", native.RunKeysHandler),
     (rf"api/runs/{RUN}", native.RunHandler),
     (rf"api/runs/{RUN}/restore", native.RunRestoreHandler),
+    (rf"api/runs/{RUN}/heartbeat", native.RunHeartbeatHandler),
     (rf"api/runs/{RUN}/batch", native.RunBatchHandler),
     (rf"api/runs/{RUN}/tags", native.RunTagsHandler),
     (rf"api/runs/{RUN}/inputs", native.RunInputsHandler),

@@ -230,6 +230,20 @@ class TrackingService:
             check.validate_experiment_id(experiment_id)
         return self.store.list_run_keys(experiment_ids)
 
+    # -- liveness ----------------------------------------------------------------------
+    def heartbeat(self, run_id: str) -> None:
+        """The run's client is alive (it calls this every few seconds while RUNNING)."""
+        check.validate_run_id(run_id)
+        self.store.heartbeat(run_id, now_ms())
+
+    def reap_dead_runs(self, now: int, timeout: float) -> list[str]:
+        """Mark KILLED the RUNNING runs whose last heartbeat is more than ``timeout``
+        seconds before ``now`` (ms); their end_time is that last heartbeat. Returns
+        their ids. Runs that never sent a heartbeat (MLflow clients) are never reaped."""
+        if not timeout > 0:
+            raise invalid(f"The heartbeat timeout must be positive, got {timeout!r}")
+        return self.store.reap_dead_runs(now - int(timeout * 1000))
+
     # -- helpers -----------------------------------------------------------------------
     @staticmethod
     def _check_tags(tags: dict[str, str]) -> None:

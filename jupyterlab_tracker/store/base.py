@@ -149,3 +149,17 @@ class TrackingStore(ABC):
         ``{"metrics": [...], "params": [...], "tags": [...]}``, each sorted; the panel uses
         them for column pickers and filter completion.
         """
+
+    # -- liveness (server-side only: clients reach it through the service) --------------
+    def heartbeat(self, run_id: str, now: int) -> None:
+        """Record that the client of a RUNNING run is alive at ``now`` (ms).
+
+        RESOURCE_DOES_NOT_EXIST for an unknown run; a run that is not RUNNING is left as it is.
+        """
+        raise NotImplementedError
+
+    def reap_dead_runs(self, cutoff: int) -> list[str]:
+        """Mark KILLED every RUNNING run whose last heartbeat is before ``cutoff`` (ms),
+        with ``end_time`` = that heartbeat; return their ids. Runs that never sent a
+        heartbeat are left alone."""
+        raise NotImplementedError

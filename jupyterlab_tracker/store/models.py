@@ -90,10 +90,14 @@ class RunModel(Base):
     deleted_time: Mapped[int | None] = mapped_column(BigInteger)
     source_type: Mapped[str | None] = mapped_column(String(20))
     source_name: Mapped[str | None] = mapped_column(String(500))
+    # Milliseconds; NULL until the client's first heartbeat (migration 0004).
+    last_heartbeat: Mapped[int | None] = mapped_column(BigInteger)
 
     __table_args__ = (
         # The search hot path: runs of some experiments, active/deleted, newest first.
         Index("ix_runs_experiment_stage_start", "experiment_id", "lifecycle_stage", "start_time"),
+        # The dead-run reaper: RUNNING runs whose heartbeat is old.
+        Index("ix_runs_status_heartbeat", "status", "last_heartbeat"),
     )
 
 

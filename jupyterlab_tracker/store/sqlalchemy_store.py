@@ -982,6 +982,27 @@ class SqlAlchemyStore(TrackingStore):
                 )
         return keys
 
+    def heartbeat(self, run_id: str, now: int) -> None:
+        with self.db.session(write=True) as conn:
+            beat = conn.execute(
+                update(m.runs)
+                .where(m.runs.c.run_id == run_id, m.runs.c.status == "RUNNING")
+                .values(last_heartbeat=now)
+            )
+            if beat.rowcount == 0:
+                self._run_row(conn, run_id)  # not found, or no longer RUNNING: fine
+
+    def reap_dead_runs(self, cutoff: int) -> list[str]:
+        runs = m.runs.c
+        with self.db.session(write=True) as conn:
+            dead = conn.execute(
+                update(m.runs)
+                .where(runs.status == "RUNNING", runs.last_heartbeat < cutoff)
+                .values(status="KILLED", end_time=runs.last_heartbeat)
+                .returning(runs.run_id)
+            )
+            return sorted(dead.scalars())
+
     def close(self) -> None:
         self.db.dispose()
 
