@@ -28,6 +28,10 @@ from ..errors import (
     TrackerError,
 )
 
+# Far above the largest valid request (a full log_batch is a few MB at most), far below
+# what would strain the server: bigger JSON bodies are refused before parsing.
+MAX_JSON_BODY_BYTES = 16 * 1024 * 1024
+
 # Store calls block (SQLite, PostgreSQL, files): they run here, never on the event loop.
 _store_executor = ThreadPoolExecutor(max_workers=8, thread_name_prefix="tracker-store")
 
@@ -81,6 +85,12 @@ class TrackerHandler(APIHandler):
         raw = self.request.body
         if not raw:
             return {}
+        if len(raw) > MAX_JSON_BODY_BYTES:
+            raise TrackerError(
+                f"Request body is {len(raw):,} bytes; JSON bodies are limited to "
+                f"{MAX_JSON_BODY_BYTES:,} bytes (split large batches)",
+                BAD_REQUEST,
+            )
         try:
             body = json.loads(raw)
         except (ValueError, UnicodeDecodeError) as exc:

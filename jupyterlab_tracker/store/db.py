@@ -13,6 +13,11 @@ set up so that several processes can write without ever reporting "database is l
   enough with WAL, and much faster than FULL).
 
 PostgreSQL needs none of this; its URLs (``postgresql://``) go to psycopg2.
+
+When the database itself fails (disk full, read-only file, server gone), ``session``
+raises ``TrackerError(TEMPORARILY_UNAVAILABLE)`` saying so: HTTP 503 on the server,
+retried with backoff by clients, never a bare driver traceback. The transaction is rolled
+back, so nothing is half-written.
 """
 
 from __future__ import annotations
@@ -23,10 +28,40 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+
+from ..errors import TEMPORARILY_UNAVAILABLE, TrackerError
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 # Execution option read by the "begin" hook: how to open a SQLite transaction.
 _SQLITE_BEGIN = "tracker_sqlite_begin"
+
+# Driver messages worth a plain-words explanation (SQLite's, then PostgreSQL's).
+_UNAVAILABLE_REASONS = {
+    "database or disk is full": "the disk (or the database's size limit) is full",
+    "readonly database": "the database is read-only",
+    "database is locked": "the database stayed locked by another writer",
+    "disk i/o error": "the disk reported an I/O error",
+    "unable to open database file": "the database file cannot be opened",
+    "no space left on device": "the disk is full",
+    "could not extend file": "the disk is full",
+    "read-only transaction": "the database is read-only",
+    "connection": "the database server cannot be reached",
+}
+
+
+def unavailable_error(error: Exception) -> TrackerError:
+    """The TrackerError for a database failure that the request itself did not cause."""
+    detail = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+    reason = next(
+        (text for key, text in _UNAVAILABLE_REASONS.items() if key in detail.lower()),
+        "the database reported an error",
+    )
+    return TrackerError(
+        f"The tracking database cannot be used: {reason} ({detail}). Nothing was written; "
+        "retry once it is fixed.",
+        TEMPORARILY_UNAVAILABLE,
+    )
 
 
 def _ensure_sqlite_directory(url) -> None:
@@ -81,6 +116,8 @@ class Database:
         self.dialect = self.engine.dialect.name
         # Same pool, but transactions begin IMMEDIATE on SQLite (ignored elsewhere).
         self._write_engine = self.engine.execution_options(**{_SQLITE_BEGIN: "IMMEDIATE"})
+        # Raised as is by the store's raw-cursor fast paths (not wrapped by SQLAlchemy).
+        self._driver_operational_error = self.engine.dialect.loaded_dbapi.OperationalError
 
     @contextlib.contextmanager
     def session(self, write: bool = False) -> Iterator[Connection]:
@@ -91,8 +128,11 @@ class Database:
         Core statements only, and skipping the ORM Session halves per-statement overhead.
         """
         bind = self._write_engine if write else self.engine
-        with bind.begin() as connection:
-            yield connection
+        try:
+            with bind.begin() as connection:
+                yield connection
+        except (OperationalError, self._driver_operational_error) as error:
+            raise unavailable_error(error) from error
 
     @contextlib.contextmanager
     def write_connection(self) -> Iterator[Connection]:

@@ -132,9 +132,14 @@ _HISTORY_QUERY = (
 
 def _experiment_db_id(experiment_id: str | int) -> int:
     try:
-        return int(experiment_id)
+        number = int(experiment_id)
     except (TypeError, ValueError):
-        raise not_found(f"No experiment with id '{experiment_id}'") from None
+        number = -1
+    # The column is a 32-bit INTEGER on PostgreSQL: a bigger number names no experiment
+    # (and would make the driver fail instead of answering "not found").
+    if not 0 <= number < 2**31:
+        raise not_found(f"No experiment with id '{experiment_id}'")
+    return number
 
 
 def _history_metrics(key: str, rows) -> list[Metric]:

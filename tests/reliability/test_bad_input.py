@@ -1,0 +1,191 @@
+"""Hand-written bad input for the REST API: each case has one defined answer, listed in
+docs/input-rules.md. Every refusal is a 4xx whose JSON body has ``error_code`` and
+``message``; nothing answers 5xx."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+from reliability_figures import FIGURES
+
+LONG = "x" * 10_000
+
+
+async def new_run(tracker_api) -> str:
+    status, body = await tracker_api("POST", "api/runs", {"experiment_id": "0"})
+    assert status == 201, body
+    return body["run"]["info"]["run_id"]
+
+
+def metric(value, key="m", step=0, timestamp=1):
+    return {"key": key, "value": value, "step": step, "timestamp": timestamp}
+
+
+def assert_refused(status, body, code="INVALID_PARAMETER_VALUE", http=400):
+    assert status == http, body
+    assert body["error_code"] == code and body["message"], body
+
+
+@pytest.mark.parametrize(
+    "name, accepted",
+    [
+        ("", False),
+        ("   ", False),
+        ("x" * 501, False),
+        (None, False),
+        (42, False),
+        ("x" * 500, True),
+        ("実験 🚀 ünïcode", True),
+        ("team/project", True),
+        ("<b>html</b> & \"quotes\" 'too'", True),
+    ],
+)
+async def test_experiment_names(tracker_api, name, accepted):
+    FIGURES["requests_fuzzed"] += 1
+    status, body = await tracker_api("POST", "api/experiments", {"name": name})
+    if not accepted:
+        assert_refused(status, body)
+        return
+    assert status == 201, body
+    _, found = await tracker_api("GET", "api/experiments/by-name", params={"name": name})
+    assert found["experiment"]["name"] == name  # stored and returned verbatim
+
+
+@pytest.mark.parametrize(
+    "key, accepted",
+    [
+        ("", False),
+        ("bad!key", False),
+        ("../up", False),
+        ("a//b", False),
+        ("/abs", False),
+        ("x" * 251, False),
+        ("tab\tkey", False),
+        ("x" * 250, True),
+        ("損失 val/acc-1.5:x", True),
+    ],
+)
+async def test_metric_param_and_tag_keys(tracker_api, key, accepted):
+    run_id = await new_run(tracker_api)
+    for field, item in (
+        ("metrics", metric(1.0, key=key)),
+        ("params", {"key": key, "value": "v"}),
+        ("tags", {"key": key, "value": "v"}),
+    ):
+        FIGURES["requests_fuzzed"] += 1
+        status, body = await tracker_api("POST", f"api/runs/{run_id}/batch", {field: [item]})
+        if accepted:
+            assert status == 200, (field, body)
+        else:
+            assert_refused(status, body)
+
+
+@pytest.mark.parametrize(
+    "field, value, accepted",
+    [
+        ("params", "", True),
+        ("params", "x" * 6000, True),
+        ("params", "x" * 6001, False),
+        ("params", 5, False),
+        ("tags", "x" * 8000, True),
+        ("tags", "x" * 8001, False),
+        ("tags", "ünïcode ✓ \u0000 nul", True),
+    ],
+)
+async def test_param_and_tag_values(tracker_api, field, value, accepted):
+    run_id = await new_run(tracker_api)
+    FIGURES["requests_fuzzed"] += 1
+    status, body = await tracker_api(
+        "POST", f"api/runs/{run_id}/batch", {field: [{"key": "k", "value": value}]}
+    )
+    if not accepted:
+        assert_refused(status, body)
+        return
+    assert status == 200, body
+    _, run = await tracker_api("GET", f"api/runs/{run_id}")
+    assert run["run"]["data"][field]["k"] == value
+
+
+async def test_non_finite_metric_values_are_stored_and_returned_as_strings(tracker_api):
+    run_id = await new_run(tracker_api)
+    # MLflow's spellings, extremes, and numbers sent as strings (read as Python's float()).
+    values = ["NaN", "Infinity", "-Infinity", 1e308, -0.0, "2.5", "-inf"]
+    batch = [metric(v, step=i) for i, v in enumerate(values)]
+    assert (await tracker_api("POST", f"api/runs/{run_id}/batch", {"metrics": batch}))[0] == 200
+    # Python's JSON parser also reads the bare tokens NaN and Infinity: same meaning.
+    raw = b'{"metrics": [{"key": "bare", "value": NaN, "step": 0, "timestamp": 1}]}'
+    assert (await tracker_api("POST", f"api/runs/{run_id}/batch", raw=raw))[0] == 200
+    _, history = await tracker_api("GET", f"api/runs/{run_id}/metrics/history", params={"key": "m"})
+    stored = [m["value"] for m in history["metrics"]]
+    assert stored == ["NaN", "Infinity", "-Infinity", 1e308, 0.0, 2.5, "-Infinity"]
+    _, bare = await tracker_api("GET", f"api/runs/{run_id}/metrics/history", params={"key": "bare"})
+    assert bare["metrics"][0]["value"] == "NaN"
+    assert math.isnan(float(bare["metrics"][0]["value"]))
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        metric("abc"),
+        metric(True),
+        metric(None),
+        metric("1.5e"),
+        metric(1.0, step=2**63),
+        metric(1.0, timestamp=-(2**63) - 1),
+        metric(1.0, step=1.5),
+        {"key": "m"},
+        "not an object",
+    ],
+)
+async def test_bad_metrics_are_refused(tracker_api, item):
+    run_id = await new_run(tracker_api)
+    FIGURES["requests_fuzzed"] += 1
+    status, body = await tracker_api("POST", f"api/runs/{run_id}/batch", {"metrics": [item]})
+    assert status == 400 and body["error_code"] and body["message"], body
+
+
+async def test_oversized_batches_and_bodies(tracker_api):
+    run_id = await new_run(tracker_api)
+    too_many = {"metrics": [metric(1.0, step=i) for i in range(1001)]}
+    assert_refused(*await tracker_api("POST", f"api/runs/{run_id}/batch", too_many))
+    many_params = {"params": [{"key": f"p{i}", "value": "v"} for i in range(101)]}
+    assert_refused(*await tracker_api("POST", f"api/runs/{run_id}/batch", many_params))
+    huge = json.dumps({"tags": [{"key": "k", "value": LONG}] * 1700}).encode()
+    assert len(huge) > 16 * 1024 * 1024
+    status, body = await tracker_api("POST", f"api/runs/{run_id}/batch", raw=huge)
+    assert_refused(status, body, code="BAD_REQUEST")
+    assert "limited to" in body["message"]
+    FIGURES["requests_fuzzed"] += 3
+
+
+@pytest.mark.parametrize(
+    "raw", [b"{", b"[1, 2]", b'"text"', b"\xff\xfe", b'{"metrics": {"key": "m"}}', b"null"]
+)
+async def test_malformed_bodies(tracker_api, raw):
+    run_id = await new_run(tracker_api)
+    FIGURES["requests_fuzzed"] += 1
+    status, body = await tracker_api("POST", f"api/runs/{run_id}/batch", raw=raw)
+    assert status == 400 and body["error_code"] in ("BAD_REQUEST", "INVALID_PARAMETER_VALUE")
+    assert body["message"]
+
+
+@pytest.mark.parametrize(
+    "method, path, params",
+    [
+        ("GET", "api/experiments", {"max_results": "0"}),
+        ("GET", "api/experiments", {"max_results": "50001"}),
+        ("GET", "api/experiments", {"max_results": "ten"}),
+        ("GET", "api/experiments", {"view_type": "SOME"}),
+        ("GET", "api/experiments", {"page_token": "garbage!"}),
+        ("GET", "api/experiments", {"filter": "name = "}),
+        ("GET", "api/experiments/by-name", {"name": ""}),
+        ("GET", "api/experiments/99999999999999999999999", None),
+        ("GET", "api/runs/keys", {"experiment_ids": "x"}),
+    ],
+)
+async def test_bad_query_arguments(tracker_api, method, path, params):
+    FIGURES["requests_fuzzed"] += 1
+    status, body = await tracker_api(method, path, params=params)
+    assert 400 <= status < 500 and body["error_code"] and body["message"], (status, body)
