@@ -16,9 +16,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
-import secrets
 import shutil
-import subprocess
 import sys
 import tempfile
 import threading
@@ -26,7 +24,6 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_tracking import _free_port, _wait_for  # noqa: E402 - the same server start-up
 
 MB = 1024 * 1024
 TARGET_PEAK_MB = 200
@@ -84,56 +81,30 @@ def main() -> None:
     args = parser.parse_args()
 
     from jupyterlab_tracker import TrackerClient
+    from jupyterlab_tracker.testing import LiveServer
 
     root = Path(tempfile.mkdtemp(prefix="bench-artifacts-"))
-    port, token = _free_port(), secrets.token_hex(16)
-    env = dict(
-        os.environ,
-        JUPYTERLAB_TRACKER_URI=f"sqlite:///{root / 'tracker.db'}",
-        JUPYTERLAB_TRACKER_ARTIFACT_ROOT=str(root / "artifacts"),
-        JUPYTER_RUNTIME_DIR=str(root / "runtime"),
-    )
-    command = [
-        sys.executable,
-        "-m",
-        "jupyter_server",
-        "--no-browser",
-        "--allow-root",
-        "--ip=127.0.0.1",
-        f"--port={port}",
-        f"--IdentityProvider.token={token}",
-        f"--ServerApp.root_dir={root}",
-    ]
     source = root / "payload.bin"
     expected_sha = write_test_file(source, args.size_mb)
-    with open(root / "server.log", "w") as log:
-        server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
-        try:
-            url = f"http://127.0.0.1:{port}/tracker"
-            _wait_for(f"{url}/api/version", token, server, root / "server.log")
-            client = TrackerClient(url, token=token)
-            run_id = client.create_run(client.create_experiment("bench-artifacts")).info.run_id
-            client.log_text(run_id, "warm-up", "warm-up.txt")  # handlers and threads exist
-            time.sleep(0.5)
-            idle_kb = memory_kb(server.pid, "VmRSS")
+    with LiveServer(root / "server") as server:
+        pid = server.process.pid
+        client = TrackerClient(server.tracker_url, token=server.token)
+        run_id = client.create_run(client.create_experiment("bench-artifacts")).info.run_id
+        client.log_text(run_id, "warm-up", "warm-up.txt")  # handlers and threads exist
+        time.sleep(0.5)
+        idle_kb = memory_kb(pid, "VmRSS")
 
-            sampler = RssSampler(server.pid)
-            sampler.start()
-            started = time.perf_counter()
-            client.log_artifact(run_id, str(source), "data")
-            upload_s = time.perf_counter() - started
-            started = time.perf_counter()
-            local = client.download_artifacts(run_id, "data/payload.bin", str(root / "download"))
-            download_s = time.perf_counter() - started
-            peak_kb = sampler.stop()
-            hwm_kb = memory_kb(server.pid, "VmHWM")
-            client.close()
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                server.kill()
+        sampler = RssSampler(pid)
+        sampler.start()
+        started = time.perf_counter()
+        client.log_artifact(run_id, str(source), "data")
+        upload_s = time.perf_counter() - started
+        started = time.perf_counter()
+        local = client.download_artifacts(run_id, "data/payload.bin", str(root / "download"))
+        download_s = time.perf_counter() - started
+        peak_kb = sampler.stop()
+        hwm_kb = memory_kb(pid, "VmHWM")
+        client.close()
 
     assert sha256_of(local) == expected_sha, "the downloaded file differs from the upload"
     peak_above_idle = (peak_kb - idle_kb) / 1024

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from conftest import LabServer
 from playwright.sync_api import Page
 
+from jupyterlab_tracker.testing import LiveServer
 
-def open_lab(page: Page, server: LabServer, reset: bool = True) -> None:
+
+def open_lab(page: Page, server: LiveServer, reset: bool = True) -> None:
     """Open JupyterLab and wait until the application has started."""
     query = "reset&" if reset else ""
     page.goto(f"{server.url}lab?{query}token={server.token}")
@@ -39,7 +40,7 @@ def set_theme(page: Page, theme: str) -> None:
     page.wait_for_timeout(300)  # let the new theme's CSS variables paint
 
 
-def seed_experiment(server: LabServer, name: str, runs: list[dict]) -> str:
+def seed_experiment(server: LiveServer, name: str, runs: list[dict]) -> str:
     """Create an experiment with runs through the REST API; returns the experiment id.
 
     Each run dict may hold ``name``, ``status``, ``params``, ``tags`` and ``metrics``

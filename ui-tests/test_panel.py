@@ -13,6 +13,7 @@ from helpers import (
     select_experiment,
     set_theme,
 )
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 EXPERIMENT = "mnist/classification/cnn-with-a-rather-long-name"
@@ -176,8 +177,16 @@ def test_metric_appears_live_while_a_kernel_logs(page, lab_server, screenshot_di
     run_command(page, "docmanager:open", {"path": "live.ipynb", "kernel": {"name": "python3"}})
     page.wait_for_selector(".jp-Notebook .jp-Cell")
     page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
-    run_command(page, "notebook:run-all-cells", wait=False)
-    page.wait_for_selector(".jp-Notebook .jp-InputPrompt:has-text('[*]')")
+    running = page.locator(".jp-Notebook .jp-InputPrompt", has_text="[*]")
+    for _attempt in range(3):
+        # A run request sent while the new kernel is still settling can be dropped: retry.
+        run_command(page, "notebook:run-all-cells", wait=False)
+        try:
+            running.wait_for(timeout=10_000)
+            break
+        except PlaywrightTimeoutError:
+            continue
+    expect(running).to_be_visible()
 
     open_tracker(page)
     page.locator(".jp-tracker-experiment-item", has_text="live/kernel").first.click(timeout=30_000)

@@ -1,6 +1,6 @@
 import { TranslationBundle } from '@jupyterlab/translation';
 import { caretDownIcon } from '@jupyterlab/ui-components';
-import React, { useState } from 'react';
+import React, { useEffect, useRef, useState } from 'react';
 
 import { IRunKeys } from '../api';
 import { ATTRIBUTE_COLUMNS, dataColumn, IColumn } from '../columns';
@@ -21,6 +21,27 @@ export function ColumnPicker({
 }: IColumnPickerProps): JSX.Element {
   const [open, setOpen] = useState(false);
   const [query, setQuery] = useState('');
+  const container = useRef<HTMLDivElement>(null);
+
+  // Close on a click elsewhere or on Escape, as menus do.
+  useEffect(() => {
+    if (!open) {
+      return;
+    }
+    const onPointer = (event: MouseEvent) => {
+      if (!container.current?.contains(event.target as Node)) {
+        setOpen(false);
+      }
+    };
+    const onKey = (event: KeyboardEvent) =>
+      event.key === 'Escape' && setOpen(false);
+    document.addEventListener('mousedown', onPointer);
+    document.addEventListener('keydown', onKey);
+    return () => {
+      document.removeEventListener('mousedown', onPointer);
+      document.removeEventListener('keydown', onKey);
+    };
+  }, [open]);
   const chosen = new Set(columns.map(c => c.id));
   const toggle = (column: IColumn) =>
     onChange(
@@ -37,7 +58,7 @@ export function ColumnPicker({
   ];
 
   return (
-    <div className="jp-tracker-column-picker">
+    <div className="jp-tracker-column-picker" ref={container}>
       <button
         className="jp-tracker-button"
         aria-expanded={open}
@@ -46,7 +67,7 @@ export function ColumnPicker({
         {trans.__('Columns')} <caretDownIcon.react tag="span" />
       </button>
       {open && (
-        <div className="jp-tracker-popover" onMouseLeave={() => setOpen(false)}>
+        <div className="jp-tracker-popover">
           <input
             className="jp-tracker-input"
             type="search"

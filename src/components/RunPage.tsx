@@ -483,6 +483,7 @@ function ModelMetrics(props: IRunPageProps & { run: IRun }): JSX.Element {
   const [histories, setHistories] = useState<
     Record<string, { points: IMetric[]; sampled: boolean }>
   >({});
+  const [error, setError] = useState<string | null>(null);
   const [options, setOptions] = useState<IChartOptions>({
     xAxis: 'step',
     logScale: false,
@@ -499,18 +500,22 @@ function ModelMetrics(props: IRunPageProps & { run: IRun }): JSX.Element {
     let cancelled = false;
     Promise.all(
       keys.map(k => api.metricHistory(run.info.run_id, k, MAX_POINTS))
-    ).then(results => {
-      if (!cancelled) {
-        setHistories(
-          Object.fromEntries(
-            results.map((r, i) => [
-              keys[i],
-              { points: r.metrics, sampled: r.sampled }
-            ])
-          )
-        );
-      }
-    });
+    ).then(
+      results => {
+        if (!cancelled) {
+          setError(null);
+          setHistories(
+            Object.fromEntries(
+              results.map((r, i) => [
+                keys[i],
+                { points: r.metrics, sampled: r.sampled }
+              ])
+            )
+          );
+        }
+      },
+      e => !cancelled && setError(String(e.message ?? e))
+    );
     return () => {
       cancelled = true;
     };
@@ -570,6 +575,11 @@ function ModelMetrics(props: IRunPageProps & { run: IRun }): JSX.Element {
           {trans.__('Drag to pan, scroll to zoom')}
         </span>
       </div>
+      {error && (
+        <p className="jp-tracker-error" role="alert">
+          {trans.__('Could not load the metric histories: %1', error)}
+        </p>
+      )}
       <div className="jp-tracker-chart-grid">
         {keys.map(key => {
           const history = histories[key];

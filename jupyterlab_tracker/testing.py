@@ -1,0 +1,110 @@
+"""A Jupyter server with the tracker in a subprocess, on loopback: for tests and benchmarks.
+
+    with LiveServer(tmp_path) as server:
+        server.api("GET", "tracker/api/version")
+        TrackerClient(server.tracker_url, token=server.token)
+
+The server gets its own store, artifact root and runtime directory under ``root``, so it
+sees only what the caller creates. ``app="jupyterlab"`` serves the lab UI as well.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class LiveServer:
+    def __init__(
+        self,
+        root: Path,
+        app: str = "jupyter_server",
+        extra_args: tuple[str, ...] = (),
+        env: dict[str, str] | None = None,
+        port: int | None = None,
+        token: str | None = None,
+    ):
+        self.root = Path(root)
+        self.app = app
+        self.extra_args = tuple(extra_args)
+        self.extra_env = dict(env or {})
+        self.port = port or free_port()
+        self.token = token or secrets.token_hex(16)
+        self.url = f"http://127.0.0.1:{self.port}/"
+        self.tracker_url = f"{self.url}tracker"
+        self.log_path = self.root / "server.log"
+        self.process: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 60) -> LiveServer:
+        import requests
+
+        self.root.mkdir(parents=True, exist_ok=True)
+        env = dict(os.environ)
+        env.update(
+            JUPYTERLAB_TRACKER_URI=f"sqlite:///{self.root / 'tracker.db'}",
+            JUPYTERLAB_TRACKER_ARTIFACT_ROOT=str(self.root / "artifacts"),
+            JUPYTER_RUNTIME_DIR=str(self.root / "runtime"),
+        )
+        env.update(self.extra_env)
+        command = [
+            sys.executable,
+            "-m",
+            self.app,
+            "--no-browser",
+            "--allow-root",
+            "--ip=127.0.0.1",
+            f"--port={self.port}",
+            f"--IdentityProvider.token={self.token}",
+            f"--ServerApp.root_dir={self.root}",
+            *self.extra_args,
+        ]
+        with open(self.log_path, "a") as log:
+            self.process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                if self.api("GET", "tracker/api/version", timeout=5).ok:
+                    return self
+            except requests.ConnectionError:
+                pass
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(
+                    f"The Jupyter server did not start:\n{self.log_path.read_text()}"
+                )
+            time.sleep(0.25)
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.process = None
+
+    def api(self, method: str, path: str, timeout: float = 30, **kwargs):
+        """Call the server with its token, e.g. ``api("GET", "tracker/api/version")``."""
+        import requests
+
+        headers = {"Authorization": f"token {self.token}", **kwargs.pop("headers", {})}
+        return requests.request(method, self.url + path, headers=headers, timeout=timeout, **kwargs)
+
+    def __enter__(self) -> LiveServer:
+        return self.start()
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop()
