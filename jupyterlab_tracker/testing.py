@@ -34,6 +34,7 @@ class LiveServer:
         env: dict[str, str] | None = None,
         port: int | None = None,
         token: str | None = None,
+        base_url: str = "/",
     ):
         self.root = Path(root)
         self.app = app
@@ -41,7 +42,9 @@ class LiveServer:
         self.extra_env = dict(env or {})
         self.port = port or free_port()
         self.token = token or secrets.token_hex(16)
-        self.url = f"http://127.0.0.1:{self.port}/"
+        # A JupyterHub-style prefix such as /user/alice/ is kept in every URL.
+        self.base_url = "/" + base_url.strip("/") + "/" if base_url.strip("/") else "/"
+        self.url = f"http://127.0.0.1:{self.port}{self.base_url}"
         self.tracker_url = f"{self.url}tracker"
         self.log_path = self.root / "server.log"
         self.process: subprocess.Popen | None = None
@@ -67,6 +70,7 @@ class LiveServer:
             f"--port={self.port}",
             f"--IdentityProvider.token={self.token}",
             f"--ServerApp.root_dir={self.root}",
+            f"--ServerApp.base_url={self.base_url}",
             *self.extra_args,
         ]
         with open(self.log_path, "a") as log:
