@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from helpers import (
@@ -207,3 +208,41 @@ def test_metric_appears_live_while_a_kernel_logs(page, lab_server, screenshot_di
         timeout=20_000,
     )
     page.screenshot(path=screenshot_dir / "live-metric.png")
+
+
+def test_experiment_create_rename_delete_restore(page, lab_server):
+    open_lab(page, lab_server)
+    open_tracker(page)
+    sidebar = page.locator(".jp-tracker-experiments")
+
+    sidebar.get_by_role("button", name="Create experiment").click()
+    page.locator(".jp-Dialog input").fill("sandbox/first-try")
+    page.locator(".jp-Dialog").get_by_role("button", name="Create").click()
+    item = sidebar.locator(".jp-tracker-experiment-item", has_text="first-try")
+    expect(item).to_have_class(re.compile("jp-mod-selected"))
+
+    item.hover()
+    item.get_by_role("button", name="Rename sandbox/first-try").click()
+    page.locator(".jp-Dialog input").fill("sandbox/second-try")
+    page.locator(".jp-Dialog").get_by_role("button", name="Rename").click()
+    renamed = sidebar.locator(".jp-tracker-experiment-item", has_text="second-try")
+    expect(renamed).to_be_visible()
+
+    sidebar.get_by_label("Search experiments").fill("second")
+    expect(sidebar.locator(".jp-tracker-experiment-item")).to_have_count(1)
+
+    renamed.hover()
+    renamed.get_by_role("button", name="Delete sandbox/second-try").click()
+    page.locator(".jp-Dialog").get_by_role("button", name="Delete").click()
+    expect(renamed).to_have_count(0)
+
+    sidebar.get_by_label("Show deleted").check()
+    deleted = sidebar.locator(".jp-tracker-experiment-item.jp-mod-deleted", has_text="second-try")
+    deleted.get_by_role("button", name="Restore sandbox/second-try").click()
+    expect(sidebar.locator(".jp-tracker-experiment-item.jp-mod-deleted")).to_have_count(0)
+    sidebar.get_by_label("Show deleted").uncheck()
+    expect(renamed).to_be_visible()
+    experiment = lab_server.api(
+        "GET", "tracker/api/experiments/by-name", params={"name": "sandbox/second-try"}
+    ).json()["experiment"]
+    assert experiment["lifecycle_stage"] == "active"

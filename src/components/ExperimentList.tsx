@@ -7,6 +7,7 @@ import {
   addIcon,
   deleteIcon,
   editIcon,
+  LabIcon,
   undoIcon
 } from '@jupyterlab/ui-components';
 import React, { useState } from 'react';
@@ -43,6 +44,28 @@ export function ExperimentName({ name }: { name: string }): JSX.Element {
         </React.Fragment>
       ))}
     </span>
+  );
+}
+
+/** An icon button on a list item that acts without also selecting the item. */
+function ItemAction(props: {
+  icon: LabIcon;
+  title: string;
+  label: string;
+  onClick(): void;
+}): JSX.Element {
+  return (
+    <button
+      className="jp-tracker-icon-button"
+      title={props.title}
+      aria-label={props.label}
+      onClick={e => {
+        e.stopPropagation();
+        props.onClick();
+      }}
+    >
+      <props.icon.react tag="span" />
+    </button>
   );
 }
 
@@ -126,42 +149,27 @@ export function ExperimentList(props: IExperimentListProps): JSX.Element {
               <ExperimentName name={experiment.name} />
               <span className="jp-tracker-item-actions">
                 {deleted ? (
-                  <button
-                    className="jp-tracker-icon-button"
+                  <ItemAction
+                    icon={undoIcon}
                     title={trans.__('Restore')}
-                    aria-label={trans.__('Restore %1', experiment.name)}
-                    onClick={e => {
-                      e.stopPropagation();
-                      props.onRestore(experiment);
-                    }}
-                  >
-                    <undoIcon.react tag="span" />
-                  </button>
+                    label={trans.__('Restore %1', experiment.name)}
+                    onClick={() => props.onRestore(experiment)}
+                  />
                 ) : (
                   <>
-                    <button
-                      className="jp-tracker-icon-button"
+                    <ItemAction
+                      icon={editIcon}
                       title={trans.__('Rename')}
-                      aria-label={trans.__('Rename %1', experiment.name)}
-                      onClick={e => {
-                        e.stopPropagation();
-                        props.onRename(experiment);
-                      }}
-                    >
-                      <editIcon.react tag="span" />
-                    </button>
+                      label={trans.__('Rename %1', experiment.name)}
+                      onClick={() => props.onRename(experiment)}
+                    />
                     {id !== '0' && (
-                      <button
-                        className="jp-tracker-icon-button"
+                      <ItemAction
+                        icon={deleteIcon}
                         title={trans.__('Delete')}
-                        aria-label={trans.__('Delete %1', experiment.name)}
-                        onClick={e => {
-                          e.stopPropagation();
-                          props.onDelete(experiment);
-                        }}
-                      >
-                        <deleteIcon.react tag="span" />
-                      </button>
+                        label={trans.__('Delete %1', experiment.name)}
+                        onClick={() => props.onDelete(experiment)}
+                      />
                     )}
                   </>
                 )}
