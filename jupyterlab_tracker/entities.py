@@ -44,7 +44,7 @@ def float_from_json(value: float | int | str) -> float:
     return float(value)
 
 
-@dataclass
+@dataclass(slots=True)
 class Page(Generic[T]):
     """One page of a listing; ``next_page_token`` is None on the last page."""
 
@@ -52,7 +52,7 @@ class Page(Generic[T]):
     next_page_token: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Experiment:
     experiment_id: str
     name: str
@@ -86,7 +86,7 @@ class Experiment:
         )
 
 
-@dataclass
+@dataclass(slots=True)
 class Metric:
     key: str
     value: float
@@ -111,7 +111,7 @@ class Metric:
         )
 
 
-@dataclass
+@dataclass(slots=True)
 class Param:
     key: str
     value: str
@@ -124,7 +124,7 @@ class Param:
         return cls(key=d["key"], value=str(d.get("value", "")))
 
 
-@dataclass
+@dataclass(slots=True)
 class RunTag:
     key: str
     value: str
@@ -137,7 +137,7 @@ class RunTag:
         return cls(key=d["key"], value=str(d.get("value", "")))
 
 
-@dataclass
+@dataclass(slots=True)
 class Dataset:
     name: str
     digest: str
@@ -168,7 +168,7 @@ class Dataset:
         )
 
 
-@dataclass
+@dataclass(slots=True)
 class DatasetInput:
     """A dataset used by a run; ``tags`` carries e.g. ``mlflow.data.context``."""
 
@@ -183,7 +183,7 @@ class DatasetInput:
         return cls(dataset=Dataset.from_dict(d["dataset"]), tags=dict(d.get("tags") or {}))
 
 
-@dataclass
+@dataclass(slots=True)
 class RunInfo:
     run_id: str
     experiment_id: str
@@ -223,7 +223,7 @@ class RunInfo:
         )
 
 
-@dataclass
+@dataclass(slots=True)
 class RunData:
     """``metrics`` holds the latest value per key (the one search and sort use)."""
 
@@ -247,7 +247,7 @@ class RunData:
         )
 
 
-@dataclass
+@dataclass(slots=True)
 class Run:
     info: RunInfo
     data: RunData = field(default_factory=RunData)
@@ -283,7 +283,7 @@ STAGE_NONE, STAGE_STAGING, STAGE_PRODUCTION, STAGE_ARCHIVED = (
 MODEL_VERSION_STAGES = (STAGE_NONE, STAGE_STAGING, STAGE_PRODUCTION, STAGE_ARCHIVED)
 
 
-@dataclass
+@dataclass(slots=True)
 class FileInfo:
     """One entry of an artifact listing; ``path`` is relative to the artifact root."""
 
@@ -299,7 +299,7 @@ class FileInfo:
         return cls(path=d["path"], is_dir=bool(d.get("is_dir")), file_size=d.get("file_size"))
 
 
-@dataclass
+@dataclass(slots=True)
 class LoggedModel:
     """A model logged by a run (MLflow 3): its own id, artifacts and lifecycle status."""
 
@@ -347,7 +347,7 @@ class LoggedModel:
         )
 
 
-@dataclass
+@dataclass(slots=True)
 class ModelVersion:
     """Version ``version`` of registered model ``name``; versions are strings, as in MLflow."""
 
@@ -398,7 +398,7 @@ class ModelVersion:
         )
 
 
-@dataclass
+@dataclass(slots=True)
 class RegisteredModel:
     """A named model; ``aliases`` maps alias -> version, ``latest_versions`` has the newest
     version of each stage."""

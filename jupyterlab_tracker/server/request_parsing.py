@@ -183,6 +183,18 @@ def entity_list(
 
 def parse_metric(item: Mapping, where: str = "") -> Metric:
     """A metric; ``timestamp`` defaults to now and ``step`` to 0."""
+    # The usual item (a batch holds up to 1000), settled with exact type checks; anything
+    # else takes the general path below, with its conversions and error messages.
+    key, value, step = item.get("key"), item.get("value"), item.get("step", 0)
+    timestamp = item.get("timestamp")
+    if (
+        type(key) is str
+        and key
+        and (type(value) is float or type(value) is int)  # not bool
+        and type(timestamp) is int
+        and type(step) is int
+    ):
+        return Metric(key, float(value), timestamp, step)
     timestamp = optional_int(item, "timestamp", where=where)
     return Metric(
         key=required_str(item, "key", where=where),

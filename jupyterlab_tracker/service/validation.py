@@ -6,7 +6,8 @@ Each function returns None when the input is fine and otherwise raises ``Tracker
 
 from __future__ import annotations
 
-from collections.abc import Sized
+import re
+from collections.abc import Iterable, Sized
 from typing import Any
 
 from ..entities import RUN_STATUSES, VIEW_TYPES
@@ -25,6 +26,8 @@ MAX_RESULTS_LIMIT = 50000
 # Metric timestamps and steps are stored in 64-bit integer columns.
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 _KEY_PUNCTUATION = "_-. :/"
+# A quick accept for the usual key; \w is str.isalnum() characters plus "_".
+_KEY_CHARACTERS = re.compile(r"[\w\-. :/]+")
 _HEX_DIGITS = "0123456789abcdef"
 
 
@@ -39,15 +42,17 @@ def validate_key(kind: str, key: Any) -> None:
     """
     if not isinstance(key, str) or not key:
         raise invalid(f"{kind} key must be a non-empty string, got {key!r}")
-    _check_length(f"{kind} key {_preview(key)}", key, MAX_KEY_LENGTH)
-    bad = sorted({ch for ch in key if not (ch.isalnum() or ch in _KEY_PUNCTUATION)})
-    if bad:
+    if len(key) > MAX_KEY_LENGTH:
+        _check_length(f"{kind} key {_preview(key)}", key, MAX_KEY_LENGTH)
+    if not _KEY_CHARACTERS.fullmatch(key):
+        bad = sorted({ch for ch in key if not (ch.isalnum() or ch in _KEY_PUNCTUATION)})
         raise invalid(
             f"{kind} key {_preview(key)} contains {', '.join(map(repr, bad))}; keys may only "
             "contain letters, digits, spaces and _ - . : /"
         )
-    segments = key.split("/")
-    if any(segment in ("", ".", "..") for segment in segments):
+    if key in (".", "..") or (
+        "/" in key and any(segment in ("", ".", "..") for segment in key.split("/"))
+    ):
         raise invalid(
             f"{kind} key {_preview(key)} is not a clean relative path: remove leading, trailing "
             "or doubled '/' and any '.' or '..' segment"
@@ -83,6 +88,30 @@ def validate_metric(metric: Any) -> None:
             )
         if not _INT64_MIN <= number <= _INT64_MAX:
             raise invalid(f"metric {_preview(metric.key)} {field} {number} does not fit in 64 bits")
+
+
+def validate_metrics(metrics: Iterable) -> None:
+    """``validate_metric`` for every item of a batch, in order (same checks, same errors).
+
+    Cheaper per point, which matters at 1000 points a batch: each distinct key is checked
+    once, and a point whose value is a float or int and whose timestamp and step are
+    64-bit ints is accepted with exact type checks. Anything else gets the full check.
+    """
+    valid_keys: set[str] = set()
+    for metric in metrics:
+        key, value, timestamp, step = metric.key, metric.value, metric.timestamp, metric.step
+        if (
+            type(key) is str  # hashable, for the set
+            and key in valid_keys
+            and (type(value) is float or type(value) is int)  # not bool, unlike isinstance
+            and type(timestamp) is int
+            and type(step) is int
+            and _INT64_MIN <= timestamp <= _INT64_MAX
+            and _INT64_MIN <= step <= _INT64_MAX
+        ):
+            continue
+        validate_metric(metric)
+        valid_keys.add(key)
 
 
 def validate_batch_limits(metrics: Sized, params: Sized, tags: Sized) -> None:
