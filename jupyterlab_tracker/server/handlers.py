@@ -99,12 +99,15 @@ class TrackerHandler(APIHandler):
             raise TrackerError("Request body must be a JSON object", BAD_REQUEST)
         return body
 
-    def write_json(self, payload, status: int = 200) -> None:
+    def write_json(self, payload, status: int = 200, *, finite: bool = False) -> None:
+        """``finite=True``: the payload holds no NaN/Infinity floats (``to_dict`` output), so
+        skip the walk that replaces them; on a 100k-point history it costs half a dumps.
+        ``allow_nan=False`` still refuses one that slipped through."""
         self.set_status(status)
         self.set_header("Content-Type", "application/json")
-        self.finish(
-            json.dumps(_replace_non_finite(payload), default=_json_default, allow_nan=False)
-        )
+        if not finite:
+            payload = _replace_non_finite(payload)
+        self.finish(json.dumps(payload, default=_json_default, allow_nan=False))
 
     def write_error(self, status_code: int, **kwargs) -> None:
         """Every error leaves as ``{"error_code", "message"}``, never as an HTML page."""

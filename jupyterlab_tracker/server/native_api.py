@@ -268,7 +268,8 @@ class MetricHistoryHandler(TrackerHandler):
         key = required_str(query, "key")
         max_points = optional_int(query, "max_points", minimum=1)
         if max_points is not None:
-            self.write_json(await self.run_blocking(self._overview, run_id, key, max_points))
+            overview = await self.run_blocking(self._overview, run_id, key, max_points)
+            self.write_json(overview, finite=True)
             return
         page = await self.run_blocking(
             self.service.get_metric_history,
@@ -277,9 +278,9 @@ class MetricHistoryHandler(TrackerHandler):
             max_results=optional_int(query, "max_results", minimum=1),
             page_token=optional_str(query, "page_token"),
         )
-        self.write_json(
-            {"metrics": [m.to_dict() for m in page.items], "next_page_token": page.next_page_token}
-        )
+        # Metric.to_dict already spells NaN/Infinity as strings: no need to walk 100k points.
+        metrics = [m.to_dict() for m in page.items]
+        self.write_json({"metrics": metrics, "next_page_token": page.next_page_token}, finite=True)
 
     def _overview(self, run_id: str, key: str, max_points: int) -> dict:
         # A history that fits in max_points comes back whole; only longer ones are sampled.
