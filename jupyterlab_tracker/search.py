@@ -210,6 +210,16 @@ _MODEL_VERSIONS = _Schema(
     bare_names_in_filter=True,
 )
 
+# Logged models (MLflow 3): the client only asks for `name = '...'` (and, some day,
+# `source_run_id = '...'`); equality on those two is what the logged-model store searches.
+_LOGGED_MODELS = _Schema(
+    prefixes=dict.fromkeys(("attribute", "attributes", "attr"), "attribute"),
+    fixed_keys={"attribute": _spellings("name", "source_run_id")},
+    rules={("attribute", None): _Rule(("=",))},
+    order_kinds=("attribute",),
+    bare_names_in_filter=True,
+)
+
 
 # --- Public API ---------------------------------------------------------------------------
 
@@ -257,6 +267,11 @@ def parse_model_version_filter(text: str | None) -> list[Comparison]:
 
 def parse_model_version_order_by(clause: str) -> OrderBy:
     return _Parser(clause or "", "order_by", _MODEL_VERSIONS).parse_order_by()
+
+
+def parse_logged_model_filter(text: str | None) -> list[Comparison]:
+    """Parse a logged model filter: ``name = 'model' AND source_run_id = '...'``."""
+    return _Parser(text or "", "filter", _LOGGED_MODELS).parse_filter()
 
 
 # --- Tokenizer ----------------------------------------------------------------------------

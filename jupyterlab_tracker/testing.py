@@ -107,6 +107,18 @@ class LiveServer:
         headers = {"Authorization": f"token {self.token}", **kwargs.pop("headers", {})}
         return requests.request(method, self.url + path, headers=headers, timeout=timeout, **kwargs)
 
+    def mlflow_env(self) -> dict[str, str]:
+        """The environment for a process that uses the official MLflow client here."""
+        env = {k: v for k, v in os.environ.items() if not k.startswith("MLFLOW_")}
+        env.update(
+            MLFLOW_TRACKING_URI=self.tracker_url,
+            MLFLOW_TRACKING_TOKEN=self.token,
+            # A bug must fail at once, not after minutes of the client's retries.
+            MLFLOW_HTTP_REQUEST_MAX_RETRIES="0",
+            MLFLOW_DISABLE_TELEMETRY="true",
+        )
+        return env
+
     def __enter__(self) -> LiveServer:
         return self.start()
 

@@ -57,6 +57,10 @@ class ArtifactHandler(TrackerHandler):
     async def repository(self):
         return await self.run_blocking(self.tracker.artifacts.repository, *self.repository_owner())
 
+    def artifact_path(self) -> str:
+        """The file a content request is about: the ``path`` query argument."""
+        return required_str(query_args(self), "path")
+
 
 class ArtifactListHandler(ArtifactHandler):
     @authenticated
@@ -83,7 +87,7 @@ class ArtifactContentHandler(ArtifactHandler):
         self.request.connection.set_max_body_size(MAX_UPLOAD_BYTES)
         try:
             repository = await self.repository()
-            upload = repository.open_upload(required_str(query_args(self), "path"))
+            upload = repository.open_upload(self.artifact_path())
             self._sink = await self.run_blocking(upload.__enter__)
             self._pending = bytearray()
             self._upload = upload
@@ -136,7 +140,7 @@ class ArtifactContentHandler(ArtifactHandler):
     @authenticated
     async def get(self, **_owner):
         repository = await self.repository()
-        path = required_str(query_args(self), "path")
+        path = self.artifact_path()
         size = await self.run_blocking(repository.file_size, path)
         try:
             byte_range = parse_range(self.request.headers.get("Range"), size)

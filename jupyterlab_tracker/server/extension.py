@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 from jupyter_server.utils import url_path_join
@@ -19,7 +18,8 @@ from ..config import (
     redact_uri,
 )
 from .handlers import EndpointNotFoundHandler
-from .routes import NATIVE_ROUTES
+from .kernel_env import add_kernel_env, server_url
+from .routes import MLFLOW_ROUTES, NATIVE_ROUTES
 
 URL_PREFIX = "tracker"
 
@@ -50,6 +50,12 @@ class Tracker(Configurable):
 
     reap_interval = Float(
         10.0, help="Seconds between two checks for runs whose heartbeat timed out."
+    ).tag(config=True)
+
+    configure_mlflow_env = Bool(
+        True,
+        help="Give kernels started by this server MLFLOW_TRACKING_URI (this server's "
+        "MLflow-compatible API) and MLFLOW_TRACKING_TOKEN, so unchanged MLflow code logs here.",
     ).tag(config=True)
 
     def _store_uri_default(self):  # traitlets dynamic defaults
@@ -99,17 +105,12 @@ def load_extension(serverapp) -> None:
     web_app.settings["tracker"] = context
 
     base = url_path_join(web_app.settings["base_url"], URL_PREFIX)
-    handlers = [(url_path_join(base, pattern), handler) for pattern, handler in NATIVE_ROUTES]
+    routes = NATIVE_ROUTES + MLFLOW_ROUTES
+    handlers = [(url_path_join(base, pattern), handler) for pattern, handler in routes]
     handlers.append((url_path_join(base, r"api/.*"), EndpointNotFoundHandler))
     web_app.add_handlers(".*$", handlers)
 
-    if settings.configure_kernels:
-        # Kernels inherit the server's environment: this is the zero-configuration path.
-        os.environ[STORE_URI_ENV] = settings.store_uri
-        os.environ[ARTIFACT_ROOT_ENV] = settings.artifact_root
-        token = getattr(serverapp.identity_provider, "token", "") or ""
-        if token:
-            os.environ[TOKEN_ENV] = token
+    add_kernel_env(serverapp.kernel_manager, lambda: kernel_env(serverapp, settings))
     serverapp.log.info(
         "jupyterlab_tracker %s: store %s, artifacts %s, API at %s",
         __version__,
@@ -117,3 +118,21 @@ def load_extension(serverapp) -> None:
         settings.artifact_root,
         base,
     )
+
+
+def kernel_env(serverapp, settings: Tracker) -> dict[str, str]:
+    """The variables a kernel started by this server gets (``kernel_env.add_kernel_env``)."""
+    token = getattr(serverapp.identity_provider, "token", "") or ""
+    env = {}
+    if settings.configure_kernels:
+        env[STORE_URI_ENV] = settings.store_uri
+        env[ARTIFACT_ROOT_ENV] = settings.artifact_root
+        if token:
+            env[TOKEN_ENV] = token
+    url = server_url(serverapp)
+    if settings.configure_mlflow_env and url:
+        # Always this server's HTTP API: never hand mlflow a database URI.
+        env["MLFLOW_TRACKING_URI"] = url + URL_PREFIX
+        if token:
+            env["MLFLOW_TRACKING_TOKEN"] = token
+    return env

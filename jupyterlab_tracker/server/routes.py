@@ -7,6 +7,8 @@ Path parameters are named groups: tornado passes them to the handler by name, an
 from __future__ import annotations
 
 from . import artifacts_api as artifacts
+from . import mlflow_api as ml
+from . import mlflow_artifacts_api as ml_artifacts
 from . import native_api as native
 from . import registry_api as registry
 
@@ -49,4 +51,75 @@ NATIVE_ROUTES = [
     (r"api/model-versions/stage", registry.ModelVersionStageHandler),
     (r"api/model-versions/tags", registry.ModelVersionTagsHandler),
     (r"api/model-versions/download-uri", registry.ModelVersionDownloadUriHandler),
+]
+
+# MLflow's REST API 2.0 and artifact proxy: what the official client calls (mlflow_api.py).
+_ml = r"api/2.0/mlflow"
+MLFLOW_ROUTES = [
+    (f"{_ml}/experiments/create", ml.endpoint(post=ml.create_experiment)),
+    (f"{_ml}/experiments/get", ml.endpoint(get=ml.get_experiment)),
+    (f"{_ml}/experiments/get-by-name", ml.endpoint(get=ml.get_experiment_by_name)),
+    (
+        f"{_ml}/experiments/search",
+        ml.endpoint(get=ml.search_experiments, post=ml.search_experiments),
+    ),
+    (f"{_ml}/experiments/update", ml.endpoint(post=ml.update_experiment)),
+    (f"{_ml}/experiments/delete", ml.endpoint(post=ml.delete_experiment)),
+    (f"{_ml}/experiments/restore", ml.endpoint(post=ml.restore_experiment)),
+    (f"{_ml}/experiments/set-experiment-tag", ml.endpoint(post=ml.set_experiment_tag)),
+    (f"{_ml}/experiments/delete-experiment-tag", ml.endpoint(post=ml.delete_experiment_tag)),
+    (f"{_ml}/runs/create", ml.endpoint(post=ml.create_run)),
+    (f"{_ml}/runs/update", ml.endpoint(post=ml.update_run)),
+    (f"{_ml}/runs/get", ml.endpoint(get=ml.get_run)),
+    (f"{_ml}/runs/delete", ml.endpoint(post=ml.delete_run)),
+    (f"{_ml}/runs/restore", ml.endpoint(post=ml.restore_run)),
+    (f"{_ml}/runs/search", ml.endpoint(post=ml.search_runs)),
+    (f"{_ml}/runs/log-metric", ml.endpoint(post=ml.log_metric)),
+    (f"{_ml}/runs/log-parameter", ml.endpoint(post=ml.log_param)),
+    (f"{_ml}/runs/set-tag", ml.endpoint(post=ml.set_tag)),
+    (f"{_ml}/runs/delete-tag", ml.endpoint(post=ml.delete_tag)),
+    (f"{_ml}/runs/log-batch", ml.endpoint(post=ml.log_batch)),
+    (f"{_ml}/runs/log-inputs", ml.endpoint(post=ml.log_inputs)),
+    (f"{_ml}/runs/outputs", ml.endpoint(post=ml.log_outputs)),
+    (f"{_ml}/metrics/get-history", ml.endpoint(get=ml.get_metric_history)),
+    (f"{_ml}/logged-models", ml.endpoint(post=ml.create_logged_model)),
+    (f"{_ml}/logged-models/search", ml.endpoint(post=ml.search_logged_models)),
+    (
+        rf"{_ml}/logged-models/{MODEL}",
+        ml.endpoint(
+            get=ml.get_logged_model, patch=ml.finalize_logged_model, delete=ml.delete_logged_model
+        ),
+    ),
+    (rf"{_ml}/logged-models/{MODEL}/tags", ml.endpoint(patch=ml.set_logged_model_tags)),
+    (f"{_ml}/registered-models/create", ml.endpoint(post=ml.create_registered_model)),
+    (f"{_ml}/registered-models/get", ml.endpoint(get=ml.get_registered_model)),
+    (f"{_ml}/registered-models/rename", ml.endpoint(post=ml.rename_registered_model)),
+    (f"{_ml}/registered-models/update", ml.endpoint(patch=ml.update_registered_model)),
+    (f"{_ml}/registered-models/delete", ml.endpoint(delete=ml.delete_registered_model)),
+    (f"{_ml}/registered-models/search", ml.endpoint(get=ml.search_registered_models)),
+    (
+        f"{_ml}/registered-models/get-latest-versions",
+        ml.endpoint(get=ml.get_latest_versions, post=ml.get_latest_versions),
+    ),
+    (f"{_ml}/registered-models/set-tag", ml.endpoint(post=ml.set_registered_model_tag)),
+    (f"{_ml}/registered-models/delete-tag", ml.endpoint(delete=ml.delete_registered_model_tag)),
+    (
+        f"{_ml}/registered-models/alias",
+        ml.endpoint(get=ml.get_model_version_by_alias, post=ml.set_alias, delete=ml.delete_alias),
+    ),
+    (f"{_ml}/model-versions/create", ml.endpoint(post=ml.create_model_version)),
+    (f"{_ml}/model-versions/get", ml.endpoint(get=ml.get_model_version)),
+    (f"{_ml}/model-versions/update", ml.endpoint(patch=ml.update_model_version)),
+    (f"{_ml}/model-versions/delete", ml.endpoint(delete=ml.delete_model_version)),
+    (f"{_ml}/model-versions/search", ml.endpoint(get=ml.search_model_versions)),
+    (f"{_ml}/model-versions/transition-stage", ml.endpoint(post=ml.transition_model_version_stage)),
+    (f"{_ml}/model-versions/get-download-uri", ml.endpoint(get=ml.get_model_version_download_uri)),
+    (f"{_ml}/model-versions/set-tag", ml.endpoint(post=ml.set_model_version_tag)),
+    (f"{_ml}/model-versions/delete-tag", ml.endpoint(delete=ml.delete_model_version_tag)),
+    (r"api/3.0/mlflow/server-info", ml.endpoint(get=ml.server_info)),
+    (r"api/2.0/mlflow-artifacts/artifacts", ml_artifacts.ArtifactProxyListHandler),
+    (
+        r"api/2.0/mlflow-artifacts/artifacts/(?P<artifact_path>.+)",
+        ml_artifacts.ArtifactProxyContentHandler,
+    ),
 ]

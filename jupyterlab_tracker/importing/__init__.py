@@ -1,0 +1,1 @@
+"""Importing existing MLflow stores (``jupyter tracker import-mlflow``)."""

@@ -1,0 +1,102 @@
+"""The few rules only MLflow's protocol needs, on top of the tracking and registry services.
+
+Everything else the MLflow-compatible API does is a plain call of those services; what
+lives here is where MLflow's client expects behaviour our own API does not have.
+"""
+
+from __future__ import annotations
+
+from ..entities import LoggedModel, Metric, Page, Param, RegisteredModel, RunTag
+from ..search import parse_logged_model_filter
+from .registry import ModelRegistryService
+from .tracking import TrackingService
+
+# The clause MLflow's client appends to every registered-model search: "no prompts".
+# Models without the tag must match it, which a tag comparison cannot say, so it is
+# applied here instead (MLflow's own server special-cases it the same way).
+PROMPT_TAG = "mlflow.prompt.is_prompt"
+NO_PROMPTS_CLAUSE = f"tag.`{PROMPT_TAG}` != 'true'"
+
+
+class MlflowCompatService:
+    def __init__(self, tracking: TrackingService, registry: ModelRegistryService):
+        self.tracking = tracking
+        self.registry = registry
+
+    def log_batch(
+        self,
+        run_id: str,
+        metrics: list[Metric] = (),
+        params: list[Param] = (),
+        tags: list[RunTag] = (),
+        model_metrics: list[Metric] = (),
+    ) -> None:
+        """``model_metrics`` are metrics sent with a ``model_id``.
+
+        After ``log_model`` the client re-sends the run's points of that step with the new
+        model's id, to link them to it. We keep no metric -> model links, and MLflow's own
+        store ignores a point it already has, so points already stored are dropped here
+        rather than duplicated in the history.
+        """
+        stored: dict[str, set[tuple]] = {}
+        for key in {m.key for m in model_metrics}:
+            history = self.tracking.get_metric_history(run_id, key).items
+            stored[key] = {_point(m) for m in history}
+        new_points = [m for m in model_metrics if _point(m) not in stored[m.key]]
+        self.tracking.log_batch(run_id, list(metrics) + new_points, params, tags)
+
+    def search_logged_models(
+        self,
+        experiment_ids: list[str],
+        filter_string: str = "",
+        max_results: int = 100,
+        page_token: str | None = None,
+    ) -> Page[LoggedModel]:
+        """MLflow's filter grammar narrowed to what the logged-model store searches."""
+        equal = {c.key: c.value for c in parse_logged_model_filter(filter_string)}
+        return self.registry.search_logged_models(
+            experiment_ids or None,
+            name=equal.get("name"),
+            source_run_id=equal.get("source_run_id"),
+            max_results=max_results,
+            page_token=page_token,
+        )
+
+    def search_registered_models(
+        self,
+        filter_string: str = "",
+        max_results: int = 100,
+        order_by: list[str] | None = None,
+        page_token: str | None = None,
+    ) -> Page[RegisteredModel]:
+        """The registry's search, with MLflow's "no prompts" clause applied here.
+
+        Prompts are dropped from the page after the search, so a page may hold fewer
+        than ``max_results`` models while a ``next_page_token`` still follows.
+        """
+        filter_string = filter_string or ""
+        no_prompts = filter_string.endswith(NO_PROMPTS_CLAUSE)
+        if no_prompts:
+            filter_string = filter_string[: -len(NO_PROMPTS_CLAUSE)].strip()
+            filter_string = filter_string.removesuffix(" AND").removesuffix(" and").strip()
+        page = self.registry.search_registered_models(
+            filter_string, max_results, order_by, page_token
+        )
+        if no_prompts:
+            page.items = [m for m in page.items if m.tags.get(PROMPT_TAG) != "true"]
+        return page
+
+    def log_run_outputs(self, run_id: str, model_ids: list[str]) -> None:
+        """``runs/outputs``: the run and the models must exist.
+
+        A logged model is already recorded as an output of its source run when it is
+        created, which is the only link ``log_model`` makes; links to other runs' models
+        are accepted but not stored.
+        """
+        self.tracking.get_run(run_id)
+        for model_id in model_ids:
+            self.registry.get_logged_model(model_id)
+
+
+def _point(metric: Metric) -> tuple:
+    return metric.step, metric.timestamp, metric.value
