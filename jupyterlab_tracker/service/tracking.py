@@ -7,6 +7,7 @@ what needs a transaction (param immutability, lifecycle checks, uniqueness).
 
 from __future__ import annotations
 
+import functools
 import getpass
 import time
 
@@ -34,6 +35,7 @@ def now_ms() -> int:
     return int(time.time() * 1000)
 
 
+@functools.cache  # a password-database lookup per created run otherwise (~50 µs)
 def _default_user() -> str:
     try:
         return getpass.getuser()
@@ -167,8 +169,7 @@ class TrackingService:
     ) -> None:
         check.validate_run_id(run_id)
         check.validate_batch_limits(metrics, params, tags)
-        for metric in metrics:
-            check.validate_metric(metric)
+        check.validate_metrics(metrics)
         for param in params:
             check.validate_key("param", param.key)
             check.validate_param_value(param.key, param.value)
