@@ -11,6 +11,9 @@ set up so that several processes can write without ever reporting "database is l
   help, waiting could deadlock). Taking the lock at BEGIN makes writers simply queue.
 - ``foreign_keys=ON`` (off by default in SQLite) and ``synchronous=NORMAL`` (durable
   enough with WAL, and much faster than FULL).
+- ``wal_autocheckpoint=4000`` pages (16 MB of WAL, SQLite's default is 1000): with
+  synchronous=NORMAL, commits do not fsync but checkpoints do, twice; at the default they
+  were half the time of creating 1000 runs. Fewer, larger checkpoints halve that.
 
 PostgreSQL needs none of this; its URLs (``postgresql://``) go to psycopg2.
 
@@ -33,6 +36,7 @@ from sqlalchemy.exc import OperationalError
 from ..errors import TEMPORARILY_UNAVAILABLE, TrackerError
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+SQLITE_WAL_AUTOCHECKPOINT_PAGES = 4000
 # Execution option read by the "begin" hook: how to open a SQLite transaction.
 _SQLITE_BEGIN = "tracker_sqlite_begin"
 
@@ -81,6 +85,7 @@ def _install_sqlite_hooks(engine: Engine) -> None:
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA wal_autocheckpoint={SQLITE_WAL_AUTOCHECKPOINT_PAGES}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
