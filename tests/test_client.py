@@ -522,3 +522,21 @@ def test_the_http_backend_and_the_client_have_the_store_interface():
         for implementation in (HttpBackend, jt.TrackerClient):
             actual = list(inspect.signature(getattr(implementation, name)).parameters)
             assert actual == expected, (implementation.__name__, name)
+
+
+def test_set_experiment_survives_a_concurrent_create(session, monkeypatch):
+    """Two processes calling set_experiment("x") at once: the one whose create loses the
+    race uses the experiment the other created, instead of failing."""
+    other = jt.TrackerClient(jt.get_tracking_uri())
+    created_elsewhere = other.create_experiment("shared")
+    other.close()
+    client = fluent._client()
+    real_lookup = client.get_experiment_by_name
+    calls = []
+
+    def lookup(name):
+        calls.append(name)  # the first look-up ran before the other process created it
+        return None if len(calls) == 1 else real_lookup(name)
+
+    monkeypatch.setattr(client, "get_experiment_by_name", lookup)
+    assert session.set_experiment("shared").experiment_id == created_elsewhere

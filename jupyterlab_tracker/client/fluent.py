@@ -24,7 +24,7 @@ from ..entities import (
     Metric,
     Run,
 )
-from ..errors import INVALID_STATE, TrackerError, invalid, not_found
+from ..errors import INVALID_STATE, RESOURCE_ALREADY_EXISTS, TrackerError, invalid, not_found
 from . import capture
 from .backend import is_http_uri
 from .tracker_client import TrackerClient, now_ms
@@ -136,7 +136,13 @@ def set_experiment(
     else:
         experiment = client.get_experiment_by_name(experiment_name)
         if experiment is None:
-            experiment = client.get_experiment(client.create_experiment(experiment_name))
+            try:
+                experiment = client.get_experiment(client.create_experiment(experiment_name))
+            except TrackerError as error:
+                # Another process created it between our look-up and our create.
+                if error.error_code != RESOURCE_ALREADY_EXISTS:
+                    raise
+                experiment = client.get_experiment_by_name(experiment_name)
     if experiment.lifecycle_stage == DELETED:
         raise TrackerError(
             f"Experiment '{experiment.name}' is deleted; restore it or pick another name",
