@@ -149,6 +149,14 @@ export interface IRegisteredModel {
   latest_versions: IModelVersion[];
 }
 
+export const MODEL_STAGES = [
+  'None',
+  'Staging',
+  'Production',
+  'Archived'
+] as const;
+export type ModelStage = (typeof MODEL_STAGES)[number];
+
 /** An error answered by the tracker, with its MLflow-style code. */
 export class TrackerAPIError extends Error {
   constructor(
@@ -356,6 +364,100 @@ export class TrackerAPI {
       }
     );
     return body.model_version;
+  }
+
+  /** One registered model by name (names may contain slashes). */
+  async registeredModel(name: string): Promise<IRegisteredModel> {
+    const body = await this.request<{ registered_model: IRegisteredModel }>(
+      'registered-models/by-name',
+      {},
+      { name }
+    );
+    return body.registered_model;
+  }
+
+  /** Every version of registered model `name`, newest first. */
+  async modelVersions(name: string): Promise<IModelVersion[]> {
+    const filter = `name = '${name.replace(/'/g, "\\'")}'`;
+    const body = await this.request<{ model_versions: IModelVersion[] }>(
+      'model-versions',
+      {},
+      { filter, max_results: '1000' }
+    );
+    return body.model_versions.sort(
+      (a, b) => Number(b.version) - Number(a.version)
+    );
+  }
+
+  async setModelAlias(
+    name: string,
+    alias: string,
+    version: string
+  ): Promise<void> {
+    await this.request('registered-models/aliases', {
+      method: 'PUT',
+      body: JSON.stringify({ name, alias, version })
+    });
+  }
+
+  async deleteModelAlias(name: string, alias: string): Promise<void> {
+    await this.request(
+      'registered-models/aliases',
+      { method: 'DELETE' },
+      { name, alias }
+    );
+  }
+
+  async setModelVersionTag(
+    name: string,
+    version: string,
+    key: string,
+    value: string
+  ): Promise<void> {
+    await this.request('model-versions/tags', {
+      method: 'PUT',
+      body: JSON.stringify({ name, version, key, value })
+    });
+  }
+
+  async deleteModelVersionTag(
+    name: string,
+    version: string,
+    key: string
+  ): Promise<void> {
+    await this.request(
+      'model-versions/tags',
+      { method: 'DELETE' },
+      { name, version, key }
+    );
+  }
+
+  async setModelVersionStage(
+    name: string,
+    version: string,
+    stage: ModelStage,
+    archiveExistingVersions: boolean
+  ): Promise<void> {
+    await this.request('model-versions/stage', {
+      method: 'POST',
+      body: JSON.stringify({
+        name,
+        version,
+        stage,
+        archive_existing_versions: archiveExistingVersions
+      })
+    });
+  }
+
+  async setModelVersionDescription(
+    name: string,
+    version: string,
+    description: string
+  ): Promise<void> {
+    await this.request('model-versions/by-name', {
+      method: 'PATCH',
+      body: JSON.stringify({ name, version, description })
+    });
   }
 
   private async request<T>(

@@ -109,3 +109,144 @@ export function metricChartSpec(
     }
   };
 }
+
+/** One run as the compare charts see it: a label, a colour and named numbers. */
+export interface IRunPoint {
+  runId: string;
+  label: string;
+  color: string;
+  /** Values by axis name (e.g. `params.lr`, `metrics.loss`); missing ones are absent. */
+  values: Record<string, number | string>;
+}
+
+function runColorScale(runs: IRunPoint[]) {
+  return {
+    field: 'run',
+    type: 'nominal',
+    legend: null,
+    scale: { domain: runs.map(r => r.label), range: runs.map(r => r.color) }
+  };
+}
+
+/**
+ * Parallel coordinates: the runs' values folded into (axis, value) rows, each axis
+ * normalised to [0, 1] by its own min and max, one line per run.
+ */
+export function parallelCoordinatesSpec(
+  runs: IRunPoint[],
+  axes: string[]
+): Record<string, unknown> {
+  const fields = axes.map((_, i) => `a${i}`);
+  const rows = runs.map(r => {
+    const row: Record<string, unknown> = { run: r.label };
+    axes.forEach((axis, i) => {
+      const value = Number(r.values[axis]);
+      row[fields[i]] = Number.isFinite(value) ? value : null;
+    });
+    return row;
+  });
+  const label = Object.fromEntries(fields.map((f, i) => [f, axes[i]]));
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    width: 'container',
+    height: 240,
+    autosize: { type: 'fit-x', contains: 'padding' },
+    background: 'transparent',
+    data: { values: rows },
+    transform: [
+      { fold: fields, as: ['axis', 'value'] },
+      { filter: 'isValid(datum.value)' },
+      {
+        joinaggregate: [
+          { op: 'min', field: 'value', as: 'low' },
+          { op: 'max', field: 'value', as: 'high' }
+        ],
+        groupby: ['axis']
+      },
+      {
+        calculate:
+          'datum.high > datum.low ? (datum.value - datum.low) / (datum.high - datum.low) : 0.5',
+        as: 'position'
+      },
+      { calculate: `${JSON.stringify(label)}[datum.axis]`, as: 'name' }
+    ],
+    mark: { type: 'line', strokeWidth: 1.5, point: true, opacity: 0.85 },
+    encoding: {
+      x: {
+        field: 'axis',
+        type: 'nominal',
+        sort: fields,
+        title: null,
+        axis: {
+          labelExpr: `${JSON.stringify(label)}[datum.label]`,
+          labelAngle: 0,
+          domain: false,
+          grid: true,
+          labelLimit: 140
+        }
+      },
+      y: {
+        field: 'position',
+        type: 'quantitative',
+        title: null,
+        axis: { labels: false, ticks: false },
+        scale: { domain: [0, 1] }
+      },
+      color: runColorScale(runs),
+      detail: { field: 'run', type: 'nominal' },
+      tooltip: [
+        { field: 'run', type: 'nominal' },
+        { field: 'name', type: 'nominal', title: 'axis' },
+        { field: 'value', type: 'quantitative', format: '.6g' }
+      ]
+    }
+  };
+}
+
+/** Scatter of one axis against another, a point per run. */
+export function scatterSpec(
+  runs: IRunPoint[],
+  xAxis: string,
+  yAxis: string
+): Record<string, unknown> {
+  const rows = runs
+    .filter(r => r.values[xAxis] !== undefined && r.values[yAxis] !== undefined)
+    .map(r => ({
+      run: r.label,
+      x: r.values[xAxis],
+      y: Number(r.values[yAxis])
+    }))
+    .filter(r => Number.isFinite(r.y));
+  const numericX = rows.every(r => Number.isFinite(Number(r.x)));
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    width: 'container',
+    height: 240,
+    autosize: { type: 'fit-x', contains: 'padding' },
+    background: 'transparent',
+    data: {
+      values: numericX ? rows.map(r => ({ ...r, x: Number(r.x) })) : rows
+    },
+    mark: { type: 'point', filled: true, size: 70, opacity: 0.9 },
+    encoding: {
+      x: {
+        field: 'x',
+        type: numericX ? 'quantitative' : 'nominal',
+        title: xAxis,
+        ...(numericX ? { scale: { zero: false, nice: true, padding: 12 } } : {})
+      },
+      y: {
+        field: 'y',
+        type: 'quantitative',
+        title: yAxis,
+        scale: { zero: false, nice: true, padding: 12 }
+      },
+      color: runColorScale(runs),
+      tooltip: [
+        { field: 'run', type: 'nominal' },
+        { field: 'x', title: xAxis },
+        { field: 'y', type: 'quantitative', title: yAxis, format: '.6g' }
+      ]
+    }
+  };
+}

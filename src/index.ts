@@ -11,15 +11,24 @@ import {
 import { ILauncher } from '@jupyterlab/launcher';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
-import { ITranslator, nullTranslator } from '@jupyterlab/translation';
+import {
+  ITranslator,
+  nullTranslator,
+  TranslationBundle
+} from '@jupyterlab/translation';
+
+import { Widget } from '@lumino/widgets';
 
 import { TrackerAPI } from './api';
+import { CompareModel } from './compare';
+import { CompareWidget } from './compareWidget';
 import { trackerIcon } from './icons';
 import { DEFAULT_SETTINGS, IPanelSettings, TrackerPanel } from './panel';
 import { ITrackerAPI } from './tokens';
 
 export const CommandIDs = {
-  open: 'jupyterlab-tracker:open'
+  open: 'jupyterlab-tracker:open',
+  compare: 'jupyterlab-tracker:compare'
 } as const;
 
 /** The model plugin: one API client shared by every UI plugin. */
@@ -59,6 +68,7 @@ const panelPlugin: JupyterFrontEndPlugin<void> = {
     const tracker = new WidgetTracker<MainAreaWidget<TrackerPanel>>({
       namespace: 'jupyterlab-tracker'
     });
+    const compare = compareCommand(app, api, rendermime, trans, restorer);
     let settings: IPanelSettings = DEFAULT_SETTINGS;
     if (settingRegistry) {
       void settingRegistry.load(panelPlugin.id).then(loaded => {
@@ -88,6 +98,10 @@ const panelPlugin: JupyterFrontEndPlugin<void> = {
           api,
           rendermime,
           translator: translator ?? nullTranslator,
+          compareModel: compare.model,
+          isCompareOpen: compare.isOpen,
+          openCompare: runIds =>
+            void app.commands.execute(CommandIDs.compare, { runIds }),
           openFile: path =>
             void app.commands.execute('docmanager:open', { path })
         });
@@ -122,5 +136,99 @@ const panelPlugin: JupyterFrontEndPlugin<void> = {
     }
   }
 };
+
+/** The class of a notebook's main-area widget (we do not depend on the notebook package). */
+const NOTEBOOK_CLASS = 'jp-NotebookPanel';
+
+/**
+ * The `compare` command: opens the one compare widget split to the right of the notebook
+ * in use (if any), or updates the runs it shows. Restored after a reload with its runs.
+ */
+function compareCommand(
+  app: JupyterFrontEnd,
+  api: TrackerAPI,
+  rendermime: IRenderMimeRegistry | null,
+  trans: TranslationBundle,
+  restorer: ILayoutRestorer | null
+) {
+  const model = new CompareModel();
+  const tracker = new WidgetTracker<MainAreaWidget<CompareWidget>>({
+    namespace: 'jupyterlab-tracker-compare'
+  });
+  let lastNotebook: Widget | null = null;
+  app.shell.currentChanged?.connect((_, change) => {
+    if (change.newValue?.hasClass(NOTEBOOK_CLASS)) {
+      lastNotebook = change.newValue;
+    }
+  });
+  const notebookInUse = (): Widget | null => {
+    const current = app.shell.currentWidget;
+    if (current?.hasClass(NOTEBOOK_CLASS)) {
+      return current;
+    }
+    if (lastNotebook && lastNotebook.isAttached) {
+      return lastNotebook;
+    }
+    for (const widget of app.shell.widgets('main')) {
+      if (widget.hasClass(NOTEBOOK_CLASS)) {
+        return widget;
+      }
+    }
+    return null;
+  };
+  model.changed.connect(() => {
+    if (tracker.currentWidget) {
+      void tracker.save(tracker.currentWidget);
+    }
+  });
+
+  app.commands.addCommand(CommandIDs.compare, {
+    label: args =>
+      trans.__(
+        'Compare Runs (%1)',
+        ((args['runIds'] as string[]) ?? []).length
+      ),
+    caption: trans.__('Compare runs side by side'),
+    execute: args => {
+      const runIds = args['runIds'] as string[] | undefined;
+      if (runIds) {
+        model.runIds = runIds;
+      }
+      const existing = tracker.currentWidget;
+      if (existing && !existing.isDisposed) {
+        app.shell.activateById(existing.id);
+        return existing;
+      }
+      const content = new CompareWidget({ api, model, rendermime, trans });
+      const widget = new MainAreaWidget({ content });
+      widget.id = 'jupyterlab-tracker-compare';
+      widget.title.label = content.title.label;
+      widget.title.icon = content.title.icon;
+      widget.title.closable = true;
+      content.title.changed.connect(
+        () => (widget.title.label = content.title.label)
+      );
+      void tracker.add(widget);
+      const notebook = notebookInUse();
+      app.shell.add(widget, 'main', {
+        mode: 'split-right',
+        ref: notebook?.id ?? null
+      });
+      app.shell.activateById(widget.id);
+      return widget;
+    }
+  });
+  if (restorer) {
+    void restorer.restore(tracker, {
+      command: CommandIDs.compare,
+      args: widget => ({ runIds: widget.content.model.runIds }),
+      name: () => 'jupyterlab-tracker-compare'
+    });
+  }
+  return {
+    model,
+    isOpen: () => !!tracker.currentWidget && !tracker.currentWidget.isDisposed
+  };
+}
 
 export default [apiPlugin, panelPlugin];

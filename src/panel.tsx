@@ -18,13 +18,18 @@ import {
 import React, { useCallback, useEffect, useState } from 'react';
 
 import { IExperiment, IServerInfo, TrackerAPI } from './api';
+import { CompareModel } from './compare';
 import { columnFromId, IColumn } from './columns';
 import { ExperimentList } from './components/ExperimentList';
 import { RunPage } from './components/RunPage';
+import { ModelsView } from './components/ModelsView';
 import { RunsView } from './components/RunsView';
+import { TabBar } from './components/TabBar';
 import { trackerIcon } from './icons';
 
 const EXPERIMENTS_REFRESH_MS = 5000;
+
+type PanelTab = 'experiments' | 'models';
 
 export interface IPanelSettings {
   refreshInterval: number;
@@ -47,6 +52,10 @@ export interface ITrackerPanelOptions {
   translator?: ITranslator;
   /** Opens a file of the Jupyter server (a run's source notebook) in JupyterLab. */
   openFile(path: string): void;
+  /** The runs of the compare widget, shared with the panel's selection while it is open. */
+  compareModel: CompareModel;
+  isCompareOpen(): boolean;
+  openCompare(runIds: string[]): void;
 }
 
 interface IAppProps extends ITrackerPanelOptions {
@@ -101,6 +110,36 @@ function TrackerApp(props: IAppProps): JSX.Element {
   const [showDeleted, setShowDeleted] = useState(false);
   const [openRun, setOpenRun] = useState<string | null>(null);
   const [selectedRuns, setSelectedRuns] = useState<Set<string>>(new Set());
+  const [tab, setTab] = useState<PanelTab>('experiments');
+  const { compareModel, isCompareOpen } = props;
+
+  // While the compare widget is open, selecting or deselecting runs here adds them to
+  // or removes them from it; runs removed over there are deselected here.
+  const changeRunSelection = (next: Set<string>) => {
+    if (isCompareOpen()) {
+      compareModel.remove([...selectedRuns].filter(id => !next.has(id)));
+      compareModel.add([...next].filter(id => !selectedRuns.has(id)));
+    }
+    setSelectedRuns(next);
+  };
+  useEffect(() => {
+    let previous = compareModel.runIds;
+    const onChanged = (_: CompareModel, ids: string[]) => {
+      const removed = previous.filter(id => !ids.includes(id));
+      previous = ids;
+      if (removed.length) {
+        setSelectedRuns(current => {
+          const next = new Set(current);
+          removed.forEach(id => next.delete(id));
+          return next;
+        });
+      }
+    };
+    compareModel.changed.connect(onChanged);
+    return () => {
+      compareModel.changed.disconnect(onChanged);
+    };
+  }, [compareModel]);
   const [columns, setColumns] = useState<IColumn[]>(() =>
     settings.defaultColumns.map(columnFromId).filter((c): c is IColumn => !!c)
   );
@@ -203,62 +242,83 @@ function TrackerApp(props: IAppProps): JSX.Element {
   const shownExperiments = experiments.filter(e =>
     selected.includes(e.experiment_id)
   );
+  const openRunPage = (runId: string) => {
+    setTab('experiments');
+    setOpenRun(runId);
+  };
   return (
     <div className="jp-tracker-app">
-      <div className="jp-tracker-main">
-        <ExperimentList
-          experiments={experiments}
-          selected={selected}
-          showDeleted={showDeleted}
-          trans={trans}
-          onSelect={ids => {
-            setSelected(ids);
-            setOpenRun(null);
-            setSelectedRuns(new Set());
-          }}
-          onShowDeleted={setShowDeleted}
-          onCreate={createExperiment}
-          onRename={renameExperiment}
-          onDelete={deleteExperiment}
-          onRestore={e =>
-            act(trans.__('Restore experiment'), () =>
-              api.restoreExperiment(e.experiment_id)
-            )
-          }
-        />
-        <div className="jp-tracker-content">
-          {openRun ? (
-            <RunPage
-              api={api}
-              runId={openRun}
-              rendermime={props.rendermime}
-              refreshSeconds={settings.refreshInterval}
-              trans={trans}
-              isVisible={props.isVisible}
-              onBack={() => setOpenRun(null)}
-              onOpenRun={setOpenRun}
-              onOpenFile={props.openFile}
-            />
-          ) : shownExperiments.length ? (
-            <RunsView
-              api={api}
-              experiments={shownExperiments}
-              columns={columns}
-              refreshSeconds={settings.refreshInterval}
-              isVisible={props.isVisible}
-              trans={trans}
-              onColumnsChange={setColumns}
-              onOpenRun={run => setOpenRun(run.info.run_id)}
-              selected={selectedRuns}
-              onSelectionChange={setSelectedRuns}
-            />
-          ) : (
-            <p className="jp-tracker-muted jp-tracker-empty">
-              {trans.__('Select an experiment on the left.')}
-            </p>
-          )}
+      <TabBar<PanelTab>
+        tabs={[
+          ['experiments', trans.__('Experiments')],
+          ['models', trans.__('Models')]
+        ]}
+        current={tab}
+        label={trans.__('Experiment Tracker')}
+        className="jp-tracker-panel-tabs"
+        onChange={setTab}
+      />
+      {tab === 'models' ? (
+        <div className="jp-tracker-main jp-tracker-models-main">
+          <ModelsView api={api} trans={trans} onOpenRun={openRunPage} />
         </div>
-      </div>
+      ) : (
+        <div className="jp-tracker-main">
+          <ExperimentList
+            experiments={experiments}
+            selected={selected}
+            showDeleted={showDeleted}
+            trans={trans}
+            onSelect={ids => {
+              setSelected(ids);
+              setOpenRun(null);
+              setSelectedRuns(new Set());
+            }}
+            onShowDeleted={setShowDeleted}
+            onCreate={createExperiment}
+            onRename={renameExperiment}
+            onDelete={deleteExperiment}
+            onRestore={e =>
+              act(trans.__('Restore experiment'), () =>
+                api.restoreExperiment(e.experiment_id)
+              )
+            }
+          />
+          <div className="jp-tracker-content">
+            {openRun ? (
+              <RunPage
+                api={api}
+                runId={openRun}
+                rendermime={props.rendermime}
+                refreshSeconds={settings.refreshInterval}
+                trans={trans}
+                isVisible={props.isVisible}
+                onBack={() => setOpenRun(null)}
+                onOpenRun={setOpenRun}
+                onOpenFile={props.openFile}
+              />
+            ) : shownExperiments.length ? (
+              <RunsView
+                api={api}
+                experiments={shownExperiments}
+                columns={columns}
+                refreshSeconds={settings.refreshInterval}
+                isVisible={props.isVisible}
+                trans={trans}
+                onColumnsChange={setColumns}
+                onOpenRun={run => setOpenRun(run.info.run_id)}
+                selected={selectedRuns}
+                onSelectionChange={changeRunSelection}
+                onCompare={() => props.openCompare([...selectedRuns])}
+              />
+            ) : (
+              <p className="jp-tracker-muted jp-tracker-empty">
+                {trans.__('Select an experiment on the left.')}
+              </p>
+            )}
+          </div>
+        </div>
+      )}
       <ServerStatus api={api} trans={trans} />
     </div>
   );

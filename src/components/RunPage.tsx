@@ -22,6 +22,7 @@ import {
 } from '../format';
 import { ArtifactsTab } from './ArtifactsTab';
 import { registerModel } from './RegisterModel';
+import { TabBar } from './TabBar';
 import { StatusIcon } from './StatusIcon';
 import { MimeView, VegaView } from './VegaView';
 
@@ -117,25 +118,16 @@ export function RunPage(props: IRunPageProps): JSX.Element {
           <refreshIcon.react tag="span" />
         </button>
       </header>
-      <div className="jp-tracker-tabs" role="tablist">
-        {(
-          [
-            ['overview', trans.__('Overview')],
-            ['metrics', trans.__('Model Metrics')],
-            ['artifacts', trans.__('Artifacts')]
-          ] as [Tab, string][]
-        ).map(([id, label]) => (
-          <button
-            key={id}
-            role="tab"
-            aria-selected={tab === id}
-            className={'jp-tracker-tab' + (tab === id ? ' jp-mod-current' : '')}
-            onClick={() => setTab(id)}
-          >
-            {label}
-          </button>
-        ))}
-      </div>
+      <TabBar<Tab>
+        tabs={[
+          ['overview', trans.__('Overview')],
+          ['metrics', trans.__('Model Metrics')],
+          ['artifacts', trans.__('Artifacts')]
+        ]}
+        current={tab}
+        label={trans.__('Run')}
+        onChange={setTab}
+      />
       {tab === 'overview' && (
         <Overview {...props} run={run} childRuns={children} onChanged={load} />
       )}

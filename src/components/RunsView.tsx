@@ -36,6 +36,8 @@ export interface IRunsViewProps {
   onOpenRun(run: IRun): void;
   selected: Set<string>;
   onSelectionChange(selected: Set<string>): void;
+  /** Opens the selected runs in the compare widget. */
+  onCompare(): void;
 }
 
 export function RunsView(props: IRunsViewProps): JSX.Element {
@@ -179,30 +181,40 @@ export function RunsView(props: IRunsViewProps): JSX.Element {
             : trans.__('%1 runs loaded…', runs.length)}
         </span>
         <span className="jp-tracker-spacer" />
-        <select
-          className="jp-tracker-select"
-          aria-label={trans.__('Lifecycle')}
-          value={viewType}
-          onChange={e => setViewType(e.target.value as ViewType)}
-        >
-          <option value="ACTIVE_ONLY">{trans.__('Active')}</option>
-          <option value="DELETED_ONLY">{trans.__('Deleted')}</option>
-          <option value="ALL">{trans.__('All')}</option>
-        </select>
-        <ColumnPicker
-          keys={keys}
-          columns={props.columns}
-          trans={trans}
-          onChange={props.onColumnsChange}
-        />
-        <button
-          className="jp-tracker-icon-button"
-          title={trans.__('Refresh')}
-          aria-label={trans.__('Refresh runs')}
-          onClick={() => void load()}
-        >
-          <refreshIcon.react tag="span" />
-        </button>
+        <span className="jp-tracker-runs-actions">
+          <button
+            className="jp-tracker-button jp-tracker-compare-button"
+            disabled={props.selected.size < 2}
+            title={trans.__('Select two or more runs to compare them')}
+            onClick={props.onCompare}
+          >
+            {trans.__('Compare (%1)', props.selected.size)}
+          </button>
+          <select
+            className="jp-tracker-select"
+            aria-label={trans.__('Lifecycle')}
+            value={viewType}
+            onChange={e => setViewType(e.target.value as ViewType)}
+          >
+            <option value="ACTIVE_ONLY">{trans.__('Active')}</option>
+            <option value="DELETED_ONLY">{trans.__('Deleted')}</option>
+            <option value="ALL">{trans.__('All')}</option>
+          </select>
+          <ColumnPicker
+            keys={keys}
+            columns={props.columns}
+            trans={trans}
+            onChange={props.onColumnsChange}
+          />
+          <button
+            className="jp-tracker-icon-button"
+            title={trans.__('Refresh')}
+            aria-label={trans.__('Refresh runs')}
+            onClick={() => void load()}
+          >
+            <refreshIcon.react tag="span" />
+          </button>
+        </span>
       </header>
       <FilterBox
         value={filter}

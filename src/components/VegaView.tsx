@@ -2,15 +2,42 @@
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { Widget } from '@lumino/widgets';
-import React, { useEffect, useLayoutEffect, useRef } from 'react';
+import React, { useEffect, useLayoutEffect, useRef, useState } from 'react';
 
 const VEGALITE = 'application/vnd.vegalite.v5+json';
+const THEME_SETTLE_MS = 250;
 
 export interface IMimeViewProps {
   rendermime: IRenderMimeRegistry;
   mimeType: string;
   data: unknown;
+  /** The renderer's options, e.g. Vega's `embed_options`. */
+  metadata?: Record<string, unknown>;
   className?: string;
+}
+
+/** JupyterLab's current theme, light or dark (renderers such as Vega's follow it). */
+function useThemeIsLight(): boolean {
+  const read = () => document.body.dataset.jpThemeLight !== 'false';
+  const [light, setLight] = useState(read);
+  useEffect(() => {
+    let timer = 0;
+    // Redraw once the new theme's styles are laid out: a chart sized to its container
+    // measures zero width while the theme is being swapped.
+    const observer = new MutationObserver(() => {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(() => setLight(read()), THEME_SETTLE_MS);
+    });
+    observer.observe(document.body, {
+      attributes: true,
+      attributeFilter: ['data-jp-theme-light']
+    });
+    return () => {
+      window.clearTimeout(timer);
+      observer.disconnect();
+    };
+  }, []);
+  return light;
 }
 
 /** Renders `data` of `mimeType` (Markdown, Vega-Lite, ...) with JupyterLab's renderers. */
@@ -18,10 +45,13 @@ export function MimeView({
   rendermime,
   mimeType,
   data,
+  metadata,
   className
 }: IMimeViewProps): JSX.Element {
   const host = useRef<HTMLDivElement>(null);
   const renderer = useRef<IRenderMime.IRenderer | null>(null);
+  // Drawn again when the theme changes: charts take their colours when drawn.
+  const themeIsLight = useThemeIsLight();
 
   // A layout effect: its cleanup runs before React removes the host node, and Lumino
   // can only detach a widget whose node is still in the document.
@@ -40,17 +70,25 @@ export function MimeView({
   useEffect(() => {
     const model = rendermime.createModel({
       data: { [mimeType]: data as any },
+      // A copy: renderers may write into it (Vega's sets its theme there).
+      metadata: metadata
+        ? { [mimeType]: JSON.parse(JSON.stringify(metadata)) }
+        : {},
       trusted: mimeType !== 'text/html'
     });
     void renderer.current?.renderModel(model);
-  }, [rendermime, mimeType, data]);
+  }, [rendermime, mimeType, data, metadata, themeIsLight]);
 
   return <div className={className} ref={host} />;
 }
 
+const SVG_OPTIONS = { embed_options: { renderer: 'svg' } };
+
 export function VegaView(props: {
   rendermime: IRenderMimeRegistry;
   spec: Record<string, unknown>;
+  /** SVG keeps marks in the DOM (hover, tests); canvas (the default) suits long series. */
+  renderer?: 'svg' | 'canvas';
   className?: string;
 }): JSX.Element {
   return (
@@ -58,6 +96,7 @@ export function VegaView(props: {
       rendermime={props.rendermime}
       mimeType={VEGALITE}
       data={props.spec}
+      metadata={props.renderer === 'svg' ? SVG_OPTIONS : undefined}
       className={props.className}
     />
   );

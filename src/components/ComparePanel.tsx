@@ -1,0 +1,478 @@
+/**
+ * Compare runs: parameter diff, metric summary (last/min/max), and charts (metric
+ * history overlay, parallel coordinates, scatter), one colour per run throughout.
+ */
+import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
+import { TranslationBundle } from '@jupyterlab/translation';
+import { closeIcon } from '@jupyterlab/ui-components';
+import React, { useEffect, useMemo, useRef, useState } from 'react';
+
+import { IMetric, IRun, metricNumber, TrackerAPI } from '../api';
+import {
+  IRunPoint,
+  metricChartSpec,
+  parallelCoordinatesSpec,
+  scatterSpec,
+  XAxis
+} from '../charts';
+import { mapWithConcurrency } from '../compare';
+import { formatMetric } from '../format';
+import { runColors } from '../palette';
+import { VegaView } from './VegaView';
+
+/** Points per history: enough for the overlay's width, cheap for 100 runs. */
+const HISTORY_POINTS = 500;
+const CONCURRENT_REQUESTS = 8;
+
+export interface IComparePanelProps {
+  api: TrackerAPI;
+  rendermime: IRenderMimeRegistry | null;
+  runIds: string[];
+  trans: TranslationBundle;
+  onRemove(runId: string): void;
+}
+
+interface IComparedRun {
+  run: IRun;
+  label: string;
+  color: string;
+}
+
+const historyKey = (runId: string, metric: string) => `${runId}\u0000${metric}`;
+
+/** Loads runs and their metric histories, keeping what it has when runs are added. */
+function useCompareData(api: TrackerAPI, runIds: string[]) {
+  const [runs, setRuns] = useState<Map<string, IRun>>(new Map());
+  const [histories, setHistories] = useState<Map<string, IMetric[]>>(new Map());
+  const [failed, setFailed] = useState(false);
+  const runsRef = useRef(runs);
+  runsRef.current = runs;
+  const historiesRef = useRef(histories);
+  historiesRef.current = histories;
+
+  useEffect(() => {
+    let cancelled = false;
+    const load = async () => {
+      const missing = runIds.filter(id => !runsRef.current.has(id));
+      const fetched = await mapWithConcurrency(
+        missing,
+        CONCURRENT_REQUESTS,
+        id => api.getRun(id).catch(() => null)
+      );
+      if (cancelled) {
+        return;
+      }
+      const allRuns = new Map(runsRef.current);
+      fetched.forEach(run => run && allRuns.set(run.info.run_id, run));
+      setRuns(allRuns);
+      const wanted = runIds.flatMap(id => {
+        const run = allRuns.get(id);
+        return run
+          ? Object.keys(run.data.metrics)
+              .filter(key => !historiesRef.current.has(historyKey(id, key)))
+              .map(key => ({ id, key }))
+          : [];
+      });
+      const loaded = await mapWithConcurrency(
+        wanted,
+        CONCURRENT_REQUESTS,
+        ({ id, key }) =>
+          api
+            .metricHistory(id, key, HISTORY_POINTS)
+            .then(h => h.metrics)
+            .catch(() => [] as IMetric[])
+      );
+      if (cancelled) {
+        return;
+      }
+      const allHistories = new Map(historiesRef.current);
+      wanted.forEach(({ id, key }, i) =>
+        allHistories.set(historyKey(id, key), loaded[i])
+      );
+      setHistories(allHistories);
+      setFailed(fetched.some(run => !run));
+    };
+    void load();
+    return () => {
+      cancelled = true;
+    };
+  }, [api, runIds.join(',')]);
+
+  return { runs, histories, failed };
+}
+
+function unique(values: string[]): string[] {
+  return [...new Set(values)].sort();
+}
+
+function RunHeader(props: {
+  run: IComparedRun;
+  trans: TranslationBundle;
+  onRemove(runId: string): void;
+}) {
+  const { run, trans } = props;
+  return (
+    <th className="jp-tracker-compare-run" scope="col">
+      <span className="jp-tracker-compare-run-label">
+        <span
+          className="jp-tracker-swatch"
+          style={{ background: run.color }}
+          aria-hidden="true"
+        />
+        <span title={run.run.info.run_id}>{run.label}</span>
+        <button
+          className="jp-tracker-icon-button"
+          title={trans.__('Remove %1 from the comparison', run.label)}
+          aria-label={trans.__('Remove %1', run.label)}
+          onClick={() => props.onRemove(run.run.info.run_id)}
+        >
+          <closeIcon.react tag="span" />
+        </button>
+      </span>
+    </th>
+  );
+}
+
+function CompareTable(props: {
+  caption: string;
+  className: string;
+  runs: IComparedRun[];
+  rows: { key: string; cells: string[]; differs: boolean }[];
+  trans: TranslationBundle;
+  onRemove(runId: string): void;
+}) {
+  return (
+    <div className="jp-tracker-compare-table-wrap">
+      <table className={'jp-tracker-compare-table ' + props.className}>
+        <caption className="jp-tracker-compare-caption">
+          {props.caption}
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col" />
+            {props.runs.map(run => (
+              <RunHeader
+                key={run.run.info.run_id}
+                run={run}
+                trans={props.trans}
+                onRemove={props.onRemove}
+              />
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {props.rows.map(row => (
+            <tr
+              key={row.key}
+              className={row.differs ? 'jp-mod-differs' : undefined}
+              data-key={row.key}
+            >
+              <th scope="row" title={row.key}>
+                {row.key}
+              </th>
+              {row.cells.map((cell, i) => (
+                <td key={i}>{cell}</td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {props.rows.length === 0 && (
+        <p className="jp-tracker-muted">{props.trans.__('Nothing to show.')}</p>
+      )}
+    </div>
+  );
+}
+
+function Select(props: {
+  label: string;
+  value: string;
+  options: string[];
+  onChange(value: string): void;
+}) {
+  return (
+    <label className="jp-tracker-compare-control">
+      {props.label}
+      <select
+        className="jp-tracker-select"
+        value={props.value}
+        onChange={e => props.onChange(e.target.value)}
+      >
+        {props.options.map(option => (
+          <option key={option} value={option}>
+            {option}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+export function ComparePanel(props: IComparePanelProps): JSX.Element {
+  const { trans, rendermime } = props;
+  const { runs, histories, failed } = useCompareData(props.api, props.runIds);
+  const [onlyDifferences, setOnlyDifferences] = useState(false);
+  const [metric, setMetric] = useState('');
+  const [xAxis, setXAxis] = useState<XAxis>('step');
+  const [axes, setAxes] = useState<string[] | null>(null);
+  const [scatterX, setScatterX] = useState('');
+  const [scatterY, setScatterY] = useState('');
+
+  const compared: IComparedRun[] = useMemo(() => {
+    const shown = props.runIds.filter(id => runs.has(id));
+    const colors = runColors(shown);
+    const names = shown.map(id => runs.get(id)!.info.run_name || id);
+    return shown.map((id, i) => ({
+      run: runs.get(id)!,
+      color: colors.get(id)!,
+      // Two runs of one name (from two experiments) get their ids' start to tell apart.
+      label:
+        names.indexOf(names[i]) !== names.lastIndexOf(names[i])
+          ? `${names[i]} (${id.slice(0, 6)})`
+          : names[i]
+    }));
+  }, [props.runIds, runs]);
+
+  const paramKeys = unique(
+    compared.flatMap(r => Object.keys(r.run.data.params))
+  );
+  const metricKeys = unique(
+    compared.flatMap(r => Object.keys(r.run.data.metrics))
+  );
+  const chosenMetric = metricKeys.includes(metric) ? metric : metricKeys[0];
+
+  const paramRows = paramKeys
+    .map(key => {
+      const cells = compared.map(r => r.run.data.params[key] ?? '—');
+      return { key, cells, differs: new Set(cells).size > 1 };
+    })
+    .filter(row => !onlyDifferences || row.differs);
+
+  const metricRows = metricKeys.map(key => {
+    const cells = compared.map(r => {
+      const last = r.run.data.metrics[key];
+      if (!last) {
+        return '—';
+      }
+      const values = (
+        histories.get(historyKey(r.run.info.run_id, key)) ?? []
+      ).map(p => metricNumber(p.value));
+      const finite = values.filter(Number.isFinite);
+      const lastText = formatMetric(metricNumber(last.value));
+      return finite.length
+        ? `${lastText}  (${formatMetric(Math.min(...finite))} … ${formatMetric(Math.max(...finite))})`
+        : lastText;
+    });
+    return { key, cells, differs: new Set(cells).size > 1 };
+  });
+
+  const points: IRunPoint[] = useMemo(
+    () =>
+      compared.map(r => ({
+        runId: r.run.info.run_id,
+        label: r.label,
+        color: r.color,
+        values: {
+          ...Object.fromEntries(
+            Object.entries(r.run.data.params).map(([k, v]) => [
+              `params.${k}`,
+              v
+            ])
+          ),
+          ...Object.fromEntries(
+            Object.entries(r.run.data.metrics).map(([k, m]) => [
+              `metrics.${k}`,
+              metricNumber(m.value)
+            ])
+          )
+        }
+      })),
+    [compared]
+  );
+  const allAxes = [
+    ...paramKeys.map(k => `params.${k}`),
+    ...metricKeys.map(k => `metrics.${k}`)
+  ];
+  const differingParams = paramKeys
+    .filter(key => new Set(compared.map(r => r.run.data.params[key])).size > 1)
+    .map(k => `params.${k}`);
+  const chosenAxes = (
+    axes ?? [
+      ...differingParams.slice(0, 5),
+      ...metricKeys.slice(0, 3).map(k => `metrics.${k}`)
+    ]
+  ).filter(a => allAxes.includes(a));
+  const metricAxes = metricKeys.map(k => `metrics.${k}`);
+  const chosenScatterX = allAxes.includes(scatterX)
+    ? scatterX
+    : (differingParams[0] ?? allAxes[0] ?? '');
+  const chosenScatterY = metricAxes.includes(scatterY)
+    ? scatterY
+    : (metricAxes[0] ?? '');
+
+  const overlaySpec = useMemo(
+    () =>
+      chosenMetric
+        ? metricChartSpec(
+            chosenMetric,
+            compared.map(r => ({
+              name: r.label,
+              color: r.color,
+              points:
+                histories.get(historyKey(r.run.info.run_id, chosenMetric)) ?? []
+            })),
+            { xAxis, logScale: false, smoothing: 0 }
+          )
+        : null,
+    [compared, histories, chosenMetric, xAxis]
+  );
+
+  const axesKey = chosenAxes.join('\n');
+  const parallelSpec = useMemo(
+    () => parallelCoordinatesSpec(points, chosenAxes),
+    [points, axesKey]
+  );
+  const scatter = useMemo(
+    () => scatterSpec(points, chosenScatterX, chosenScatterY),
+    [points, chosenScatterX, chosenScatterY]
+  );
+
+  if (props.runIds.length === 0) {
+    return (
+      <div className="jp-tracker-compare jp-tracker-empty jp-tracker-muted">
+        {trans.__(
+          'Select runs in the Experiment Tracker and choose Compare to see them side by side.'
+        )}
+      </div>
+    );
+  }
+  return (
+    <div className="jp-tracker-compare">
+      <header className="jp-tracker-compare-header">
+        <h2>{trans._n('%1 run', '%1 runs', props.runIds.length)}</h2>
+        {compared.length < props.runIds.length && (
+          <span className="jp-tracker-muted">{trans.__('Loading…')}</span>
+        )}
+        {failed && (
+          <span className="jp-tracker-error" role="alert">
+            {trans.__('Some runs could not be loaded.')}
+          </span>
+        )}
+        <span className="jp-tracker-spacer" />
+        <label className="jp-tracker-compare-control">
+          <input
+            type="checkbox"
+            checked={onlyDifferences}
+            onChange={e => setOnlyDifferences(e.target.checked)}
+          />
+          {trans.__('Only differences')}
+        </label>
+      </header>
+      <CompareTable
+        caption={trans.__('Parameters')}
+        className="jp-tracker-compare-params"
+        runs={compared}
+        rows={paramRows}
+        trans={trans}
+        onRemove={props.onRemove}
+      />
+      <CompareTable
+        caption={trans.__('Metrics: last (min … max)')}
+        className="jp-tracker-compare-metrics"
+        runs={compared}
+        rows={metricRows}
+        trans={trans}
+        onRemove={props.onRemove}
+      />
+      {rendermime && metricKeys.length > 0 && (
+        <>
+          <section className="jp-tracker-compare-chart jp-tracker-compare-history">
+            <div className="jp-tracker-compare-controls">
+              <h3>{trans.__('Metric history')}</h3>
+              <Select
+                label={trans.__('Metric')}
+                value={chosenMetric}
+                options={metricKeys}
+                onChange={setMetric}
+              />
+              <label className="jp-tracker-compare-control">
+                {trans.__('X axis')}
+                <select
+                  className="jp-tracker-select"
+                  value={xAxis}
+                  onChange={e => setXAxis(e.target.value as XAxis)}
+                >
+                  <option value="step">{trans.__('Step')}</option>
+                  <option value="time">{trans.__('Time')}</option>
+                </select>
+              </label>
+            </div>
+            {overlaySpec && (
+              <VegaView
+                renderer="svg"
+                rendermime={rendermime}
+                spec={overlaySpec}
+              />
+            )}
+          </section>
+          <section className="jp-tracker-compare-chart jp-tracker-compare-parallel">
+            <div className="jp-tracker-compare-controls">
+              <h3>{trans.__('Parallel coordinates')}</h3>
+              <div
+                className="jp-tracker-compare-axes"
+                role="group"
+                aria-label={trans.__('Axes')}
+              >
+                {allAxes.map(axis => (
+                  <button
+                    key={axis}
+                    className="jp-tracker-chip"
+                    aria-pressed={chosenAxes.includes(axis)}
+                    onClick={() =>
+                      setAxes(
+                        chosenAxes.includes(axis)
+                          ? chosenAxes.filter(a => a !== axis)
+                          : [...chosenAxes, axis]
+                      )
+                    }
+                  >
+                    {axis}
+                  </button>
+                ))}
+              </div>
+            </div>
+            {chosenAxes.length >= 2 ? (
+              <VegaView
+                renderer="svg"
+                rendermime={rendermime}
+                spec={parallelSpec}
+              />
+            ) : (
+              <p className="jp-tracker-muted">
+                {trans.__('Choose two or more axes.')}
+              </p>
+            )}
+          </section>
+          <section className="jp-tracker-compare-chart jp-tracker-compare-scatter">
+            <div className="jp-tracker-compare-controls">
+              <h3>{trans.__('Scatter')}</h3>
+              <Select
+                label={trans.__('X')}
+                value={chosenScatterX}
+                options={allAxes}
+                onChange={setScatterX}
+              />
+              <Select
+                label={trans.__('Y')}
+                value={chosenScatterY}
+                options={metricAxes}
+                onChange={setScatterY}
+              />
+            </div>
+            <VegaView renderer="svg" rendermime={rendermime} spec={scatter} />
+          </section>
+        </>
+      )}
+    </div>
+  );
+}
