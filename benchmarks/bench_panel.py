@@ -26,11 +26,10 @@ from playwright.sync_api import sync_playwright
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "ui-tests"))
 
 from conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-from helpers import open_lab, open_tracker  # noqa: E402
+from helpers import lab_live_server, open_lab, open_tracker  # noqa: E402
 
 from jupyterlab_tracker import TrackerClient  # noqa: E402
 from jupyterlab_tracker.entities import Metric, Param, RunTag  # noqa: E402
-from jupyterlab_tracker.testing import LiveServer  # noqa: E402
 
 EXPERIMENT = "bench/panel/10k-runs"
 TARGET_FIRST_ROWS_S = 1.5
@@ -83,14 +82,7 @@ def main() -> None:
     seed(f"sqlite:///{root / 'tracker.db'}", str(root / "artifacts"), args.runs)
     print(f"seeded {args.runs} runs in {time.perf_counter() - started:.1f} s")
 
-    server = LiveServer(
-        root,
-        app="jupyterlab",
-        extra_args=(
-            f"--LabApp.workspaces_dir={root / 'workspaces'}",
-            "--LabApp.expose_app_in_browser=True",
-        ),
-    )
+    server = lab_live_server(root)
     with server, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 900})

@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from helpers import lab_live_server
 from playwright.sync_api import Page, sync_playwright
 
 from jupyterlab_tracker.testing import LiveServer
@@ -31,14 +32,7 @@ CHROMIUM_ARGS = [
 @pytest.fixture(scope="session")
 def lab_server(tmp_path_factory) -> LiveServer:
     root = tmp_path_factory.mktemp("lab")
-    server = LiveServer(
-        root,
-        app="jupyterlab",
-        extra_args=(
-            f"--LabApp.workspaces_dir={root / 'workspaces'}",
-            "--LabApp.expose_app_in_browser=True",
-        ),
-    )
+    server = lab_live_server(root)
     with server:
         yield server
 

@@ -7,6 +7,19 @@ from playwright.sync_api import Page
 from jupyterlab_tracker.testing import LiveServer
 
 
+def lab_live_server(root, **options) -> LiveServer:
+    """A JupyterLab server on ``root`` (its store, workspaces) with the app exposed to tests."""
+    return LiveServer(
+        root,
+        app="jupyterlab",
+        extra_args=(
+            f"--LabApp.workspaces_dir={root / 'workspaces'}",
+            "--LabApp.expose_app_in_browser=True",
+        ),
+        **options,
+    )
+
+
 def open_lab(page: Page, server: LiveServer, reset: bool = True) -> None:
     """Open JupyterLab and wait until the application has started."""
     query = "reset&" if reset else ""

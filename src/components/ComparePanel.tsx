@@ -40,41 +40,35 @@ interface IComparedRun {
 
 const historyKey = (runId: string, metric: string) => `${runId}\u0000${metric}`;
 
-/** Loads runs and their metric histories, keeping what it has when runs are added. */
-function useCompareData(api: TrackerAPI, runIds: string[]) {
+/**
+ * Loads runs and their metric histories, keeping what it has when runs are added. The
+ * shown metric's histories come first (the overlay draws), the others after (min/max).
+ */
+function useCompareData(
+  api: TrackerAPI,
+  runIds: string[],
+  shownMetric: string
+) {
   const [runs, setRuns] = useState<Map<string, IRun>>(new Map());
   const [histories, setHistories] = useState<Map<string, IMetric[]>>(new Map());
+  const [pending, setPending] = useState(0);
   const [failed, setFailed] = useState(false);
   const runsRef = useRef(runs);
   runsRef.current = runs;
-  const historiesRef = useRef(histories);
-  historiesRef.current = histories;
+  const requested = useRef(new Set<string>());
 
   useEffect(() => {
-    let cancelled = false;
-    const load = async () => {
-      const missing = runIds.filter(id => !runsRef.current.has(id));
-      const fetched = await mapWithConcurrency(
-        missing,
-        CONCURRENT_REQUESTS,
-        id => api.getRun(id).catch(() => null)
+    let unmounted = false;
+    const loadHistories = async (wanted: { id: string; key: string }[]) => {
+      const fresh = wanted.filter(
+        ({ id, key }) => !requested.current.has(historyKey(id, key))
       );
-      if (cancelled) {
-        return;
-      }
-      const allRuns = new Map(runsRef.current);
-      fetched.forEach(run => run && allRuns.set(run.info.run_id, run));
-      setRuns(allRuns);
-      const wanted = runIds.flatMap(id => {
-        const run = allRuns.get(id);
-        return run
-          ? Object.keys(run.data.metrics)
-              .filter(key => !historiesRef.current.has(historyKey(id, key)))
-              .map(key => ({ id, key }))
-          : [];
-      });
+      fresh.forEach(({ id, key }) =>
+        requested.current.add(historyKey(id, key))
+      );
+      setPending(count => count + fresh.length);
       const loaded = await mapWithConcurrency(
-        wanted,
+        fresh,
         CONCURRENT_REQUESTS,
         ({ id, key }) =>
           api
@@ -82,23 +76,51 @@ function useCompareData(api: TrackerAPI, runIds: string[]) {
             .then(h => h.metrics)
             .catch(() => [] as IMetric[])
       );
-      if (cancelled) {
+      if (unmounted) {
         return;
       }
-      const allHistories = new Map(historiesRef.current);
-      wanted.forEach(({ id, key }, i) =>
-        allHistories.set(historyKey(id, key), loaded[i])
+      // Results stay valid whatever changed meanwhile: merge them in.
+      setHistories(current => {
+        const next = new Map(current);
+        fresh.forEach(({ id, key }, i) =>
+          next.set(historyKey(id, key), loaded[i])
+        );
+        return next;
+      });
+      setPending(count => count - fresh.length);
+    };
+    const load = async () => {
+      const missing = runIds.filter(id => !runsRef.current.has(id));
+      const fetched = await mapWithConcurrency(
+        missing,
+        CONCURRENT_REQUESTS,
+        id => api.getRun(id).catch(() => null)
       );
-      setHistories(allHistories);
+      if (unmounted) {
+        return;
+      }
+      const allRuns = new Map(runsRef.current);
+      fetched.forEach(run => run && allRuns.set(run.info.run_id, run));
+      runsRef.current = allRuns;
+      setRuns(allRuns);
       setFailed(fetched.some(run => !run));
+      const wanted = runIds.flatMap(id =>
+        Object.keys(allRuns.get(id)?.data.metrics ?? {}).map(key => ({
+          id,
+          key
+        }))
+      );
+      const first = shownMetric || unique(wanted.map(w => w.key))[0];
+      await loadHistories(wanted.filter(w => w.key === first));
+      await loadHistories(wanted.filter(w => w.key !== first));
     };
     void load();
     return () => {
-      cancelled = true;
+      unmounted = true;
     };
-  }, [api, runIds.join(',')]);
+  }, [api, runIds.join(','), shownMetric]);
 
-  return { runs, histories, failed };
+  return { runs, histories, pending, failed };
 }
 
 function unique(values: string[]): string[] {
@@ -188,6 +210,8 @@ function Select(props: {
   label: string;
   value: string;
   options: string[];
+  /** Shown instead of an option's value, e.g. translated words. */
+  optionLabels?: Record<string, string>;
   onChange(value: string): void;
 }) {
   return (
@@ -200,7 +224,7 @@ function Select(props: {
       >
         {props.options.map(option => (
           <option key={option} value={option}>
-            {option}
+            {props.optionLabels?.[option] ?? option}
           </option>
         ))}
       </select>
@@ -208,11 +232,32 @@ function Select(props: {
   );
 }
 
+function ChartSection(props: {
+  title: string;
+  className: string;
+  controls: React.ReactNode;
+  children: React.ReactNode;
+}) {
+  return (
+    <section className={'jp-tracker-compare-chart ' + props.className}>
+      <div className="jp-tracker-compare-controls">
+        <h3>{props.title}</h3>
+        {props.controls}
+      </div>
+      {props.children}
+    </section>
+  );
+}
+
 export function ComparePanel(props: IComparePanelProps): JSX.Element {
   const { trans, rendermime } = props;
-  const { runs, histories, failed } = useCompareData(props.api, props.runIds);
-  const [onlyDifferences, setOnlyDifferences] = useState(false);
   const [metric, setMetric] = useState('');
+  const { runs, histories, pending, failed } = useCompareData(
+    props.api,
+    props.runIds,
+    metric
+  );
+  const [onlyDifferences, setOnlyDifferences] = useState(false);
   const [xAxis, setXAxis] = useState<XAxis>('step');
   const [axes, setAxes] = useState<string[] | null>(null);
   const [scatterX, setScatterX] = useState('');
@@ -347,10 +392,10 @@ export function ComparePanel(props: IComparePanelProps): JSX.Element {
     );
   }
   return (
-    <div className="jp-tracker-compare">
+    <div className="jp-tracker-compare" data-pending-histories={pending}>
       <header className="jp-tracker-compare-header">
         <h2>{trans._n('%1 run', '%1 runs', props.runIds.length)}</h2>
-        {compared.length < props.runIds.length && (
+        {(compared.length < props.runIds.length || pending > 0) && (
           <span className="jp-tracker-muted">{trans.__('Loading…')}</span>
         )}
         {failed && (
@@ -386,27 +431,30 @@ export function ComparePanel(props: IComparePanelProps): JSX.Element {
       />
       {rendermime && metricKeys.length > 0 && (
         <>
-          <section className="jp-tracker-compare-chart jp-tracker-compare-history">
-            <div className="jp-tracker-compare-controls">
-              <h3>{trans.__('Metric history')}</h3>
-              <Select
-                label={trans.__('Metric')}
-                value={chosenMetric}
-                options={metricKeys}
-                onChange={setMetric}
-              />
-              <label className="jp-tracker-compare-control">
-                {trans.__('X axis')}
-                <select
-                  className="jp-tracker-select"
+          <ChartSection
+            title={trans.__('Metric history')}
+            className="jp-tracker-compare-history"
+            controls={
+              <>
+                <Select
+                  label={trans.__('Metric')}
+                  value={chosenMetric}
+                  options={metricKeys}
+                  onChange={setMetric}
+                />
+                <Select
+                  label={trans.__('X axis')}
                   value={xAxis}
-                  onChange={e => setXAxis(e.target.value as XAxis)}
-                >
-                  <option value="step">{trans.__('Step')}</option>
-                  <option value="time">{trans.__('Time')}</option>
-                </select>
-              </label>
-            </div>
+                  options={['step', 'time']}
+                  optionLabels={{
+                    step: trans.__('Step'),
+                    time: trans.__('Time')
+                  }}
+                  onChange={value => setXAxis(value as XAxis)}
+                />
+              </>
+            }
+          >
             {overlaySpec && (
               <VegaView
                 renderer="svg"
@@ -414,10 +462,11 @@ export function ComparePanel(props: IComparePanelProps): JSX.Element {
                 spec={overlaySpec}
               />
             )}
-          </section>
-          <section className="jp-tracker-compare-chart jp-tracker-compare-parallel">
-            <div className="jp-tracker-compare-controls">
-              <h3>{trans.__('Parallel coordinates')}</h3>
+          </ChartSection>
+          <ChartSection
+            title={trans.__('Parallel coordinates')}
+            className="jp-tracker-compare-parallel"
+            controls={
               <div
                 className="jp-tracker-compare-axes"
                 role="group"
@@ -440,7 +489,8 @@ export function ComparePanel(props: IComparePanelProps): JSX.Element {
                   </button>
                 ))}
               </div>
-            </div>
+            }
+          >
             {chosenAxes.length >= 2 ? (
               <VegaView
                 renderer="svg"
@@ -452,25 +502,29 @@ export function ComparePanel(props: IComparePanelProps): JSX.Element {
                 {trans.__('Choose two or more axes.')}
               </p>
             )}
-          </section>
-          <section className="jp-tracker-compare-chart jp-tracker-compare-scatter">
-            <div className="jp-tracker-compare-controls">
-              <h3>{trans.__('Scatter')}</h3>
-              <Select
-                label={trans.__('X')}
-                value={chosenScatterX}
-                options={allAxes}
-                onChange={setScatterX}
-              />
-              <Select
-                label={trans.__('Y')}
-                value={chosenScatterY}
-                options={metricAxes}
-                onChange={setScatterY}
-              />
-            </div>
+          </ChartSection>
+          <ChartSection
+            title={trans.__('Scatter')}
+            className="jp-tracker-compare-scatter"
+            controls={
+              <>
+                <Select
+                  label={trans.__('X')}
+                  value={chosenScatterX}
+                  options={allAxes}
+                  onChange={setScatterX}
+                />
+                <Select
+                  label={trans.__('Y')}
+                  value={chosenScatterY}
+                  options={metricAxes}
+                  onChange={setScatterY}
+                />
+              </>
+            }
+          >
             <VegaView renderer="svg" rendermime={rendermime} spec={scatter} />
-          </section>
+          </ChartSection>
         </>
       )}
     </div>

@@ -73,6 +73,31 @@ function AddButton(props: { label: string; onClick(): void }): JSX.Element {
   );
 }
 
+function RefreshButton(props: {
+  label: string;
+  trans: TranslationBundle;
+  onClick(): void;
+}): JSX.Element {
+  return (
+    <button
+      className="jp-tracker-icon-button"
+      title={props.trans.__('Refresh')}
+      aria-label={props.label}
+      onClick={props.onClick}
+    >
+      <refreshIcon.react tag="span" />
+    </button>
+  );
+}
+
+function ErrorLine({ error }: { error: string | null }): JSX.Element | null {
+  return error ? (
+    <p className="jp-tracker-error" role="alert">
+      {error}
+    </p>
+  ) : null;
+}
+
 function AliasBadges({ aliases }: { aliases: string[] }): JSX.Element {
   return (
     <>
@@ -125,20 +150,13 @@ function ModelList(
           value={search}
           onChange={e => setSearch(e.target.value)}
         />
-        <button
-          className="jp-tracker-icon-button"
-          title={trans.__('Refresh')}
-          aria-label={trans.__('Refresh models')}
+        <RefreshButton
+          label={trans.__('Refresh models')}
+          trans={trans}
           onClick={() => void load()}
-        >
-          <refreshIcon.react tag="span" />
-        </button>
+        />
       </header>
-      {error && (
-        <p className="jp-tracker-error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorLine error={error} />
       <table className="jp-tracker-grid-table jp-tracker-models-table">
         <thead>
           <tr>
@@ -289,20 +307,13 @@ function ModelPage(
         <h2 className="jp-tracker-run-title">{name}</h2>
         <AliasBadges aliases={Object.keys(model?.aliases ?? {})} />
         <span className="jp-tracker-spacer" />
-        <button
-          className="jp-tracker-icon-button"
-          title={trans.__('Refresh')}
-          aria-label={trans.__('Refresh model')}
+        <RefreshButton
+          label={trans.__('Refresh model')}
+          trans={trans}
           onClick={() => void load()}
-        >
-          <refreshIcon.react tag="span" />
-        </button>
+        />
       </header>
-      {error && (
-        <p className="jp-tracker-error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorLine error={error} />
       {model?.description && <p>{model.description}</p>}
       <label className="jp-tracker-compare-control jp-tracker-archive-existing">
         <input
