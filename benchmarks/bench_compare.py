@@ -111,7 +111,7 @@ def main() -> None:
         tables_s = time.perf_counter() - clicked
         page.wait_for_function(CHARTS_DRAWN, arg=args.runs, polling=50)
         charts_s = time.perf_counter() - clicked
-        page.wait_for_selector(".jp-tracker-compare[data-pending-histories='0']", polling=50)
+        page.wait_for_selector(".jp-tracker-compare[data-pending-histories='0']")
         histories_s = time.perf_counter() - clicked
 
         switched = time.perf_counter()

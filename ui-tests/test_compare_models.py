@@ -164,6 +164,13 @@ def test_compare_beside_a_notebook(page, lab_server, seeded, screenshot_dir):
         compare.locator(".jp-tracker-compare-params thead th.jp-tracker-compare-run")
     ).to_have_count(2)
 
+    # A reload brings the comparison back with its runs.
+    page.wait_for_timeout(500)  # the layout is saved shortly after a change
+    open_lab(page, lab_server, reset=False)
+    expect(
+        compare.locator(".jp-tracker-compare-params thead th.jp-tracker-compare-run")
+    ).to_have_count(2)
+
 
 def test_models_alias_stage_and_source_run(page, lab_server, seeded, screenshot_dir):
     open_lab(page, lab_server)
@@ -209,6 +216,7 @@ def test_models_alias_stage_and_source_run(page, lab_server, seeded, screenshot_
     expect(
         page.locator(".jp-tracker-models-table tr[data-model='fraud-detector']")
     ).to_contain_text("@champion")
+    page.screenshot(path=screenshot_dir / "models-list-light.png")
     page.locator(".jp-tracker-models-table").get_by_role("button", name=MODEL).click()
     version.locator(".jp-tracker-source-run").click()
     expect(page.get_by_role("tab", name="Experiments")).to_have_attribute("aria-selected", "true")
