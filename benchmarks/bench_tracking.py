@@ -15,10 +15,8 @@ import json
 import os
 import random
 import secrets
-import socket
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -244,67 +242,18 @@ def run_ours(db_uri: str, sizes: dict) -> dict:
 
 
 # -- HTTP: a real Jupyter server with the extension ------------------------------------------
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def bench_http_ingest(batches: int, repeats: int) -> float:
     """Points/s of log_batch through ``TrackerClient("http://.../tracker")``."""
     from jupyterlab_tracker import TrackerClient
+    from jupyterlab_tracker.testing import LiveServer
 
-    root = Path(tempfile.mkdtemp(prefix="bench-http-"))
-    port, token = _free_port(), secrets.token_hex(16)
-    env = dict(
-        os.environ,
-        JUPYTERLAB_TRACKER_URI=f"sqlite:///{root / 'tracker.db'}",
-        JUPYTERLAB_TRACKER_ARTIFACT_ROOT=str(root / "artifacts"),
-        JUPYTER_RUNTIME_DIR=str(root / "runtime"),
-    )
-    command = [
-        sys.executable,
-        "-m",
-        "jupyter_server",
-        "--no-browser",
-        "--allow-root",
-        "--ip=127.0.0.1",
-        f"--port={port}",
-        f"--IdentityProvider.token={token}",
-        f"--ServerApp.root_dir={root}",
-    ]
-    with open(root / "server.log", "w") as log:
-        server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
-        try:
-            url = f"http://127.0.0.1:{port}/tracker"
-            _wait_for(f"{url}/api/version", token, server, root / "server.log")
-            os.environ["JUPYTERLAB_TRACKER_TOKEN"] = token
-            client = TrackerClient(url)
-            figure = bench_ingest(client, batches, repeats)
-            client.close()
-            return figure
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                server.kill()
-
-
-def _wait_for(url: str, token: str, server: subprocess.Popen, log: Path) -> None:
-    import requests
-
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            answer = requests.get(url, headers={"Authorization": f"token {token}"}, timeout=5)
-            if answer.ok:
-                return
-        except requests.ConnectionError:
-            pass
-        if server.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError(f"Jupyter server did not start:\n{log.read_text()}")
-        time.sleep(0.25)
+    with LiveServer(Path(tempfile.mkdtemp(prefix="bench-http-"))) as server:
+        client = TrackerClient(server.tracker_url, token=server.token)
+        figure = bench_ingest(client, batches, repeats)
+        client.close()
+        return figure
 
 
 # -- MLflow ---------------------------------------------------------------------------------

@@ -95,7 +95,6 @@ class _Schema:
     fixed_keys: dict[EntityKind, dict[str, str]]  # kind -> {lower-cased spelling: canonical key}
     rules: dict[tuple[EntityKind, str | None], _Rule]  # (kind, key) first, then (kind, None)
     order_kinds: tuple[EntityKind, ...]
-    bare_names_in_filter: bool  # MLflow allows `name LIKE 'x%'` for experiments
 
     def rule_for(self, kind: EntityKind, key: str) -> _Rule:
         return self.rules.get((kind, key)) or self.rules[(kind, None)]
@@ -134,8 +133,6 @@ _RUNS = _Schema(
         ("attribute", "end_time"): _Rule(_COMPARISON_OPS + _NULL_OPS, numeric=True),
     },
     order_kinds=("metric", "param", "tag", "attribute"),
-    # MLflow reads an unprefixed name as an attribute (`status = 'FINISHED'`).
-    bare_names_in_filter=True,
 )
 
 _EXPERIMENTS = _Schema(
@@ -153,7 +150,6 @@ _EXPERIMENTS = _Schema(
         ("attribute", None): _TIME_RULE,  # creation_time, last_update_time
     },
     order_kinds=("attribute",),
-    bare_names_in_filter=True,
 )
 
 
@@ -178,7 +174,6 @@ _REGISTERED_MODELS = _Schema(
         ("attribute", None): _TIME_RULE,
     },
     order_kinds=("attribute",),
-    bare_names_in_filter=True,
 )
 
 _MODEL_VERSIONS = _Schema(
@@ -207,7 +202,6 @@ _MODEL_VERSIONS = _Schema(
         ("attribute", "last_updated_timestamp"): _TIME_RULE,
     },
     order_kinds=("attribute",),
-    bare_names_in_filter=True,
 )
 
 # Logged models (MLflow 3): the client only asks for `name = '...'` (and, some day,
@@ -217,7 +211,6 @@ _LOGGED_MODELS = _Schema(
     fixed_keys={"attribute": _spellings("name", "source_run_id")},
     rules={("attribute", None): _Rule(("=",))},
     order_kinds=("attribute",),
-    bare_names_in_filter=True,
 )
 
 
@@ -476,7 +469,7 @@ class _Parser:
         if self._peek().kind == _END:
             raise self._error(0, "expected a key to order by but found end of input")
         start = self._peek().start
-        kind, key = self._identifier(bare_names_allowed=True)
+        kind, key = self._identifier()
         if kind not in self.schema.order_kinds:
             raise self._error(start, f"cannot order by {kind} values")
         direction = self._take_keyword("ASC", "DESC")
@@ -489,7 +482,7 @@ class _Parser:
 
     # comparison := identifier operator [value]
     def _comparison(self) -> Comparison:
-        kind, key = self._identifier(bare_names_allowed=self.schema.bare_names_in_filter)
+        kind, key = self._identifier()
         rule = self.schema.rule_for(kind, key)
         op_token, op = self._operator(f"{kind} '{key}'")
         if op not in rule.ops:
@@ -500,8 +493,9 @@ class _Parser:
         value = self._value(kind, key, op, op_token, rule)
         return Comparison(kind, key, op, value)
 
-    def _identifier(self, bare_names_allowed: bool) -> tuple[EntityKind, str]:
-        """``<prefix>.<key>``, ``<prefix>.`quoted key```, or a bare (possibly quoted) name."""
+    def _identifier(self) -> tuple[EntityKind, str]:
+        """``<prefix>.<key>``, ``<prefix>.`quoted key```, or a bare (possibly quoted) name,
+        which is an attribute as in MLflow (``status = 'FINISHED'``)."""
         token = self._take()
         if token.kind == _WORD and "." in token.value:
             prefix, _, key = token.value.partition(".")
@@ -515,8 +509,6 @@ class _Parser:
                 key = self._quoted_key_after(token)
         elif token.kind == _WORD or token.kind == _BACKTICK or _is_double_quoted(token):
             key = token.value
-            if not bare_names_allowed:
-                raise self._error(token.start, self._missing_prefix_message(key))
             kind = "attribute"
         else:
             raise self._error(
@@ -533,12 +525,6 @@ class _Parser:
             if token.value:
                 return token.value
         raise self._error(prefix_token.end, f"expected a key after '{prefix_token.value}'")
-
-    def _missing_prefix_message(self, name: str) -> str:
-        attribute = self.schema.fixed_keys["attribute"].get(name.lower())
-        if attribute:
-            return f"'{name}' needs a prefix: write attributes.{attribute}"
-        return f"'{name}' needs a prefix, e.g. metrics.{name}, params.{name} or tags.{name}"
 
     def _canonical_key(self, kind: EntityKind, key: str, token: _Token) -> str:
         spellings = self.schema.fixed_keys.get(kind)
