@@ -143,10 +143,11 @@ def seed_big_experiment(store, experiment_id: str, count: int) -> None:
     from sqlalchemy import insert
 
     from jupyterlab_tracker.store import models as m
+    from jupyterlab_tracker.store.ids import new_run_id
 
     with store.db.session(write=True) as conn:
         for start in range(0, count, 5000):
-            run_ids = [secrets.token_hex(16) for _ in range(start, min(count, start + 5000))]
+            run_ids = [new_run_id() for _ in range(start, min(count, start + 5000))]
             runs = [
                 {
                     "run_id": run_id,

@@ -161,7 +161,8 @@ def validate_max_results(max_results: Any, limit: int = MAX_RESULTS_LIMIT) -> No
 
 
 def validate_run_id(run_id: Any) -> None:
-    """32 lowercase hex digits: what the store generates (``uuid.uuid4().hex``)."""
+    """32 lowercase hex digits: what the store generates (see ``store/ids.py``) and MLflow's
+    ``uuid4().hex`` ids of imported runs."""
     if not (
         isinstance(run_id, str) and len(run_id) == 32 and all(c in _HEX_DIGITS for c in run_id)
     ):

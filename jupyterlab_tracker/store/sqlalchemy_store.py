@@ -12,13 +12,25 @@ import json
 import math
 import random
 import time
-import uuid
 from collections import defaultdict
 
-from sqlalchemy import Connection, and_, bindparam, delete, insert, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    and_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    literal_column,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql import Select
 
 from .. import search as search_syntax
 from ..entities import (
@@ -41,11 +53,13 @@ from ..entities import (
     RunTag,
 )
 from ..errors import already_exists, invalid, not_found
+from ..gc_pause import gc_paused
 from ..search import Comparison, OrderBy
 from . import models as m
 from . import search_sql
 from .base import TrackingStore
 from .db import Database
+from .ids import new_run_id
 from .migrate import upgrade_database
 
 RUN_NAME_TAG = "mlflow.runName"
@@ -126,22 +140,39 @@ _RUN_INFO_COLUMNS = (
     m.runs.c.artifact_uri,
 )
 _RUN_QUERY = select(*_RUN_INFO_COLUMNS).where(m.runs.c.run_id == bindparam("run_id"))
-# The data of a page of runs, a chunk of run ids at a time (see _runs_from_rows).
-_RUN_IDS = bindparam("run_ids", expanding=True)
-_PARAMS_OF_RUNS = select(m.params.c.run_id, m.params.c.key, m.params.c.value).where(
-    m.params.c.run_id.in_(_RUN_IDS)
-)
-_TAGS_OF_RUNS = select(m.tags.c.run_id, m.tags.c.key, m.tags.c.value).where(
-    m.tags.c.run_id.in_(_RUN_IDS)
-)
-_LATEST_METRICS_OF_RUNS = select(
-    m.latest_metrics.c.run_id,
-    m.latest_metrics.c.key,
-    m.latest_metrics.c.value,
-    m.latest_metrics.c.timestamp,
-    m.latest_metrics.c.step,
-    m.latest_metrics.c.is_nan,
-).where(m.latest_metrics.c.run_id.in_(_RUN_IDS))
+
+
+def _run_id_in_list(column, dialect: str) -> ColumnElement:
+    """``column`` is one of the run ids bound as the single parameter ``run_ids``.
+
+    One parameter however many ids (see ``_run_id_list``): SQLite reads a JSON array with
+    json_each, PostgreSQL takes an array. A statement with one plain parameter can go
+    straight to the driver (``_driver_rows``); an expanding IN (...) cannot, and
+    SQLAlchemy's per-id processing of it cost more than the queries on a 1000-run page.
+    """
+    ids = bindparam("run_ids")
+    if dialect == "sqlite":
+        return column.in_(select(literal_column("value")).select_from(func.json_each(ids)))
+    return column == func.any(ids)
+
+
+def _run_id_list(run_ids: list[str], dialect: str):
+    """The value of the ``run_ids`` parameter of ``_run_id_in_list``."""
+    return json.dumps(run_ids) if dialect == "sqlite" else list(run_ids)
+
+
+def _run_data_queries(dialect: str) -> tuple[Select, Select, Select]:
+    """The params, tags and latest metrics of a list of runs (see _runs_from_rows)."""
+    params, tags, latest = m.params.c, m.tags.c, m.latest_metrics.c
+    return (
+        select(params.run_id, params.key, params.value).where(
+            _run_id_in_list(params.run_id, dialect)
+        ),
+        select(tags.run_id, tags.key, tags.value).where(_run_id_in_list(tags.run_id, dialect)),
+        select(
+            latest.run_id, latest.key, latest.value, latest.timestamp, latest.step, latest.is_nan
+        ).where(_run_id_in_list(latest.run_id, dialect)),
+    )
 
 
 def _history_query(*extra_columns):
@@ -179,10 +210,11 @@ def _experiment_db_id(experiment_id: str | int) -> int:
 def _history_metrics(key: str, rows) -> list[Metric]:
     """Metrics from (value, timestamp, step, is_nan) tuples of one key."""
     nan = math.nan
-    return [
-        Metric(key, nan if is_nan else value, timestamp, step)
-        for value, timestamp, step, is_nan in rows
-    ]
+    with gc_paused():
+        return [
+            Metric(key, nan if is_nan else value, timestamp, step)
+            for value, timestamp, step, is_nan in rows
+        ]
 
 
 def _downsample(rows: list[tuple], first_step: int, last_step: int, bucket_count: int):
@@ -250,6 +282,7 @@ class SqlAlchemyStore(TrackingStore):
         self.artifact_root = artifact_root.rstrip("/")
         self.db = Database(db_uri)
         self._statements: dict = {}  # reusable statements, see _upsert and _bulk_insert
+        self._run_data_queries = _run_data_queries(self.db.dialect)
         upgrade_database(self.db)
         self._ensure_default_experiment()
 
@@ -292,7 +325,8 @@ class SqlAlchemyStore(TrackingStore):
         cursor = conn.connection.cursor()
         try:
             cursor.execute(str(compiled), args)
-            return cursor.fetchall()
+            with gc_paused():  # 100k rows are 100k tuples
+                return cursor.fetchall()
         finally:
             cursor.close()
 
@@ -421,25 +455,30 @@ class SqlAlchemyStore(TrackingStore):
     def _runs_from_rows(self, conn: Connection, rows) -> list[Run]:
         """Runs from rows of ``_RUN_INFO_COLUMNS``, with their data: one IN (...) query per
         related table and chunk of runs, no N+1."""
+        with gc_paused():  # a page of 1000 runs is ~25k objects
+            return self._build_runs(conn, rows)
+
+    def _build_runs(self, conn: Connection, rows) -> list[Run]:
         run_ids = [row[0] for row in rows]
         params: dict[str, dict[str, str]] = defaultdict(dict)
         tags: dict[str, dict[str, str]] = defaultdict(dict)
         metrics: dict[str, dict[str, Metric]] = defaultdict(dict)
         inputs: dict[str, list[DatasetInput]] = defaultdict(list)
-        # Prebuilt statements, rows fetched all at once and unpacked as tuples: per-row
-        # fetches and access by name cost more than the queries (search returns ~10k rows).
+        # Prebuilt statements run by the driver, rows unpacked as plain tuples: per-row
+        # processing costs more than the queries (a 1000-run page is ~10k rows).
+        ids = {"run_ids": _run_id_list(run_ids, self.db.dialect)}
+        params_query, tags_query, latest_query = self._run_data_queries
+        for run_id, key, value in self._driver_rows(conn, params_query, ids):
+            params[run_id][key] = value
+        for run_id, key, value in self._driver_rows(conn, tags_query, ids):
+            tags[run_id][key] = value
         nan = math.nan
-        for chunk in _chunks(run_ids):
-            ids = {"run_ids": chunk}
-            for run_id, key, value in conn.execute(_PARAMS_OF_RUNS, ids).all():
-                params[run_id][key] = value
-            for run_id, key, value in conn.execute(_TAGS_OF_RUNS, ids).all():
-                tags[run_id][key] = value
-            latest_rows = conn.execute(_LATEST_METRICS_OF_RUNS, ids).all()
-            for run_id, key, value, timestamp, step, is_nan in latest_rows:
-                metrics[run_id][key] = Metric(key, nan if is_nan else value, timestamp, step)
-            for run_id, dataset_input in self._dataset_inputs(conn, chunk):
-                inputs[run_id].append(dataset_input)
+        for run_id, key, value, timestamp, step, is_nan in self._driver_rows(
+            conn, latest_query, ids
+        ):
+            metrics[run_id][key] = Metric(key, nan if is_nan else value, timestamp, step)
+        for run_id, dataset_input in self._dataset_inputs(conn, ids):
+            inputs[run_id].append(dataset_input)
         run_info = self._run_info_from_row
         return [
             Run(
@@ -450,12 +489,14 @@ class SqlAlchemyStore(TrackingStore):
             for run_id, row in zip(run_ids, rows, strict=True)
         ]
 
-    def _dataset_inputs(self, conn: Connection, run_ids: list[str]):
+    def _dataset_inputs(self, conn: Connection, ids: dict):
+        """(run id, DatasetInput) of the runs in ``ids`` (a ``run_ids`` parameter)."""
         rows = conn.execute(
             select(m.inputs.c.input_id, m.inputs.c.run_id, m.datasets)
             .join(m.datasets, m.datasets.c.dataset_id == m.inputs.c.dataset_id)
-            .where(m.inputs.c.run_id.in_(run_ids))
-            .order_by(m.inputs.c.input_id)
+            .where(_run_id_in_list(m.inputs.c.run_id, self.db.dialect))
+            .order_by(m.inputs.c.input_id),
+            ids,
         ).all()
         if not rows:
             return []
@@ -661,7 +702,7 @@ class SqlAlchemyStore(TrackingStore):
             )
         run_name = run_name or tagged_name or generate_run_name()
         tags[RUN_NAME_TAG] = run_name  # the tag and the column always agree
-        run_id = uuid.uuid4().hex
+        run_id = new_run_id()
         with self.db.session(write=True) as conn:
             experiment = self._active_experiment_row(conn, experiment_id, "create a run")
             values = {
