@@ -7,7 +7,6 @@ import time
 
 import jupyterlab_tracker as jt
 from jupyterlab_tracker.client.buffer import MetricBuffer
-from jupyterlab_tracker.errors import not_found
 
 
 def _wait_for(condition, timeout=5.0):
@@ -17,26 +16,63 @@ def _wait_for(condition, timeout=5.0):
         time.sleep(0.01)
 
 
-def test_the_buffer_beats_for_watched_runs_until_unwatched():
-    beats = []
+def test_the_buffer_beats_for_watched_runs_in_one_call_until_unwatched():
+    calls = []
 
-    def send(run_id):
-        if run_id == "gone":
-            raise not_found("no such run")  # a permanent error: stop beating for it
-        beats.append(run_id)
+    def send(run_ids):
+        calls.append(sorted(run_ids))
+        return [run_id for run_id in run_ids if run_id == "gone"]  # unknown: stop beating
 
     buffer = MetricBuffer(
-        lambda *a: None, flush_interval=0.02, send_heartbeat=send, heartbeat_interval=0.05
+        lambda *a: None, flush_interval=0.02, send_heartbeats=send, heartbeat_interval=0.05
     )
     buffer.watch_run("r1")
+    buffer.watch_run("r2")
     buffer.watch_run("gone")
-    _wait_for(lambda: beats.count("r1") >= 3)
+    _wait_for(lambda: sum("r1" in call for call in calls) >= 3)
+    assert ["gone", "r1", "r2"] in calls  # the runs due together went in one call
+    assert all(call.count("r1") == 1 for call in calls)
     assert "gone" not in buffer._watched
+    assert sum("gone" in call for call in calls) == 1
     buffer.unwatch_run("r1")
+    buffer.unwatch_run("r2")
     time.sleep(0.1)
-    count = len(beats)
+    count = len(calls)
     time.sleep(0.1)
-    assert len(beats) == count
+    assert len(calls) == count
+    buffer.close()
+
+
+def test_a_failed_heartbeat_is_retried_at_the_next_interval():
+    calls = []
+
+    def send(run_ids):
+        calls.append(run_ids)
+        if len(calls) == 1:
+            raise ConnectionError("server restarting")
+        return []
+
+    buffer = MetricBuffer(
+        lambda *a: None, flush_interval=0.02, send_heartbeats=send, heartbeat_interval=0.05
+    )
+    buffer.watch_run("r1")
+    _wait_for(lambda: len(calls) >= 3)
+    assert "r1" in buffer._watched
+    buffer.close()
+
+
+def test_a_run_created_with_its_first_beat_is_not_beaten_again_at_once():
+    calls = []
+    buffer = MetricBuffer(
+        lambda *a: None,
+        flush_interval=0.02,
+        send_heartbeats=lambda run_ids: calls.append(run_ids) or [],
+        heartbeat_interval=0.3,
+    )
+    buffer.watch_run("new", first_beat_sent=True)
+    time.sleep(0.15)
+    assert calls == []
+    _wait_for(lambda: calls == [["new"]])
     buffer.close()
 
 
@@ -55,20 +91,34 @@ def test_an_embedded_client_beats_while_the_run_runs(tmp_path):
     client._buffer.flush_interval = 0.02
     run_id = client.create_run("0").info.run_id
     store = client.backend.store
-    _wait_for(lambda: _last_heartbeat(store, run_id) is not None)
     first = _last_heartbeat(store, run_id)
+    assert first is not None  # recorded with the run, no extra write
     _wait_for(lambda: _last_heartbeat(store, run_id) > first)
     client.set_terminated(run_id)
     assert run_id not in client._buffer._watched
     client.close()
 
 
-async def test_heartbeat_endpoint(tracker_api):
+async def test_heartbeat_endpoint(tracker_api, jp_serverapp):
+    store = jp_serverapp.web_app.settings["tracker"].service.store
     status, body = await tracker_api("POST", "api/runs", {"experiment_id": "0"})
-    run_id = body["run"]["info"]["run_id"]
-    assert await tracker_api("POST", f"api/runs/{run_id}/heartbeat") == (200, {})
-    status, body = await tracker_api("POST", f"api/runs/{'0' * 32}/heartbeat")
-    assert (status, body["error_code"]) == (404, "RESOURCE_DOES_NOT_EXIST")
+    silent = body["run"]["info"]["run_id"]
+    assert _last_heartbeat(store, silent) is None  # like a run made by an MLflow client
+    body = {"experiment_id": "0", "heartbeat": True}
+    status, body = await tracker_api("POST", "api/runs", body)
+    beating = body["run"]["info"]["run_id"]
+    assert _last_heartbeat(store, beating) is not None
+    unknown = "0" * 32
+    answer = await tracker_api("POST", "api/runs/heartbeat", {"run_ids": [silent, unknown]})
+    assert answer == (200, {"stopped_run_ids": [unknown]})
+    assert _last_heartbeat(store, silent) is not None
+    assert await tracker_api("POST", "api/runs/heartbeat", {"run_ids": []}) == (
+        200,
+        {"stopped_run_ids": []},
+    )
+    for bad in ({"run_ids": ["nope"]}, {"run_ids": "x"}, {}):
+        status, body = await tracker_api("POST", "api/runs/heartbeat", bad)
+        assert (status, body["error_code"]) == (400, "INVALID_PARAMETER_VALUE"), bad
 
 
 async def test_the_http_client_sends_heartbeats(jp_serverapp, http_server_client, jp_base_url):

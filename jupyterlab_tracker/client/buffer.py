@@ -17,8 +17,10 @@ Durability rules:
 - ``flush()`` returns only when everything logged before the call is written.
 
 Heartbeats: the same thread tells the server every ``heartbeat_interval`` seconds that
-each watched (RUNNING) run is alive, so the server can mark a run KILLED once its process
-is gone (see ``server/reaper.py``). A failed heartbeat is only logged.
+the watched (RUNNING) runs are alive, so the server can mark a run KILLED once its process
+is gone (see ``server/reaper.py``). The runs that are due go in one call (one write),
+however many there are; a run created by this client had its first heartbeat recorded
+with it. A failed heartbeat is only logged.
 """
 
 from __future__ import annotations
@@ -40,7 +42,8 @@ log = logging.getLogger(__name__)
 # (run_id, key, value, timestamp_ms, step): what log_metric appends.
 PendingPoint = tuple[str, str, float, int, int]
 WriteBatch = Callable[[str, list[Metric], str], None]  # (run_id, metrics, batch_id)
-SendHeartbeat = Callable[[str], None]  # (run_id)
+# (run_ids) -> the ids that are unknown or no longer RUNNING: stop beating for them.
+SendHeartbeats = Callable[[list[str]], list[str]]
 
 
 @dataclass
@@ -58,11 +61,11 @@ class MetricBuffer:
         flush_interval: float = 1.0,
         max_batch: int = 1000,
         retry: RetryPolicy = RetryPolicy(max_attempts=3, backoff_factor=0.5, max_delay=30.0),
-        send_heartbeat: SendHeartbeat | None = None,
+        send_heartbeats: SendHeartbeats | None = None,
         heartbeat_interval: float = 10.0,
     ):
         self._write_batch = write_batch
-        self._send_heartbeat = send_heartbeat
+        self._send_heartbeats = send_heartbeats
         self.heartbeat_interval = heartbeat_interval
         self._watched: dict[str, float] = {}  # run id -> when its next heartbeat is due
         self.flush_interval = flush_interval
@@ -149,31 +152,46 @@ class MetricBuffer:
         ]
 
     # -- heartbeats --------------------------------------------------------------------
-    def watch_run(self, run_id: str) -> None:
-        """Send heartbeats for this run (from now on, until ``unwatch_run``)."""
-        if self._send_heartbeat is None or self.heartbeat_interval <= 0:
+    @property
+    def sends_heartbeats(self) -> bool:
+        return self._send_heartbeats is not None and self.heartbeat_interval > 0
+
+    def watch_run(self, run_id: str, first_beat_sent: bool = False) -> None:
+        """Send heartbeats for this run (from now on, until ``unwatch_run``).
+
+        ``first_beat_sent``: the backend recorded one just now (``create_run`` does), so
+        the next is due in ``heartbeat_interval``; otherwise one is sent at once.
+        """
+        if not self.sends_heartbeats:
             return
-        self._watched[run_id] = 0.0  # due at once
         if self._thread is None:
             self._start_writer()
-        self._wake.set()
+        if first_beat_sent:
+            self._watched[run_id] = time.monotonic() + self.heartbeat_interval
+        else:
+            self._watched[run_id] = 0.0  # due at once
+            self._wake.set()
 
     def unwatch_run(self, run_id: str) -> None:
         self._watched.pop(run_id, None)
 
     def _send_due_heartbeats(self) -> None:
-        for run_id, due in list(self._watched.items()):
-            now = time.monotonic()
-            if due > now:
-                continue
-            try:
-                self._send_heartbeat(run_id)
-            except Exception as exc:
-                if is_permanent(exc):  # the run is gone: stop beating for it
-                    self.unwatch_run(run_id)
-                log.debug("jupyterlab_tracker: heartbeat of run %s failed: %s", run_id, exc)
+        now = time.monotonic()
+        # copy() is atomic; iterating the dict itself races with watch_run in other threads.
+        due = [run_id for run_id, due_at in self._watched.copy().items() if due_at <= now]
+        if not due:
+            return
+        try:
+            stopped = self._send_heartbeats(due)
+        except Exception as exc:
+            log.debug("jupyterlab_tracker: heartbeat of %d runs failed: %s", len(due), exc)
+            stopped = []
+        for run_id in stopped:  # unknown or ended elsewhere: nothing left to beat for
+            self.unwatch_run(run_id)
+        next_due = now + self.heartbeat_interval
+        for run_id in due:
             if run_id in self._watched:
-                self._watched[run_id] = now + self.heartbeat_interval
+                self._watched[run_id] = next_due
 
     # -- the writer thread -------------------------------------------------------------
     def _start_writer(self) -> None:

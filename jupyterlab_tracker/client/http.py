@@ -177,6 +177,7 @@ class HttpBackend:
         start_time: int | None = None,
         tags: dict[str, str] | None = None,
         run_name: str | None = None,
+        heartbeat: bool = False,
     ) -> Run:
         body = {
             "experiment_id": experiment_id,
@@ -184,6 +185,7 @@ class HttpBackend:
             "start_time": start_time,
             "tags": tags or {},
             "run_name": run_name,
+            "heartbeat": heartbeat,
         }
         return Run.from_dict(self.request("POST", "api/runs", json=body)["run"])
 
@@ -226,9 +228,10 @@ class HttpBackend:
     def delete_tag(self, run_id: str, key: str) -> None:
         self.request("DELETE", f"api/runs/{_segment(run_id)}/tags", params={"key": key})
 
-    def heartbeat(self, run_id: str) -> None:
+    def heartbeat(self, run_ids: list[str]) -> list[str]:
         # One try: the next heartbeat is only seconds away.
-        self.request("POST", f"api/runs/{_segment(run_id)}/heartbeat", attempts=1)
+        body = {"run_ids": list(run_ids)}
+        return self.request("POST", "api/runs/heartbeat", json=body, attempts=1)["stopped_run_ids"]
 
     def log_inputs(self, run_id: str, datasets: list[DatasetInput]) -> None:
         body = {"datasets": [d.to_dict() for d in datasets]}

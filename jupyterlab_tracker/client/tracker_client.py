@@ -73,7 +73,7 @@ class TrackerClient(ModelMethods):
         self._buffer = MetricBuffer(
             self._write_metrics,
             flush_interval=flush_interval,
-            send_heartbeat=lambda run_id: self.backend.heartbeat(run_id),
+            send_heartbeats=lambda run_ids: self.backend.heartbeat(run_ids),
             heartbeat_interval=heartbeat_interval,
         )
 
@@ -216,9 +216,16 @@ class TrackerClient(ModelMethods):
         start_time: int | None = None,
         tags: dict[str, str] | None = None,
         run_name: str | None = None,
+        heartbeat: bool = True,
     ) -> Run:
-        run = self.backend.create_run(experiment_id, user_id, start_time, tags, run_name)
-        self.watch_run(run.info.run_id)
+        """Create a RUNNING run; ``heartbeat``: this client sends heartbeats for it while it
+        runs (unless its heartbeat interval is 0), the first recorded with the run."""
+        beating = heartbeat and self._buffer.sends_heartbeats
+        run = self.backend.create_run(
+            experiment_id, user_id, start_time, tags, run_name, heartbeat=beating
+        )
+        if beating:  # its first heartbeat was recorded with the run
+            self._buffer.watch_run(run.info.run_id, first_beat_sent=True)
         return run
 
     def get_run(self, run_id: str) -> Run:

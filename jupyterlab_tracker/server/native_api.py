@@ -19,6 +19,7 @@ from .handlers import TrackerHandler
 from .request_parsing import (
     entity_list,
     one_of,
+    optional_bool,
     optional_int,
     optional_str,
     parse_dataset_input,
@@ -153,6 +154,7 @@ class RunsHandler(TrackerHandler):
             start_time=optional_int(body, "start_time"),
             tags=str_dict(body, "tags"),
             run_name=optional_str(body, "run_name"),
+            heartbeat=optional_bool(body, "heartbeat"),
         )
         self.write_json({"run": run.to_dict()}, status=201)
 
@@ -215,11 +217,12 @@ class RunRestoreHandler(TrackerHandler):
         self.write_json({})
 
 
-class RunHeartbeatHandler(TrackerHandler):
+class RunHeartbeatsHandler(TrackerHandler):
     @authenticated
-    async def post(self, run_id: str):
-        await self.run_blocking(self.service.heartbeat, run_id)
-        self.write_json({})
+    async def post(self):
+        # The service checks that this is a list of run ids.
+        stopped = await self.run_blocking(self.service.heartbeat, self.json_body().get("run_ids"))
+        self.write_json({"stopped_run_ids": stopped})
 
 
 class RunBatchHandler(TrackerHandler):

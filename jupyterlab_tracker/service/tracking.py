@@ -108,6 +108,7 @@ class TrackingService:
         start_time: int | None = None,
         tags: dict[str, str] | None = None,
         run_name: str | None = None,
+        heartbeat: bool = False,
     ) -> Run:
         """MLflow's defaults: start_time now; ``run_name`` and the ``mlflow.runName`` tag
         agree (either one fills the other); ``user_id`` and ``mlflow.user`` likewise, with
@@ -130,6 +131,7 @@ class TrackingService:
             start_time=now_ms() if start_time is None else start_time,
             tags=tags,
             run_name=run_name,  # the store generates one when None, and sets the tag
+            heartbeat=heartbeat,
         )
 
     def get_run(self, run_id: str) -> Run:
@@ -232,10 +234,11 @@ class TrackingService:
         return self.store.list_run_keys(experiment_ids)
 
     # -- liveness ----------------------------------------------------------------------
-    def heartbeat(self, run_id: str) -> None:
-        """The run's client is alive (it calls this every few seconds while RUNNING)."""
-        check.validate_run_id(run_id)
-        self.store.heartbeat(run_id, now_ms())
+    def heartbeat(self, run_ids: list[str]) -> list[str]:
+        """The clients of these runs are alive (each client calls this every few seconds
+        with its RUNNING runs). Returns the ids that are unknown or no longer RUNNING."""
+        check.validate_run_ids(run_ids)
+        return self.store.heartbeat(run_ids, now_ms())
 
     def reap_dead_runs(self, now: int, timeout: float) -> list[str]:
         """Mark KILLED the RUNNING runs whose last heartbeat is more than ``timeout``

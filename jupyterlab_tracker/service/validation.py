@@ -169,6 +169,16 @@ def validate_run_id(run_id: Any) -> None:
         raise invalid(f"run id must be 32 lowercase hex digits, got {_preview(run_id)}")
 
 
+def validate_run_ids(run_ids: Any, limit: int = MAX_RESULTS_LIMIT) -> None:
+    """A list of at most ``limit`` run ids."""
+    if not isinstance(run_ids, list | tuple):
+        raise invalid(f"run ids must be a list, got {_preview(run_ids)}")
+    if len(run_ids) > limit:
+        raise invalid(f"At most {limit} run ids at once, got {len(run_ids)}")
+    for run_id in run_ids:
+        validate_run_id(run_id)
+
+
 def validate_experiment_id(experiment_id: Any) -> None:
     """A string of decimal digits, e.g. "0" or "42"."""
     # isascii() too: str.isdigit() accepts characters such as '²'.

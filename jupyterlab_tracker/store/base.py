@@ -72,8 +72,13 @@ class TrackingStore(ABC):
         start_time: int | None = None,
         tags: dict[str, str] | None = None,
         run_name: str | None = None,
+        heartbeat: bool = False,
     ) -> Run:
-        """Create a RUNNING run. A missing run_name gets a generated one (``brave-owl-12``)."""
+        """Create a RUNNING run. A missing run_name gets a generated one (``brave-owl-12``).
+
+        ``heartbeat``: the caller will send heartbeats for this run; its first one is
+        recorded now, in the same write (so the run can be reaped from the start).
+        """
 
     @abstractmethod
     def get_run(self, run_id: str) -> Run: ...
@@ -151,11 +156,10 @@ class TrackingStore(ABC):
         """
 
     # -- liveness (server-side only: clients reach it through the service) --------------
-    def heartbeat(self, run_id: str, now: int) -> None:
-        """Record that the client of a RUNNING run is alive at ``now`` (ms).
-
-        RESOURCE_DOES_NOT_EXIST for an unknown run; a run that is not RUNNING is left as it is.
-        """
+    def heartbeat(self, run_ids: list[str], now: int) -> list[str]:
+        """Record that the clients of these RUNNING runs are alive at ``now`` (ms), in one
+        write. Returns the ids that are unknown or no longer RUNNING (left as they are):
+        the caller can stop beating for them."""
         raise NotImplementedError
 
     def reap_dead_runs(self, cutoff: int) -> list[str]:

@@ -692,6 +692,7 @@ class SqlAlchemyStore(TrackingStore):
         start_time: int | None = None,
         tags: dict[str, str] | None = None,
         run_name: str | None = None,
+        heartbeat: bool = False,
     ) -> Run:
         tags = dict(tags or {})
         tagged_name = tags.get(RUN_NAME_TAG)
@@ -703,6 +704,7 @@ class SqlAlchemyStore(TrackingStore):
         run_name = run_name or tagged_name or generate_run_name()
         tags[RUN_NAME_TAG] = run_name  # the tag and the column always agree
         run_id = new_run_id()
+        start_time = now_ms() if start_time is None else start_time
         with self.db.session(write=True) as conn:
             experiment = self._active_experiment_row(conn, experiment_id, "create a run")
             values = {
@@ -711,10 +713,11 @@ class SqlAlchemyStore(TrackingStore):
                 "name": run_name,
                 "user_id": user_id or "",
                 "status": "RUNNING",
-                "start_time": now_ms() if start_time is None else start_time,
+                "start_time": start_time,
                 "end_time": None,
                 "lifecycle_stage": ACTIVE,
                 "artifact_uri": f"{experiment.artifact_location.rstrip('/')}/{run_id}/artifacts",
+                "last_heartbeat": now_ms() if heartbeat else None,
             }
             conn.execute(_INSERT_RUN, values)
             tag_rows = [(run_id, key, value) for key, value in tags.items()]
@@ -1057,15 +1060,18 @@ class SqlAlchemyStore(TrackingStore):
                 )
         return keys
 
-    def heartbeat(self, run_id: str, now: int) -> None:
+    def heartbeat(self, run_ids: list[str], now: int) -> list[str]:
+        runs = m.runs.c
         with self.db.session(write=True) as conn:
-            beat = conn.execute(
+            beaten = conn.execute(
                 update(m.runs)
-                .where(m.runs.c.run_id == run_id, m.runs.c.status == "RUNNING")
+                .where(_run_id_in_list(runs.run_id, self.db.dialect), runs.status == "RUNNING")
                 .values(last_heartbeat=now)
+                .returning(runs.run_id),
+                {"run_ids": _run_id_list(list(run_ids), self.db.dialect)},
             )
-            if beat.rowcount == 0:
-                self._run_row(conn, run_id)  # not found, or no longer RUNNING: fine
+            alive = set(beaten.scalars())
+        return sorted(set(run_ids) - alive)
 
     def reap_dead_runs(self, cutoff: int) -> list[str]:
         runs = m.runs.c

@@ -64,7 +64,7 @@ def test_an_old_database_upgrades_with_its_data(tmp_path, revision):
 
     # Still writable after the upgrade, and the schema is at head.
     run = tracking.create_run(experiment.experiment_id, run_name="after-upgrade")
-    tracking.heartbeat(run.info.run_id)
+    assert tracking.heartbeat([run.info.run_id]) == []
     tracking.store.close()
     with sqlite3.connect(path) as db:
         assert db.execute("SELECT version_num FROM alembic_version").fetchall() == [

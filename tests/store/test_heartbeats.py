@@ -16,10 +16,9 @@ def test_reap_dead_runs_kills_only_runs_whose_heartbeat_is_old(store):
         return store.create_run(experiment_id, start_time=0, run_name=name).info.run_id
 
     silent, dead, alive, finished = (new_run(n) for n in ("silent", "dead", "alive", "finished"))
-    store.heartbeat(dead, 1_000)
-    store.heartbeat(dead, 5_000)  # the last heartbeat counts
-    store.heartbeat(alive, 50_000)
-    store.heartbeat(finished, 1_000)
+    assert store.heartbeat([dead, finished], 1_000) == []
+    assert store.heartbeat([dead], 5_000) == []  # the last heartbeat counts
+    assert store.heartbeat([alive], 50_000) == []
     store.update_run_info(finished, status="FINISHED", end_time=2_000)
 
     # now = 60 s, timeout = 30 s: heartbeats before 30 s are dead.
@@ -33,15 +32,37 @@ def test_reap_dead_runs_kills_only_runs_whose_heartbeat_is_old(store):
     assert (info[finished].status, info[finished].end_time) == ("FINISHED", 2_000)
 
 
-def test_heartbeat_of_an_ended_or_unknown_run(store):
+def test_heartbeat_of_ended_or_unknown_runs_says_which_to_stop(store):
     service = TrackingService(store)
     experiment_id = store.create_experiment("liveness")
-    run_id = store.create_run(experiment_id, start_time=0).info.run_id
-    store.update_run_info(run_id, status="FINISHED", end_time=1)
-    service.heartbeat(run_id)  # ignored: the run is over
-    assert service.reap_dead_runs(now=10**15, timeout=1) == []
-    with pytest.raises(TrackerError) as error:
-        service.heartbeat("0" * 32)
-    assert error.value.error_code == "RESOURCE_DOES_NOT_EXIST"
+    ended = store.create_run(experiment_id, start_time=0).info.run_id
+    running = store.create_run(experiment_id, start_time=0).info.run_id
+    store.update_run_info(ended, status="FINISHED", end_time=1)
+    unknown = "0" * 32
+    # The ended run is left as it is; both it and the unknown one are reported.
+    assert service.heartbeat([ended, running, unknown]) == sorted([ended, unknown])
+    assert service.heartbeat([]) == []
+    assert service.reap_dead_runs(now=10**15, timeout=1) == [running]
+    assert store.get_run(ended).info.status == "FINISHED"
+    for bad in ("0" * 32, ["not-a-run-id"], None):
+        with pytest.raises(TrackerError) as error:
+            service.heartbeat(bad)
+        assert error.value.error_code == "INVALID_PARAMETER_VALUE"
     with pytest.raises(TrackerError):
         service.reap_dead_runs(now=0, timeout=0)
+
+
+def test_a_run_created_with_heartbeat_has_its_first_beat_and_can_be_reaped(store):
+    service = TrackingService(store)
+    experiment_id = store.create_experiment("liveness")
+    beating = service.create_run(experiment_id, heartbeat=True).info.run_id
+    silent = service.create_run(experiment_id).info.run_id
+    assert service.reap_dead_runs(now=10**15, timeout=1) == [beating]
+    assert store.get_run(silent).info.status == "RUNNING"
+
+
+def test_heartbeats_of_many_runs_in_one_call(store):
+    experiment_id = store.create_experiment("liveness")
+    run_ids = [store.create_run(experiment_id, start_time=0).info.run_id for _ in range(1200)]
+    assert store.heartbeat(run_ids, 7_000) == []
+    assert store.reap_dead_runs(cutoff=7_001) == sorted(run_ids)
