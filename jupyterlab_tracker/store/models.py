@@ -39,8 +39,14 @@ class Base(DeclarativeBase):
     pass
 
 
-def value_search_indexes(table: str) -> tuple[Index, Index]:
-    """Indexes for ``params``/``tags`` filters: (key, value) on SQLite, (key) on PostgreSQL.
+# SQLite: the table is its primary-key B-tree (migration 0005), so reading a run's rows
+# by (run_id, key) is one search, not an index search plus a rowid lookup per row.
+CLUSTERED_ON_PRIMARY_KEY = {"sqlite_with_rowid": False}
+
+
+def value_search_indexes(table: str) -> tuple:
+    """Indexes for ``params``/``tags`` filters: (key, value) on SQLite, (key) on PostgreSQL,
+    and the table options of both.
 
     Why not (key, value) everywhere: a PostgreSQL btree entry must fit in ~2.7 kB, and
     param/tag values may be up to 6000/8000 characters, so inserting a long value would fail.
@@ -48,6 +54,7 @@ def value_search_indexes(table: str) -> tuple[Index, Index]:
     return (
         Index(f"ix_{table}_key_value", "key", "value").ddl_if(dialect="sqlite"),
         Index(f"ix_{table}_key", "key").ddl_if(dialect="postgresql"),
+        CLUSTERED_ON_PRIMARY_KEY,
     )
 
 
@@ -164,7 +171,10 @@ class LatestMetricModel(Base):
     step: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
     is_nan: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
 
-    __table_args__ = (Index("ix_latest_metrics_key_value", "key", "value"),)
+    __table_args__ = (
+        Index("ix_latest_metrics_key_value", "key", "value"),
+        CLUSTERED_ON_PRIMARY_KEY,
+    )
 
 
 class DatasetModel(Base):

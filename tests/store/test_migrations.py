@@ -49,6 +49,14 @@ def test_migration_matches_models(store, db_uri):
         for index in table.indexes:
             wanted = index._ddl_if is None or index._ddl_if.dialect in (None, dialect)
             assert (index.name in indexes) == wanted, (table.name, index.name)
+        if dialect == "sqlite":
+            with engine.connect() as connection:
+                sql = connection.exec_driver_sql(
+                    "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?",
+                    (table.name,),
+                ).scalar_one()
+            clustered = table.dialect_kwargs.get("sqlite_with_rowid") is False
+            assert ("WITHOUT ROWID" in sql) == clustered, table.name
     engine.dispose()
 
 
