@@ -16,7 +16,11 @@ from collections.abc import Iterator
 
 @contextlib.contextmanager
 def gc_paused() -> Iterator[None]:
-    """Disable the cyclic GC inside the block (no-op if something else disabled it)."""
+    """Disable the cyclic GC inside the block (no-op if something else disabled it).
+
+    Also a decorator (``@gc_paused()``): pause once around a whole read, fetch and build,
+    so that the collector runs once after it rather than once per step.
+    """
     if not gc.isenabled():
         yield
         return

@@ -27,3 +27,12 @@ def test_a_collector_disabled_by_someone_else_stays_disabled():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_as_a_decorator_it_pauses_each_call():
+    @gc_paused()
+    def collector_enabled():
+        return gc.isenabled()
+
+    assert [collector_enabled(), collector_enabled()] == [False, False]
+    assert gc.isenabled()

@@ -14,6 +14,7 @@ import math
 import random
 import time
 from collections import defaultdict
+from typing import NamedTuple
 
 from sqlalchemy import (
     ColumnElement,
@@ -162,17 +163,29 @@ def _run_id_list(run_ids: list[str], dialect: str):
     return json.dumps(run_ids) if dialect == "sqlite" else list(run_ids)
 
 
-def _run_data_queries(dialect: str) -> tuple[Select, Select, Select]:
-    """The params, tags and latest metrics of a list of runs (see _runs_from_rows)."""
+class RunDataQueries(NamedTuple):
+    """The data of a list of runs (see _runs_from_rows), built once per store."""
+
+    params: Select
+    tags: Select
+    latest_metrics: Select
+    inputs: Select  # with their datasets, in logging order
+
+
+def _run_data_queries(dialect: str) -> RunDataQueries:
     params, tags, latest = m.params.c, m.tags.c, m.latest_metrics.c
-    return (
-        select(params.run_id, params.key, params.value).where(
+    return RunDataQueries(
+        params=select(params.run_id, params.key, params.value).where(
             _run_id_in_list(params.run_id, dialect)
         ),
-        select(tags.run_id, tags.key, tags.value).where(_run_id_in_list(tags.run_id, dialect)),
-        select(
+        tags=select(tags.run_id, tags.key, tags.value).where(_run_id_in_list(tags.run_id, dialect)),
+        latest_metrics=select(
             latest.run_id, latest.key, latest.value, latest.timestamp, latest.step, latest.is_nan
         ).where(_run_id_in_list(latest.run_id, dialect)),
+        inputs=select(m.inputs.c.input_id, m.inputs.c.run_id, m.datasets)
+        .join(m.datasets, m.datasets.c.dataset_id == m.inputs.c.dataset_id)
+        .where(_run_id_in_list(m.inputs.c.run_id, dialect))
+        .order_by(m.inputs.c.input_id),
     )
 
 
@@ -202,11 +215,10 @@ def _experiment_db_id(experiment_id: str | int) -> int:
 def _history_metrics(key: str, rows) -> list[Metric]:
     """Metrics from (value, timestamp, step, is_nan) tuples of one key."""
     nan = math.nan
-    with gc_paused():
-        return [
-            Metric(key, nan if is_nan else value, timestamp, step)
-            for value, timestamp, step, is_nan in rows
-        ]
+    return [
+        Metric(key, nan if is_nan else value, timestamp, step)
+        for value, timestamp, step, is_nan in rows
+    ]
 
 
 def _downsample(rows: list[tuple], first_step: int, last_step: int, bucket_count: int):
@@ -325,8 +337,7 @@ class SqlAlchemyStore(TrackingStore):
         cursor = conn.connection.cursor()
         try:
             cursor.execute(str(compiled), args)
-            with gc_paused():  # 100k rows are 100k tuples
-                return cursor.fetchall()
+            return cursor.fetchall()
         finally:
             cursor.close()
 
@@ -452,13 +463,10 @@ class SqlAlchemyStore(TrackingStore):
             run_id, str(experiment_id), name, user_id, status, start, end, stage, artifact_uri
         )
 
+    @gc_paused()  # a page of 1000 runs is ~25k objects
     def _runs_from_rows(self, conn: Connection, rows) -> list[Run]:
-        """Runs from rows of ``_RUN_INFO_COLUMNS``, with their data: one IN (...) query per
-        related table and chunk of runs, no N+1."""
-        with gc_paused():  # a page of 1000 runs is ~25k objects
-            return self._build_runs(conn, rows)
-
-    def _build_runs(self, conn: Connection, rows) -> list[Run]:
+        """Runs from rows of ``_RUN_INFO_COLUMNS``, with their data: one query per related
+        table for all the runs, no N+1."""
         run_ids = [row[0] for row in rows]
         params: dict[str, dict[str, str]] = defaultdict(dict)
         tags: dict[str, dict[str, str]] = defaultdict(dict)
@@ -467,14 +475,14 @@ class SqlAlchemyStore(TrackingStore):
         # Prebuilt statements run by the driver, rows unpacked as plain tuples: per-row
         # processing costs more than the queries (a 1000-run page is ~10k rows).
         ids = {"run_ids": _run_id_list(run_ids, self.db.dialect)}
-        params_query, tags_query, latest_query = self._run_data_queries
-        for run_id, key, value in self._driver_rows(conn, params_query, ids):
+        queries = self._run_data_queries
+        for run_id, key, value in self._driver_rows(conn, queries.params, ids):
             params[run_id][key] = value
-        for run_id, key, value in self._driver_rows(conn, tags_query, ids):
+        for run_id, key, value in self._driver_rows(conn, queries.tags, ids):
             tags[run_id][key] = value
         nan = math.nan
         for run_id, key, value, timestamp, step, is_nan in self._driver_rows(
-            conn, latest_query, ids
+            conn, queries.latest_metrics, ids
         ):
             metrics[run_id][key] = Metric(key, nan if is_nan else value, timestamp, step)
         for run_id, dataset_input in self._dataset_inputs(conn, ids):
@@ -491,13 +499,7 @@ class SqlAlchemyStore(TrackingStore):
 
     def _dataset_inputs(self, conn: Connection, ids: dict):
         """(run id, DatasetInput) of the runs in ``ids`` (a ``run_ids`` parameter)."""
-        rows = conn.execute(
-            select(m.inputs.c.input_id, m.inputs.c.run_id, m.datasets)
-            .join(m.datasets, m.datasets.c.dataset_id == m.inputs.c.dataset_id)
-            .where(_run_id_in_list(m.inputs.c.run_id, self.db.dialect))
-            .order_by(m.inputs.c.input_id),
-            ids,
-        ).all()
+        rows = conn.execute(self._run_data_queries.inputs, ids).all()
         if not rows:
             return []
         input_tags: dict[int, dict[str, str]] = defaultdict(dict)
@@ -952,6 +954,7 @@ class SqlAlchemyStore(TrackingStore):
         ).scalar_one()
 
     # -- metric history ----------------------------------------------------------------
+    @gc_paused()  # 100k points are 100k tuples, then 100k Metrics
     def get_metric_history(
         self, run_id: str, key: str, max_results: int | None = None, page_token: str | None = None
     ) -> Page[Metric]:
@@ -969,6 +972,7 @@ class SqlAlchemyStore(TrackingStore):
             _next_token(offset, max_results, len(rows)),
         )
 
+    @gc_paused()
     def sample_metric_history(self, run_id: str, key: str, max_points: int) -> list[Metric]:
         if not isinstance(max_points, int) or max_points < 4:
             raise invalid(f"max_points must be an integer >= 4, got {max_points!r}")
