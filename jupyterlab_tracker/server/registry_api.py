@@ -43,6 +43,42 @@ def _page(key: str, page) -> dict:
     return {key: [item.to_dict() for item in page.items], "next_page_token": page.next_page_token}
 
 
+class RegistryTagsHandler(RegistryHandler):
+    """PUT {<owner>, key, value} sets a tag, DELETE ?<owner>&key= removes it.
+
+    Subclasses name the two registry methods and read the owner (the object the tag is
+    on) from the body or the query.
+    """
+
+    set_tag_method: str
+    delete_tag_method: str
+
+    @staticmethod
+    def owner(fields) -> tuple:
+        raise NotImplementedError
+
+    @authenticated
+    async def put(self):
+        body = self.json_body()
+        await self.run_blocking(
+            getattr(self.registry, self.set_tag_method),
+            *self.owner(body),
+            required_str(body, "key"),
+            optional_str(body, "value", ""),
+        )
+        self.write_json({})
+
+    @authenticated
+    async def delete(self):
+        query = query_args(self)
+        await self.run_blocking(
+            getattr(self.registry, self.delete_tag_method),
+            *self.owner(query),
+            required_str(query, "key"),
+        )
+        self.write_json({})
+
+
 # -- logged models ---------------------------------------------------------------------
 
 
@@ -151,27 +187,13 @@ class RegisteredModelByNameHandler(RegistryHandler):
         self.write_json({})
 
 
-class RegisteredModelTagsHandler(RegistryHandler):
-    @authenticated
-    async def put(self):
-        body = self.json_body()
-        await self.run_blocking(
-            self.registry.set_registered_model_tag,
-            required_str(body, "name"),
-            required_str(body, "key"),
-            optional_str(body, "value", ""),
-        )
-        self.write_json({})
+class RegisteredModelTagsHandler(RegistryTagsHandler):
+    set_tag_method = "set_registered_model_tag"
+    delete_tag_method = "delete_registered_model_tag"
 
-    @authenticated
-    async def delete(self):
-        query = query_args(self)
-        await self.run_blocking(
-            self.registry.delete_registered_model_tag,
-            required_str(query, "name"),
-            required_str(query, "key"),
-        )
-        self.write_json({})
+    @staticmethod
+    def owner(fields) -> tuple:
+        return (required_str(fields, "name"),)
 
 
 class RegisteredModelAliasesHandler(RegistryHandler):
@@ -289,29 +311,13 @@ class ModelVersionStageHandler(RegistryHandler):
         self.write_json({"model_version": version.to_dict()})
 
 
-class ModelVersionTagsHandler(RegistryHandler):
-    @authenticated
-    async def put(self):
-        body = self.json_body()
-        await self.run_blocking(
-            self.registry.set_model_version_tag,
-            required_str(body, "name"),
-            required_id(body, "version"),
-            required_str(body, "key"),
-            optional_str(body, "value", ""),
-        )
-        self.write_json({})
+class ModelVersionTagsHandler(RegistryTagsHandler):
+    set_tag_method = "set_model_version_tag"
+    delete_tag_method = "delete_model_version_tag"
 
-    @authenticated
-    async def delete(self):
-        query = query_args(self)
-        await self.run_blocking(
-            self.registry.delete_model_version_tag,
-            required_str(query, "name"),
-            required_id(query, "version"),
-            required_str(query, "key"),
-        )
-        self.write_json({})
+    @staticmethod
+    def owner(fields) -> tuple:
+        return required_str(fields, "name"), required_id(fields, "version")
 
 
 class ModelVersionDownloadUriHandler(RegistryHandler):
