@@ -7,6 +7,7 @@ import math
 import re
 
 import pytest
+from tornado.web import RequestHandler
 
 from jupyterlab_tracker.server.native_api import OPENAPI_PATH
 from jupyterlab_tracker.server.routes import NATIVE_ROUTES
@@ -47,7 +48,13 @@ def test_openapi_describes_exactly_the_native_routes():
     routes = {openapi_path(pattern): handler for pattern, handler in NATIVE_ROUTES}
     assert set(document["paths"]) == set(routes)
     for path, handler in routes.items():
-        implemented = {verb for verb in HTTP_VERBS if verb in vars(handler)}
+        # Inherited verbs count (a shared base class may implement them); tornado's own
+        # defaults answer 405.
+        implemented = {
+            verb
+            for verb in HTTP_VERBS
+            if getattr(handler, verb) is not getattr(RequestHandler, verb)
+        }
         documented = {verb for verb in document["paths"][path] if verb in HTTP_VERBS}
         assert documented == implemented, path
         for verb in documented:
