@@ -1,8 +1,10 @@
-"""Which artifact repository a run or a logged model has.
+"""Which artifact repository a run or a logged model has, and whether it may be used.
 
 Shared by the server's artifact handlers and the embedded client, so both resolve an
 owner to storage the same way. ``owner`` is ``"runs"`` or ``"logged-models"`` (the URL
-segment of the native API).
+segment of the native API). A stored location is untrusted (any client wrote it, perhaps
+before the location policy existed): it is confined (``artifacts/locations.py``) each time
+a repository is opened on it.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from .tracking import TrackingService
 
 RUN_OWNER = "runs"
 MODEL_OWNER = "logged-models"
+_OWNER_NAMES = {RUN_OWNER: "run", MODEL_OWNER: "logged model"}
 
 
 class ArtifactService:
@@ -29,4 +32,6 @@ class ArtifactService:
         raise invalid(f"Unknown artifact owner {owner!r}")
 
     def repository(self, owner: str, owner_id: str) -> ArtifactRepository:
-        return ArtifactRepository(self.artifact_uri(owner, owner_id))
+        what = f"The artifact location of {_OWNER_NAMES[owner]} {owner_id}"
+        uri = self.artifact_uri(owner, owner_id)
+        return ArtifactRepository(self.tracking.locations.confine(uri, what))
