@@ -19,6 +19,9 @@ from ..errors import invalid
 # Percent-decoding is applied until the text stops changing (double-encoding tricks such
 # as %252e%252e); more rounds than this is itself suspicious.
 _MAX_DECODING_ROUNDS = 4
+# Far deeper than any real artifact tree, shallow enough that walking one (listing,
+# downloading a directory) never nears Python's recursion limit.
+MAX_PATH_DEPTH = 256
 
 
 def _reject(path: str, why: str):
@@ -72,6 +75,8 @@ def normalize_artifact_path(path: str | None) -> str:
     for candidate in decoded_forms(path):
         _check_form(path, candidate)
     normalized = posixpath.normpath(path)
+    if normalized.count("/") >= MAX_PATH_DEPTH:
+        raise _reject(path[:80] + "...", f"artifact paths have at most {MAX_PATH_DEPTH} levels")
     return "" if normalized == "." else normalized
 
 

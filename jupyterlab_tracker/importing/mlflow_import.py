@@ -114,7 +114,7 @@ class MlflowImporter:
             self.tracking.log_batch(run.run_id, metrics=chunk)
         self.report.metrics += len(run.metrics)
         if run.artifact_dir and os.path.isdir(run.artifact_dir):
-            self.artifacts.repository(RUN_OWNER, run.run_id).log_dir(run.artifact_dir)
+            self.artifacts.repository(RUN_OWNER, run.run_id, writing=True).log_dir(run.artifact_dir)
             self.report.artifacts += sum(len(files) for _, _, files in os.walk(run.artifact_dir))
         elif run.artifact_dir is None:
             self.report.warnings.append(f"run {run.run_id}: artifacts are not local; not copied")
