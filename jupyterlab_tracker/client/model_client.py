@@ -130,7 +130,14 @@ class ModelMethods:
         return logged
 
     def load_model(self, model_uri: str):
-        """The model at ``runs:/...`` or ``models:/...`` (see ``model_uris``), ready to predict."""
+        """The model at ``runs:/...`` or ``models:/...`` (see ``model_uris``), ready to predict.
+
+        **This runs code from the model's files**: the model is unpickled (``pickle.load``;
+        ``torch.load(weights_only=False)`` for a whole PyTorch module), which executes
+        whatever the file says with your rights, and anyone who can write to the tracker
+        can replace a model's files. Load only models you trust, exactly as with MLflow.
+        Checked first: every file the ``MLmodel`` descriptor names is inside the model's
+        directory; a PyTorch state dict is loaded with ``weights_only=True`` (no code)."""
         location = resolve_model_uri(self, model_uri)
         with tempfile.TemporaryDirectory() as tmp:
             local = self.artifacts.download(location.owner, location.owner_id, location.path, tmp)
