@@ -28,7 +28,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from ..errors import invalid
+from ..errors import TrackerError, invalid
 from .mlflow_uris import SCHEME as MLFLOW_SCHEME
 from .mlflow_uris import MlflowArtifactUris
 from .paths import decoded_forms, has_dot_segment, is_within
@@ -123,7 +123,10 @@ class ArtifactLocations:
         else INVALID_PARAMETER_VALUE naming the allowed roots. ``what`` names the location
         in the message ("artifact_location", "the artifact location of run ...")."""
         if isinstance(location, str) and location.startswith(MLFLOW_SCHEME):
-            location = self.mlflow_uris.from_mlflow(location)  # refuses '..' itself
+            try:
+                location = self.mlflow_uris.from_mlflow(location)
+            except TrackerError as error:  # its path is not a clean relative path
+                raise invalid(f"{what} {location!r} is not allowed: {error.message}") from None
         place = _parse(location, what)
         if any(place.is_under(root) for root in self._places):
             return location
