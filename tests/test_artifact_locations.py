@@ -269,3 +269,33 @@ def test_imported_sources_inside_a_run_become_runs_uris():
         assert _portable_source(source, run_id) == f"runs:/{run_id}/model"
     assert _portable_source(f"/x/{run_id}/artifactsy/m", run_id) == f"/x/{run_id}/artifactsy/m"
     assert _portable_source("s3://b/m", None) == "s3://b/m"
+
+
+def test_the_mlflow_import_keeps_what_it_can_and_says_what_it_cannot(tmp_path):
+    """A version whose MLflow source lies outside the allowed roots is reported, not a crash."""
+    from jupyterlab_tracker.importing.mlflow_import import MlflowImporter
+    from jupyterlab_tracker.importing.mlflow_sources import (
+        SourceModelVersion,
+        SourceRegisteredModel,
+    )
+    from jupyterlab_tracker.service.factory import open_services
+
+    class Source:
+        def experiments(self):
+            return []
+
+        def run_ids(self):
+            return []
+
+        def registered_models(self):
+            versions = [
+                SourceModelVersion("1", "/old/mlruns/1/model", None),
+                SourceModelVersion("2", "models:/other/1", None),
+            ]
+            return [SourceRegisteredModel("m", versions=versions)]
+
+    services = open_services(f"sqlite:///{tmp_path}/t.db", str(tmp_path / "art"))
+    report = MlflowImporter(services, show_progress=False).run(Source())
+    assert report.model_versions == 1
+    assert len(report.warnings) == 1 and "version 1 of 'm' not imported" in report.warnings[0]
+    assert services.registry.get_model_version("m", "1").source == "models:/other/1"
