@@ -10,13 +10,15 @@ import sys
 
 
 def import_mlflow(args: argparse.Namespace) -> int:
-    from .config import default_artifact_root, default_store_uri
+    from .config import default_allowed_artifact_roots, default_artifact_root, default_store_uri
     from .importing.mlflow_import import MlflowImporter
     from .importing.mlflow_sources import open_source
     from .service.factory import open_services
 
     services = open_services(
-        args.store_uri or default_store_uri(), args.artifact_root or default_artifact_root()
+        args.store_uri or default_store_uri(),
+        args.artifact_root or default_artifact_root(),
+        default_allowed_artifact_roots(),
     )
     report = MlflowImporter(services, show_progress=not args.quiet).run(open_source(args.source))
     for warning in report.warnings:

@@ -7,12 +7,15 @@ Jupyter data directory.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
 STORE_URI_ENV = "JUPYTERLAB_TRACKER_URI"
 ARTIFACT_ROOT_ENV = "JUPYTERLAB_TRACKER_ARTIFACT_ROOT"
 TOKEN_ENV = "JUPYTERLAB_TRACKER_TOKEN"
+# A JSON list of artifact roots allowed besides the artifact root (artifacts/locations.py).
+ALLOWED_ARTIFACT_ROOTS_ENV = "JUPYTERLAB_TRACKER_ALLOWED_ARTIFACT_ROOTS"
 # Seconds between a client's heartbeats for its running runs (0 turns them off).
 HEARTBEAT_INTERVAL_ENV = "JUPYTERLAB_TRACKER_HEARTBEAT_INTERVAL"
 DEFAULT_HEARTBEAT_INTERVAL = 10.0
@@ -30,6 +33,23 @@ def default_store_uri() -> str:
 
 def default_artifact_root() -> str:
     return os.environ.get(ARTIFACT_ROOT_ENV) or str(default_data_dir() / "artifacts")
+
+
+def default_allowed_artifact_roots() -> list[str]:
+    """``$JUPYTERLAB_TRACKER_ALLOWED_ARTIFACT_ROOTS``: a JSON list of strings, or none."""
+    text = os.environ.get(ALLOWED_ARTIFACT_ROOTS_ENV, "").strip()
+    if not text:
+        return []
+    try:
+        roots = json.loads(text)
+    except ValueError:
+        roots = None
+    if not isinstance(roots, list) or not all(isinstance(r, str) for r in roots):
+        raise ValueError(
+            f"{ALLOWED_ARTIFACT_ROOTS_ENV} must be a JSON list of strings, such as "
+            f'["s3://bucket/prefix", "/data/shared"]; got {text!r}'
+        )
+    return roots
 
 
 def redact_uri(uri: str) -> str:

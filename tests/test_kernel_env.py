@@ -32,3 +32,14 @@ async def test_kernels_get_mlflow_and_tracker_variables(
     # Never through the server's own environment (it would leak into everything else).
     assert "MLFLOW_TRACKING_URI" not in os.environ
     assert os.environ.get("JUPYTERLAB_TRACKER_URI") != tracker_store_uri
+
+
+def test_kernels_get_the_allowed_artifact_roots(jp_serverapp):
+    """So a kernel's embedded client confines artifacts exactly as the server does."""
+    from jupyterlab_tracker.config import ALLOWED_ARTIFACT_ROOTS_ENV
+    from jupyterlab_tracker.server.extension import Tracker, kernel_env
+
+    roots = ["s3://bucket/prefix", "/data/shared"]
+    env = kernel_env(jp_serverapp, Tracker(parent=jp_serverapp, allowed_artifact_roots=roots))
+    assert json.loads(env[ALLOWED_ARTIFACT_ROOTS_ENV]) == roots
+    assert ALLOWED_ARTIFACT_ROOTS_ENV not in kernel_env(jp_serverapp, Tracker(parent=jp_serverapp))

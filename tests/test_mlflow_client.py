@@ -180,3 +180,19 @@ def test_errors_keep_mlflow_shapes(server):
     escape = server.api("GET", "tracker/api/2.0/mlflow-artifacts/artifacts/%2e%2e/secret")
     assert escape.status_code == 400
     assert server.api("GET", "tracker/api/3.0/mlflow/server-info").json()["store_type"]
+
+
+def test_artifact_policy_and_hygiene(server):
+    """The official client against the artifact location policy and the proxy's rules."""
+    report = run_script(server, "artifact_policy.py")
+    assert set(report["locations"].values()) == {"INVALID_PARAMETER_VALUE"}, report
+    assert report["proxied_location"] == "mlflow-artifacts:/policy"
+    assert report["run_artifact_uri"].startswith("mlflow-artifacts:/policy/")
+    assert report["delete_root"] == "400 INVALID_PARAMETER_VALUE"  # a run's whole artifacts
+    assert report["after_delete_root"] == ["note.txt", "sub"]
+    assert report["after_delete_sub"] == ["note.txt"]
+    assert report["deleted_run_upload"] == "400 INVALID_PARAMETER_VALUE"  # as MLflow's writes
+    assert report["restored_run_upload"] == ["late", "note.txt"]
+    assert set(report["sources"].values()) == {"INVALID_PARAMETER_VALUE"}, report
+    assert report["version_source"].startswith("runs:/")
+    assert report["copy_source"] == "models:/policy-model/1"

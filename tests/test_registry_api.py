@@ -125,7 +125,9 @@ async def test_registry_round_trip(tracker_api):
 async def test_registry_errors(tracker_api):
     status, body = await tracker_api("GET", "api/registered-models/by-name")
     assert status == 400 and "name" in body["message"]
-    status, body = await tracker_api("POST", "api/model-versions", {"name": "nope", "source": "x"})
+    status, body = await tracker_api(
+        "POST", "api/model-versions", {"name": "nope", "source": "models:/x/1"}
+    )
     assert status == 404
     status, body = await tracker_api("GET", "api/registered-models", params={"filter": "bogus ~ 1"})
     assert status == 400

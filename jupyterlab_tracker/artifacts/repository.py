@@ -3,26 +3,83 @@
 A local directory (a plain path or ``file://``) or any fsspec URL (``s3://bucket/prefix``
 with ``s3fs`` installed). Files move in chunks of ``CHUNK_SIZE``, never whole, so a
 500 MB artifact costs a few MB of memory. Uploads become visible only when complete:
-locally a temporary file beside the target is renamed into place; object stores publish
-an object when its (multipart) upload finishes.
+locally a temporary file in the repository's staging directory (``.tracker-upload-staging``)
+is renamed into place; object stores publish an object when its (multipart) upload finishes.
+
+Names starting with ``.tracker-upload-`` are the repository's own: never listed, read or
+written by callers. A temporary file left by a crash is removed by a later upload to the
+same repository once nothing has written to it for ``STALE_UPLOAD_SECONDS``.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import posixpath
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from typing import BinaryIO
 
 from ..entities import FileInfo
 from ..errors import invalid, not_found
-from .paths import normalize_artifact_path, resolve_artifact_path
+from .paths import is_within, normalize_artifact_path, resolve_artifact_path
 
 CHUNK_SIZE = 1024 * 1024
-_UPLOAD_PREFIX = ".tracker-upload-"  # temporary files of unfinished local uploads
+_UPLOAD_PREFIX = ".tracker-upload-"  # the repository's own names: unfinished uploads
+_STAGING_DIR = _UPLOAD_PREFIX + "staging"
+# A live upload writes its temporary file every chunk; one untouched this long was left by
+# a crash (a killed server, a lost disk) and is removed by the next upload.
+STALE_UPLOAD_SECONDS = 3600
+
+
+@contextlib.contextmanager
+def storage_errors(path: str) -> Iterator[None]:
+    """What the file system says about a caller's path, as INVALID_PARAMETER_VALUE saying
+    what to fix (the one mapping of such errors)."""
+    try:
+        yield
+    except IsADirectoryError:
+        raise invalid(f"Cannot write artifact '{path}': a directory of that name exists") from None
+    except (NotADirectoryError, FileExistsError):
+        raise invalid(
+            f"Cannot write artifact '{path}': a file is in the way of one of its directories"
+        ) from None
+    except OSError as error:
+        if error.errno != errno.ENAMETOOLONG:
+            raise
+        raise invalid(
+            f"Artifact path '{path[:80]}...' is too long for the artifact store: keep each name "
+            "under 255 bytes and the whole path under 4096"
+        ) from None
+
+
+def _make_directories(directory: str) -> None:
+    """``os.makedirs(directory, exist_ok=True)`` without its recursion (a path 2000 levels
+    deep must fail as too long, not as RecursionError)."""
+    missing = []
+    while not os.path.isdir(directory):
+        missing.append(directory)
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            break
+        directory = parent
+    for path in reversed(missing):
+        with contextlib.suppress(FileExistsError):
+            os.mkdir(path)
+        if not os.path.isdir(path):
+            raise NotADirectoryError(errno.ENOTDIR, "Not a directory", path)
+
+
+def _remove_stale_uploads(staging: str) -> None:
+    cutoff = time.time() - STALE_UPLOAD_SECONDS
+    with contextlib.suppress(FileNotFoundError), os.scandir(staging) as entries:
+        for entry in entries:
+            with contextlib.suppress(FileNotFoundError):
+                if entry.name.startswith(_UPLOAD_PREFIX) and entry.stat().st_mtime < cutoff:
+                    os.unlink(entry.path)
 
 
 def is_local_uri(uri: str) -> bool:
@@ -50,7 +107,12 @@ class ArtifactRepository:
 
     def location(self, path: str | None) -> str:
         """Where ``path`` is stored; every method goes through here (path safety)."""
-        return resolve_artifact_path(self.root, path, local=self.local)
+        relative = normalize_artifact_path(path)
+        if any(name.startswith(_UPLOAD_PREFIX) for name in relative.split("/")):
+            raise invalid(
+                f"Invalid artifact path {path!r}: names starting with {_UPLOAD_PREFIX} are reserved"
+            )
+        return resolve_artifact_path(self.root, relative, local=self.local)
 
     def _relative(self, location: str) -> str:
         root = os.path.realpath(self.root) if self.local else self.root
@@ -67,11 +129,26 @@ class ArtifactRepository:
             name = entry["name"].rstrip("/")
             if posixpath.basename(name).startswith(_UPLOAD_PREFIX) or name == location:
                 continue
-            is_dir = entry["type"] == "directory"
-            infos.append(
-                FileInfo(self._relative(name), is_dir, None if is_dir else int(entry["size"]))
-            )
+            kind = self._kind(entry)
+            if kind is not None:
+                is_dir, size = kind
+                infos.append(FileInfo(self._relative(name), is_dir, size))
         return sorted(infos, key=lambda info: info.path)
+
+    def _kind(self, entry: dict) -> tuple[bool, int | None] | None:
+        """(is a directory, file size) of a listed entry; None for what cannot be read
+        here: a symlink leading out of the root or nowhere, a FIFO, a socket."""
+        if entry["type"] in ("directory", "file"):
+            is_dir = entry["type"] == "directory"
+            return is_dir, None if is_dir else int(entry["size"])
+        if not (self.local and entry.get("islink")):
+            return None
+        target = os.path.realpath(entry["name"])
+        if not is_within(os.path.realpath(self.root), target):
+            return None  # listed as nothing, never followed outside
+        if os.path.isdir(target):
+            return True, None
+        return (False, os.path.getsize(target)) if os.path.isfile(target) else None
 
     def file_size(self, path: str) -> int:
         """The size of file ``path``; RESOURCE_DOES_NOT_EXIST if it is missing or a directory."""
@@ -134,15 +211,19 @@ class ArtifactRepository:
                 raise
             file.close()  # completes the (multipart) upload
             return
-        directory = os.path.dirname(location)
-        os.makedirs(directory, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=_UPLOAD_PREFIX, dir=directory)
+        staging = os.path.join(self.location(None), _STAGING_DIR)
+        with storage_errors(path):
+            _make_directories(os.path.dirname(location))
+            _make_directories(staging)
+            _remove_stale_uploads(staging)
+            handle, temporary = tempfile.mkstemp(prefix=_UPLOAD_PREFIX, dir=staging)
         try:
             with os.fdopen(handle, "wb") as file:
                 yield file
             # The directory was checked above, but a symlink could have been planted since.
             self.location(path)
-            os.replace(temporary, location)
+            with storage_errors(path):
+                os.replace(temporary, location)
         except BaseException:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(temporary)

@@ -11,8 +11,9 @@ from __future__ import annotations
 import os
 import posixpath
 
-from ..artifacts.paths import normalize_artifact_path
+from ..artifacts.paths import normalize_artifact_path, resolve_artifact_path
 from ..entities import FileInfo
+from ..errors import invalid
 from .progress import file_chunks, track
 
 CHUNK_SIZE = 1024 * 1024
@@ -46,9 +47,14 @@ class ArtifactTransport:
 
     def download(self, owner: str, owner_id: str, path: str | None, dst_dir: str) -> str:
         """Copy file or directory ``path`` ('' or None: everything) into ``dst_dir``;
-        returns the local path of what ``path`` names."""
-        path = (path or "").strip("/")
+        returns the local path of what ``path`` names.
+
+        The names come from the server's listing, which is untrusted: each must lie inside
+        the directory listed, and every file lands inside ``dst_dir`` (``..``, absolute
+        names and symlinks leading out are refused)."""
+        path = normalize_artifact_path((path or "").strip("/"))
         entries = self.list(owner, owner_id, path or None)
+        resolve_artifact_path(dst_dir, path, local=True)  # raises if it would leave dst_dir
         target = os.path.join(dst_dir, *path.split("/")) if path else dst_dir
         if path and not entries:  # a file, or nothing (download_file then raises)
             os.makedirs(os.path.dirname(target), exist_ok=True)
@@ -56,7 +62,13 @@ class ArtifactTransport:
             return target
         os.makedirs(target, exist_ok=True)
         for entry in entries:
-            self.download(owner, owner_id, entry.path, dst_dir)
+            child = normalize_artifact_path(entry.path)
+            if not child or posixpath.dirname(child) != path:
+                raise invalid(
+                    f"The artifact listing of '{path}' names {entry.path!r}, which is not "
+                    "directly inside it: refusing to download it"
+                )
+            self.download(owner, owner_id, child, dst_dir)
         return target
 
 

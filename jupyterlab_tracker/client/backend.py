@@ -20,8 +20,15 @@ def is_http_uri(uri: str) -> bool:
     return uri.startswith(HTTP_SCHEMES)
 
 
-def open_backend(uri: str, *, token: str | None = None, artifact_root: str | None = None):
-    """The backend for ``uri``; HTTP mode takes ``token`` or ``$JUPYTERLAB_TRACKER_TOKEN``."""
+def open_backend(
+    uri: str,
+    *,
+    token: str | None = None,
+    artifact_root: str | None = None,
+    allowed_artifact_roots: list[str] | None = None,
+):
+    """The backend for ``uri``; HTTP mode takes ``token`` or ``$JUPYTERLAB_TRACKER_TOKEN``,
+    embedded mode ``artifact_root`` and ``allowed_artifact_roots`` (the server's own)."""
     if is_http_uri(uri):
         from .http import HttpBackend
 
@@ -30,7 +37,7 @@ def open_backend(uri: str, *, token: str | None = None, artifact_root: str | Non
     if scheme in DATABASE_SCHEMES:
         from .embedded import open_embedded_backend
 
-        return open_embedded_backend(uri, artifact_root)
+        return open_embedded_backend(uri, artifact_root, allowed_artifact_roots)
     raise invalid(
         f"Unsupported tracking URI {uri!r}: use http(s)://host:port/<base_url>/tracker, "
         "sqlite:///path/to/file.db or postgresql://..."

@@ -7,13 +7,19 @@ module is what loads SQLAlchemy, so ``backend.open_backend`` imports it only on 
 
 from __future__ import annotations
 
-from ..config import default_artifact_root
+from ..config import default_allowed_artifact_roots, default_artifact_root
+from ..service.factory import open_tracking
 from ..service.tracking import TrackingService
-from ..store import open_store
 
 
-def open_embedded_backend(uri: str, artifact_root: str | None = None) -> TrackingService:
-    return TrackingService(open_store(uri, artifact_root or default_artifact_root()))
+def open_embedded_backend(
+    uri: str, artifact_root: str | None = None, allowed_artifact_roots: list[str] | None = None
+) -> TrackingService:
+    """Artifacts are confined as on the server (``artifacts/locations.py``): kernels the
+    server starts get its artifact root and allowed roots in their environment."""
+    if allowed_artifact_roots is None:
+        allowed_artifact_roots = default_allowed_artifact_roots()
+    return open_tracking(uri, artifact_root or default_artifact_root(), allowed_artifact_roots)
 
 
 def open_embedded_model_backends(service: TrackingService):

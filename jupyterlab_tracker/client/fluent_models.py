@@ -62,7 +62,11 @@ def log_model(
 
 def load_model(model_uri: str):
     """``runs:/<run_id>/<name>``, ``models:/<name>/<version|stage>``, ``models:/<name>@<alias>``
-    or ``models:/m-<id>``, loaded and ready to ``predict``."""
+    or ``models:/m-<id>``, loaded and ready to ``predict``.
+
+    **Loading a model runs code**: it is unpickled, which executes whatever its files say,
+    with your rights. Load only models you trust, exactly as with MLflow (details:
+    ``TrackerClient.load_model``)."""
     return _client().load_model(model_uri)
 
 

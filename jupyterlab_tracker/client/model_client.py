@@ -11,8 +11,9 @@ import os
 import posixpath
 import tempfile
 
+from ..artifacts.paths import normalize_artifact_path
 from ..entities import FileInfo, LoggedModel, ModelVersion, Page, RegisteredModel
-from ..errors import RESOURCE_ALREADY_EXISTS, TrackerError
+from ..errors import RESOURCE_ALREADY_EXISTS, TrackerError, invalid
 from . import artifact_files, models
 from .artifacts import MODEL_OWNER, RUN_OWNER
 from .backend import open_model_backends
@@ -51,7 +52,9 @@ class ModelMethods:
 
     def _log_generated(self, run_id: str, artifact_file: str, write) -> None:
         """``write(local_path)`` makes the file; it is uploaded as ``artifact_file``."""
-        directory, name = posixpath.split(artifact_file)
+        directory, name = posixpath.split(normalize_artifact_path(artifact_file))
+        if not name:
+            raise invalid(f"artifact_file must name a file, got {artifact_file!r}")
         with tempfile.TemporaryDirectory() as tmp:
             local = os.path.join(tmp, name)
             write(local)
@@ -127,7 +130,14 @@ class ModelMethods:
         return logged
 
     def load_model(self, model_uri: str):
-        """The model at ``runs:/...`` or ``models:/...`` (see ``model_uris``), ready to predict."""
+        """The model at ``runs:/...`` or ``models:/...`` (see ``model_uris``), ready to predict.
+
+        **This runs code from the model's files**: the model is unpickled (``pickle.load``;
+        ``torch.load(weights_only=False)`` for a whole PyTorch module), which executes
+        whatever the file says with your rights, and anyone who can write to the tracker
+        can replace a model's files. Load only models you trust, exactly as with MLflow.
+        Checked first: every file the ``MLmodel`` descriptor names is inside the model's
+        directory; a PyTorch state dict is loaded with ``weights_only=True`` (no code)."""
         location = resolve_model_uri(self, model_uri)
         with tempfile.TemporaryDirectory() as tmp:
             local = self.artifacts.download(location.owner, location.owner_id, location.path, tmp)

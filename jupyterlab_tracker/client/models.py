@@ -6,8 +6,16 @@ when given, ``input_example.json``. Flavors:
 
 - ``sklearn``: a scikit-learn estimator, pickled (cloudpickle when installed);
 - ``pytorch``: a ``torch.nn.Module`` saved whole with ``torch.save``; loads as
-  ``TorchModel``, whose ``predict`` runs the module in eval mode without gradients;
+  ``TorchModel``, whose ``predict`` runs the module in eval mode without gradients. A state
+  dict (a dict of tensors) is saved with ``torch.save`` too, and loads as that dict;
 - ``python_pickle``: anything else, pickled; loads as the object itself.
+
+**Loading a model runs code.** Unpickling (``pickle.load``, ``torch.load`` with
+``weights_only=False``) executes whatever the file says, with the rights of the process
+that loads it. Load only models you trust, exactly as with MLflow. What is defended: every
+file the descriptor names must be inside the model's directory (an absolute path, ``..`` or
+a symlink leading out is refused, ``model_file``), and a PyTorch file that holds only
+tensors (a state dict) is loaded with ``weights_only=True``, which runs no code.
 
 Heavy libraries are looked up in ``sys.modules`` for detection, never imported for it.
 """
@@ -22,7 +30,8 @@ import platform
 import sys
 from importlib import metadata
 
-from ..errors import invalid
+from ..artifacts.paths import resolve_artifact_path
+from ..errors import TrackerError, invalid
 
 DESCRIPTOR = "MLmodel"
 INPUT_EXAMPLE = "input_example.json"
@@ -36,9 +45,17 @@ def detect_flavor(model) -> str:
     if sklearn_base is not None and isinstance(model, sklearn_base.BaseEstimator):
         return "sklearn"
     torch = sys.modules.get("torch")
-    if torch is not None and isinstance(model, torch.nn.Module):
+    if torch is not None and (isinstance(model, torch.nn.Module) or _is_state_dict(torch, model)):
         return "pytorch"
     return "python_pickle"
+
+
+def _is_state_dict(torch, model) -> bool:
+    return (
+        isinstance(model, dict)
+        and bool(model)
+        and all(isinstance(v, torch.Tensor) for v in model.values())
+    )
 
 
 def _version_of(distribution: str) -> str | None:
@@ -133,14 +150,32 @@ def save_model(
     return flavor
 
 
+def model_file(directory: str, name, what: str) -> str:
+    """The file ``name`` (read from the descriptor: untrusted) inside the model's
+    ``directory``; an absolute path, '..' or a symlink leading out is refused."""
+    if not isinstance(name, str) or not name:
+        raise invalid(f"Refusing to load the model: its {what} is {name!r}, not a file name")
+    try:
+        return resolve_artifact_path(directory, name, local=True)
+    except TrackerError as error:
+        raise invalid(
+            f"Refusing to load the model: its {what} {name!r} must name a file inside the "
+            f"model's directory ({error.message})"
+        ) from None
+
+
 def read_descriptor(directory: str) -> dict:
+    """The ``MLmodel`` descriptor (YAML, read with ``safe_load``: no code runs)."""
     import yaml
 
-    path = os.path.join(directory, DESCRIPTOR)
+    path = model_file(directory, DESCRIPTOR, "descriptor")
     if not os.path.isfile(path):
         raise invalid(f"No {DESCRIPTOR} file in the model directory: not a saved model")
     with open(path, encoding="utf-8") as file:
-        return yaml.safe_load(file)
+        descriptor = yaml.safe_load(file)
+    if not isinstance(descriptor, dict) or not isinstance(descriptor.get("flavors") or {}, dict):
+        raise invalid(f"{DESCRIPTOR} is not a model descriptor (a mapping with 'flavors')")
+    return descriptor
 
 
 class TorchModel:
@@ -160,18 +195,34 @@ class TorchModel:
             return self.module(tensor).numpy()
 
 
+def _flavor_file(directory: str, flavors: dict, flavor: str, key: str) -> str:
+    conf = flavors[flavor]
+    name = conf.get(key) if isinstance(conf, dict) else None
+    return model_file(directory, name, f"{DESCRIPTOR} flavors.{flavor}.{key}")
+
+
+def load_torch(path: str):
+    """A state dict (tensors only) with ``weights_only=True``, which runs no code; else a
+    whole pickled module, which only the full unpickler loads: that runs the file's code."""
+    import torch
+
+    try:
+        return torch.load(path, weights_only=True)
+    except pickle.UnpicklingError:  # the restricted unpickler met a class: a whole module
+        return torch.load(path, weights_only=False)
+
+
 def load_model_from_directory(directory: str):
-    """The model saved in ``directory`` by ``save_model``, ready to ``predict``."""
+    """The model saved in ``directory`` by ``save_model``, ready to ``predict``.
+
+    Runs the code in the model's pickle (see the module docstring): only load models you
+    trust."""
     flavors = read_descriptor(directory).get("flavors") or {}
     if "pytorch" in flavors:
-        import torch
-
-        path = os.path.join(directory, flavors["pytorch"]["model_data"])
-        # A whole pickled module (not just weights): only load models you trust.
-        return TorchModel(torch.load(path, weights_only=False))
+        loaded = load_torch(_flavor_file(directory, flavors, "pytorch", "model_data"))
+        return TorchModel(loaded) if isinstance(loaded, sys.modules["torch"].nn.Module) else loaded
     for flavor in ("sklearn", "python_pickle"):
         if flavor in flavors:
-            path = os.path.join(directory, flavors[flavor]["pickled_model"])
-            with open(path, "rb") as file:
+            with open(_flavor_file(directory, flavors, flavor, "pickled_model"), "rb") as file:
                 return pickle.load(file)  # cloudpickle output loads with plain pickle
     raise invalid(f"No supported flavor in {sorted(flavors)}")

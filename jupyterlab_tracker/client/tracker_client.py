@@ -42,7 +42,9 @@ class TrackerClient(ModelMethods):
     ``uri``: ``http(s)://host:port/<base_url>/tracker`` (a Jupyter server; the token comes
     from ``token`` or ``$JUPYTERLAB_TRACKER_TOKEN``), or a database URL
     (``sqlite:///path.db``, ``postgresql://...``) written in-process. Default:
-    ``get_tracking_uri()``.
+    ``get_tracking_uri()``. In-process, artifacts live under ``artifact_root`` (default
+    ``$JUPYTERLAB_TRACKER_ARTIFACT_ROOT``) or ``allowed_artifact_roots`` (default the JSON
+    list in ``$JUPYTERLAB_TRACKER_ALLOWED_ARTIFACT_ROOTS``), as on the server.
 
     While a run this client created (or set RUNNING) runs, the client sends a heartbeat
     for it every ``heartbeat_interval`` seconds (default ``$JUPYTERLAB_TRACKER_HEARTBEAT_INTERVAL``
@@ -55,6 +57,7 @@ class TrackerClient(ModelMethods):
         *,
         token: str | None = None,
         artifact_root: str | None = None,
+        allowed_artifact_roots: list[str] | None = None,
         flush_interval: float = 1.0,
         heartbeat_interval: float | None = None,
     ):
@@ -65,6 +68,7 @@ class TrackerClient(ModelMethods):
         self.uri = uri
         self._token = token
         self._artifact_root = artifact_root
+        self._allowed_artifact_roots = allowed_artifact_roots
         self._backend = None
         if heartbeat_interval is None:
             heartbeat_interval = float(
@@ -82,7 +86,10 @@ class TrackerClient(ModelMethods):
         """The backend, opened on first use."""
         if self._backend is None:
             self._backend = open_backend(
-                self.uri, token=self._token, artifact_root=self._artifact_root
+                self.uri,
+                token=self._token,
+                artifact_root=self._artifact_root,
+                allowed_artifact_roots=self._allowed_artifact_roots,
             )
         return self._backend
 

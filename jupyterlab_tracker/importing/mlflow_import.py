@@ -12,9 +12,9 @@ import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from ..artifacts import ArtifactRepository
 from ..entities import DELETED, STAGE_NONE, Param, RunInfo, RunTag
-from ..errors import TrackerError
+from ..errors import INVALID_PARAMETER_VALUE, TrackerError
+from ..service.artifacts import RUN_OWNER
 from ..store.run_import import insert_run_with_id
 from .mlflow_sources import SourceRun
 
@@ -56,6 +56,7 @@ class MlflowImporter:
     def __init__(self, services, show_progress: bool = True):
         self.tracking = services.tracking
         self.registry = services.registry
+        self.artifacts = services.artifacts
         self.show_progress = show_progress
         self.report = ImportReport()
 
@@ -113,8 +114,7 @@ class MlflowImporter:
             self.tracking.log_batch(run.run_id, metrics=chunk)
         self.report.metrics += len(run.metrics)
         if run.artifact_dir and os.path.isdir(run.artifact_dir):
-            repository = ArtifactRepository(self.tracking.get_run(run.run_id).info.artifact_uri)
-            repository.log_dir(run.artifact_dir)
+            self.artifacts.repository(RUN_OWNER, run.run_id, writing=True).log_dir(run.artifact_dir)
             self.report.artifacts += sum(len(files) for _, _, files in os.walk(run.artifact_dir))
         elif run.artifact_dir is None:
             self.report.warnings.append(f"run {run.run_id}: artifacts are not local; not copied")
@@ -133,13 +133,22 @@ class MlflowImporter:
             self.report.registered_models += 1
             numbers = {}  # MLflow's version -> ours (they differ if MLflow's had gaps)
             for version in model.versions:
-                ours = self.registry.create_model_version(
-                    model.name,
-                    version.source,
-                    run_id=version.run_id if self._run_exists(version.run_id) else None,
-                    description=version.description,
-                    tags=version.tags,
-                )
+                run_id = version.run_id if self._run_exists(version.run_id) else None
+                try:
+                    ours = self.registry.create_model_version(
+                        model.name,
+                        _portable_source(version.source, run_id),
+                        run_id=run_id,
+                        description=version.description,
+                        tags=version.tags,
+                    )
+                except TrackerError as error:
+                    if error.error_code != INVALID_PARAMETER_VALUE:
+                        raise
+                    self.report.warnings.append(
+                        f"version {version.version} of '{model.name}' not imported: {error.message}"
+                    )
+                    continue
                 numbers[version.version] = ours.version
                 if version.current_stage != STAGE_NONE:
                     self.registry.transition_model_version_stage(
@@ -158,3 +167,15 @@ class MlflowImporter:
         except TrackerError:
             return False
         return True
+
+
+def _portable_source(source: str, run_id: str | None) -> str:
+    """A version's source inside its run's artifacts (``<...>/<run id>/artifacts/<path>``,
+    local or ``mlflow-artifacts:``), as ``runs:/<run id>/<path>``: the run's files were
+    copied here, and MLflow's location of them means nothing to this tracker."""
+    if not run_id or source.startswith(("runs:/", "models:/")):
+        return source
+    _, marker, rest = source.partition(f"/{run_id}/artifacts")
+    if not marker or rest[:1] not in ("", "/"):
+        return source
+    return f"runs:/{run_id}/{rest.strip('/')}".rstrip("/")

@@ -61,6 +61,13 @@ class ArtifactHandler(TrackerHandler):
         """The file a content request is about: the ``path`` query argument."""
         return required_str(query_args(self), "path")
 
+    async def write_target(self):
+        """(repository, path) that an upload or delete changes."""
+        repository = await self.run_blocking(
+            self.tracker.artifacts.repository, *self.repository_owner(), writing=True
+        )
+        return repository, self.artifact_path()
+
 
 class ArtifactListHandler(ArtifactHandler):
     @authenticated
@@ -86,8 +93,8 @@ class ArtifactContentHandler(ArtifactHandler):
             raise tornado.web.HTTPError(403)
         self.request.connection.set_max_body_size(MAX_UPLOAD_BYTES)
         try:
-            repository = await self.repository()
-            upload = repository.open_upload(self.artifact_path())
+            repository, path = await self.write_target()
+            upload = repository.open_upload(path)
             self._sink = await self.run_blocking(upload.__enter__)
             self._pending = bytearray()
             self._upload = upload

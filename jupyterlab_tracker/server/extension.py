@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from jupyter_server.utils import url_path_join
-from traitlets import Bool, Float, Unicode
+from traitlets import Bool, Float, List, Unicode
 from traitlets.config import Configurable
 
 from .. import __version__
 from ..config import (
+    ALLOWED_ARTIFACT_ROOTS_ENV,
     ARTIFACT_ROOT_ENV,
     STORE_URI_ENV,
     TOKEN_ENV,
+    default_allowed_artifact_roots,
     default_artifact_root,
     default_store_uri,
     redact_uri,
@@ -34,6 +37,14 @@ class Tracker(Configurable):
 
     artifact_root = Unicode(
         help="Where run artifacts are stored: a directory or an fsspec URL.",
+    ).tag(config=True)
+
+    allowed_artifact_roots = List(
+        Unicode(),
+        help="Artifact roots besides artifact_root where the server may read and write "
+        "(directories or URLs such as s3://bucket/prefix). Experiment locations, model "
+        "version sources and stored artifact URIs outside these roots are refused. "
+        f"Default: the JSON list in ${ALLOWED_ARTIFACT_ROOTS_ENV}, else none.",
     ).tag(config=True)
 
     configure_kernels = Bool(
@@ -64,6 +75,9 @@ class Tracker(Configurable):
     def _artifact_root_default(self):
         return default_artifact_root()
 
+    def _allowed_artifact_roots_default(self):
+        return default_allowed_artifact_roots()
+
 
 @dataclass
 class TrackerContext:
@@ -93,11 +107,14 @@ def load_extension(serverapp) -> None:
     from ..service.factory import open_services
 
     settings = Tracker(parent=serverapp)
-    services = open_services(settings.store_uri, settings.artifact_root)
+    services = open_services(
+        settings.store_uri, settings.artifact_root, settings.allowed_artifact_roots
+    )
+    locations = services.tracking.locations
     context = TrackerContext(
         service=services.tracking,
         store_uri=settings.store_uri,
-        artifact_root=settings.artifact_root,
+        artifact_root=locations.artifact_root,
         registry=services.registry,
         artifacts=services.artifacts,
     )
@@ -115,7 +132,7 @@ def load_extension(serverapp) -> None:
         "jupyterlab_tracker %s: store %s, artifacts %s, API at %s",
         __version__,
         redact_uri(settings.store_uri),
-        settings.artifact_root,
+        ", ".join(locations.roots),
         base,
     )
 
@@ -127,6 +144,8 @@ def kernel_env(serverapp, settings: Tracker) -> dict[str, str]:
     if settings.configure_kernels:
         env[STORE_URI_ENV] = settings.store_uri
         env[ARTIFACT_ROOT_ENV] = settings.artifact_root
+        if settings.allowed_artifact_roots:  # the kernel's embedded client confines the same
+            env[ALLOWED_ARTIFACT_ROOTS_ENV] = json.dumps(list(settings.allowed_artifact_roots))
         if token:
             env[TOKEN_ENV] = token
     url = server_url(serverapp)

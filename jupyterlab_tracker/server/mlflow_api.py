@@ -60,7 +60,7 @@ class MlflowHandler(TrackerHandler):
             tracker.service,
             tracker.registry,
             MlflowCompatService(tracker.service, tracker.registry),
-            MlflowArtifactUris(tracker.artifact_root),
+            tracker.service.locations.mlflow_uris,
         )
 
     def request_fields(self) -> dict:
@@ -103,7 +103,7 @@ def _page(key: str, items: list, token: str | None) -> dict:
 def create_experiment(api: MlflowApi, fields: Mapping) -> dict:
     experiment_id = api.tracking.create_experiment(
         required_str(fields, "name"),
-        artifact_location=api.uris.from_mlflow(optional_str(fields, "artifact_location")),
+        artifact_location=optional_str(fields, "artifact_location"),  # confined there
         tags=shapes.key_values(fields, "tags"),
     )
     return {"experiment_id": experiment_id}

@@ -4,7 +4,9 @@ The official client resolves ``mlflow-artifacts:/<path>`` to these URLs. ``<path
 relative to the tracker's artifact root, where ``mlflow-artifacts:/<exp>/<run>/artifacts``
 is the run's stored location (see ``artifacts/mlflow_uris.py``). Uploads and downloads
 stream exactly as in the native API (the handlers are shared); every path goes through
-the repository's one path-safety check.
+the repository's one path-safety check. Lists and downloads read anywhere under the root;
+uploads and deletes go to the run or logged model whose artifacts hold the path
+(``ArtifactService.proxy_target``), so they meet the native API's checks.
 """
 
 from __future__ import annotations
@@ -48,7 +50,14 @@ class ArtifactProxyContentHandler(ArtifactContentHandler):
     def artifact_path(self) -> str:
         return self.path_kwargs["artifact_path"]
 
+    async def write_target(self):
+        """Uploads and deletes stay inside one run's or logged model's artifacts."""
+        return await self.run_blocking(
+            self.tracker.artifacts.proxy_target, self.path_kwargs["artifact_path"]
+        )
+
     @authenticated
     async def delete(self, artifact_path: str):
-        await self.run_blocking(root_repository(self).delete, artifact_path)
+        repository, path = await self.write_target()
+        await self.run_blocking(repository.delete, path)
         self.write_json({})

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from ..artifacts.paths import decoded_forms, has_dot_segment
 from ..entities import (
     LOGGED_MODEL_STATUSES,
     MODEL_VERSION_STAGES,
@@ -29,6 +30,8 @@ MODEL_ID_PATTERN = re.compile(r"m-[0-9a-f]{32}")
 # Aliases are identifiers; "latest" and "v<N>" would be ambiguous in models:/ URIs.
 ALIAS_PATTERN = re.compile(r"[A-Za-z0-9_\-]{1,255}")
 RESERVED_ALIAS = re.compile(r"(latest|v\d+)", re.IGNORECASE)
+# Sources that name a run's or a logged model's artifacts rather than a storage location.
+REFERENCE_SCHEMES = ("runs:/", "models:/")
 
 
 def canonical_stage(stage: str) -> str:
@@ -198,8 +201,7 @@ class ModelRegistryService:
     ) -> ModelVersion:
         """A new version; a logged model's version needs the model READY (files in place)."""
         validate_model_name(name)
-        if not isinstance(source, str) or not source:
-            raise invalid("A model version needs a source URI")
+        self._check_source(source)
         if run_id is not None:
             check.validate_run_id(run_id)
         if model_id is not None:
@@ -263,17 +265,43 @@ class ModelRegistryService:
         stages = [canonical_stage(s) for s in stages or []]
         return self.registry.get_latest_versions(name, stages or None)
 
+    def _check_source(self, source) -> None:
+        """A reference (``runs:/<run id>/<path>``, ``models:/...``) without '.' or '..'
+        segments, or a location under an allowed artifact root (``artifacts/locations.py``)."""
+        if not isinstance(source, str) or not source:
+            raise invalid("A model version needs a source URI")
+        if not source.startswith(REFERENCE_SCHEMES):
+            self.tracking.locations.confine(source, "source")
+            return
+        scheme, _, rest = source.partition(":/")
+        if rest.startswith("/"):
+            raise invalid(
+                f"Invalid source {source!r}: {scheme}:// would name another server; "
+                f"write {scheme}:/<...>"
+            )
+        if has_dot_segment(rest) or any("\x00" in form for form in decoded_forms(rest)):
+            raise invalid(f"Invalid source {source!r}: '.', '..' and NUL are not allowed in it")
+
     def get_model_version_download_uri(self, name: str, version: str) -> str:
-        """Where the version's files are: its logged model's artifacts, else its source."""
+        """Where the version's files are: its logged model's artifacts, else its source.
+
+        A location (stored by any client, perhaps before the location policy existed) is
+        confined again here; a ``models:/`` reference (a copied version) is returned as it
+        is, for the client to resolve through the registry."""
         model_version = self.get_model_version(name, version)
-        if model_version.model_id:
-            return self.logged_models.get_logged_model(model_version.model_id).artifact_uri
         source = model_version.source
-        if source.startswith("runs:/"):
+        if model_version.model_id:
+            uri = self.logged_models.get_logged_model(model_version.model_id).artifact_uri
+        elif source.startswith("models:/"):
+            return source
+        elif source.startswith("runs:/"):
             run_id, _, path = source[len("runs:/") :].partition("/")
             artifact_uri = self.tracking.get_run(run_id).info.artifact_uri
-            return f"{artifact_uri.rstrip('/')}/{path}" if path else artifact_uri
-        return source
+            uri = f"{artifact_uri.rstrip('/')}/{path}" if path else artifact_uri
+        else:
+            uri = source
+        what = f"The files of version {version} of '{name}'"
+        return self.tracking.locations.confine(uri, what)
 
     # -- aliases -----------------------------------------------------------------------
     def set_registered_model_alias(self, name: str, alias: str, version: str) -> None:

@@ -11,6 +11,7 @@ import functools
 import getpass
 import time
 
+from ..artifacts.locations import ArtifactLocations
 from ..entities import (
     ACTIVE_ONLY,
     TERMINAL_STATUSES,
@@ -44,15 +45,22 @@ def _default_user() -> str:
 
 
 class TrackingService:
-    def __init__(self, store: TrackingStore):
+    """``locations``: where artifacts may be (default: only under the store's artifact root)."""
+
+    def __init__(self, store: TrackingStore, locations: ArtifactLocations | None = None):
         self.store = store
+        self.locations = locations or ArtifactLocations(store.artifact_root)
 
     # -- experiments -------------------------------------------------------------------
     def create_experiment(
         self, name: str, artifact_location: str | None = None, tags: dict[str, str] | None = None
     ) -> str:
+        """``artifact_location``: under an allowed root (``mlflow-artifacts:`` translated);
+        empty means ``<artifact root>/<experiment id>``."""
         check.validate_experiment_name(name)
         self._check_tags(tags or {})
+        if artifact_location:
+            artifact_location = self.locations.confine(artifact_location, "artifact_location")
         return self.store.create_experiment(name, artifact_location or None, tags)
 
     def get_experiment(self, experiment_id: str) -> Experiment:

@@ -160,12 +160,14 @@ def validate_max_results(max_results: Any, limit: int = MAX_RESULTS_LIMIT) -> No
         raise invalid(f"max_results must be between 1 and {limit}, got {max_results}")
 
 
-def validate_run_id(run_id: Any) -> None:
+def is_run_id(run_id: Any) -> bool:
     """32 lowercase hex digits: what the store generates (see ``store/ids.py``) and MLflow's
     ``uuid4().hex`` ids of imported runs."""
-    if not (
-        isinstance(run_id, str) and len(run_id) == 32 and all(c in _HEX_DIGITS for c in run_id)
-    ):
+    return isinstance(run_id, str) and len(run_id) == 32 and all(c in _HEX_DIGITS for c in run_id)
+
+
+def validate_run_id(run_id: Any) -> None:
+    if not is_run_id(run_id):
         raise invalid(f"run id must be 32 lowercase hex digits, got {_preview(run_id)}")
 
 

@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from jupyterlab_tracker.artifacts.locations import ArtifactLocations
 from jupyterlab_tracker.errors import TrackerError
 from jupyterlab_tracker.service.factory import model_services
 from jupyterlab_tracker.service.tracking import TrackingService
@@ -14,7 +15,9 @@ from jupyterlab_tracker.service.tracking import TrackingService
 
 @pytest.fixture
 def registry(store):
-    registry, _artifacts = model_services(TrackingService(store))
+    # Version sources must be under an allowed artifact root: these tests use s3://x.
+    locations = ArtifactLocations(store.artifact_root, ["s3://x"])
+    registry, _artifacts = model_services(TrackingService(store, locations))
     return registry
 
 
@@ -44,17 +47,19 @@ def test_versions_are_numbered_per_model_even_under_concurrency(registry):
     registry.create_registered_model("a")
     registry.create_registered_model("b")
     with ThreadPoolExecutor(8) as pool:
-        created = list(pool.map(lambda i: registry.create_model_version("a", f"src{i}"), range(16)))
+        created = list(
+            pool.map(lambda i: registry.create_model_version("a", f"s3://x/{i}"), range(16))
+        )
     assert sorted(int(v.version) for v in created) == list(range(1, 17))
-    assert registry.create_model_version("b", "x").version == "1"
+    assert registry.create_model_version("b", "s3://x/b").version == "1"
     registry.delete_model_version("a", "16")
-    assert registry.create_model_version("a", "again").version == "16"  # max + 1
+    assert registry.create_model_version("a", "s3://x/again").version == "16"  # max + 1
 
 
 def test_stages_archive_and_latest_versions(registry):
     registry.create_registered_model("m")
     for i in range(3):
-        registry.create_model_version("m", f"src{i}")
+        registry.create_model_version("m", f"s3://x/{i}")
     registry.transition_model_version_stage("m", "1", "production")
     registry.transition_model_version_stage("m", "2", "Production")
     assert registry.get_model_version("m", "1").current_stage == "Production"
@@ -70,8 +75,8 @@ def test_stages_archive_and_latest_versions(registry):
 
 def test_aliases_point_at_one_version(registry):
     registry.create_registered_model("m")
-    registry.create_model_version("m", "a")
-    registry.create_model_version("m", "b")
+    registry.create_model_version("m", "s3://x/a")
+    registry.create_model_version("m", "s3://x/b")
     registry.set_registered_model_alias("m", "champion", "1")
     registry.set_registered_model_alias("m", "champion", "2")  # moves
     registry.set_registered_model_alias("m", "backup", "1")
@@ -125,7 +130,7 @@ def test_search_registered_models_and_versions(registry, store):
     experiment_id = store.create_experiment("e")
     run_id = store.create_run(experiment_id).info.run_id
     registry.create_model_version("alpha", "runs:/x/model", run_id=run_id)
-    registry.create_model_version("alpha", "other")
+    registry.create_model_version("alpha", "s3://x/other")
     found = registry.search_model_versions(f"run_id = '{run_id}'").items
     assert [(v.name, v.version) for v in found] == [("alpha", "1")]
     assert [v.version for v in registry.search_model_versions("name = 'alpha'").items] == [
