@@ -129,23 +129,27 @@ function runColorScale(runs: IRunPoint[]) {
 }
 
 /**
- * Parallel coordinates: the runs' values folded into (axis, value) rows, each axis
- * normalised to [0, 1] by its own min and max, one line per run.
+ * Parallel coordinates: one row per (run, axis) with a value, each axis normalised to
+ * [0, 1] by its own min and max, one line per run.
+ *
+ * Axis names (param and metric keys) are store strings: they travel as data values and
+ * label the axis as text. None of them is ever part of a Vega expression or a field name.
  */
 export function parallelCoordinatesSpec(
   runs: IRunPoint[],
   axes: string[]
 ): Record<string, unknown> {
-  const fields = axes.map((_, i) => `a${i}`);
-  const rows = runs.map(r => {
-    const row: Record<string, unknown> = { run: r.label };
-    axes.forEach((axis, i) => {
+  const rows = runs.flatMap(r =>
+    axes.map((axis, order) => {
       const value = Number(r.values[axis]);
-      row[fields[i]] = Number.isFinite(value) ? value : null;
-    });
-    return row;
-  });
-  const label = Object.fromEntries(fields.map((f, i) => [f, axes[i]]));
+      return {
+        run: r.label,
+        axis,
+        order,
+        value: Number.isFinite(value) ? value : null
+      };
+    })
+  );
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     width: 'container',
@@ -154,7 +158,6 @@ export function parallelCoordinatesSpec(
     background: 'transparent',
     data: { values: rows },
     transform: [
-      { fold: fields, as: ['axis', 'value'] },
       { filter: 'isValid(datum.value)' },
       {
         joinaggregate: [
@@ -167,18 +170,17 @@ export function parallelCoordinatesSpec(
         calculate:
           'datum.high > datum.low ? (datum.value - datum.low) / (datum.high - datum.low) : 0.5',
         as: 'position'
-      },
-      { calculate: `${JSON.stringify(label)}[datum.axis]`, as: 'name' }
+      }
     ],
     mark: { type: 'line', strokeWidth: 1.5, point: true, opacity: 0.85 },
     encoding: {
       x: {
         field: 'axis',
         type: 'nominal',
-        sort: fields,
+        // In the order chosen, by a number: a sort list of names would become an expression.
+        sort: { field: 'order', op: 'min' },
         title: null,
         axis: {
-          labelExpr: `${JSON.stringify(label)}[datum.label]`,
           labelAngle: 0,
           domain: false,
           grid: true,
@@ -194,9 +196,10 @@ export function parallelCoordinatesSpec(
       },
       color: runColorScale(runs),
       detail: { field: 'run', type: 'nominal' },
+      order: { field: 'order', type: 'quantitative' },
       tooltip: [
         { field: 'run', type: 'nominal' },
-        { field: 'name', type: 'nominal', title: 'axis' },
+        { field: 'axis', type: 'nominal' },
         { field: 'value', type: 'quantitative', format: '.6g' }
       ]
     }
@@ -242,10 +245,12 @@ export function scatterSpec(
         scale: { zero: false, nice: true, padding: 12 }
       },
       color: runColorScale(runs),
+      // Titled "x" and "y", not by the axes' names (store strings): Vega-Lite pastes
+      // tooltip titles into an expression without escaping backslashes.
       tooltip: [
         { field: 'run', type: 'nominal' },
-        { field: 'x', title: xAxis },
-        { field: 'y', type: 'quantitative', title: yAxis, format: '.6g' }
+        { field: 'x', title: 'x' },
+        { field: 'y', type: 'quantitative', title: 'y', format: '.6g' }
       ]
     }
   };

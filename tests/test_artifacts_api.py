@@ -4,6 +4,7 @@ path-traversal attempts (which must all be refused with 400)."""
 from __future__ import annotations
 
 import os
+from urllib.parse import quote
 
 import pytest
 from tornado.httpclient import AsyncHTTPClient
@@ -54,7 +55,7 @@ async def test_upload_list_download_and_ranges(tracker_api, artifact_fetch):
     page = await artifact_fetch(run_id, path="page.html")
     assert page.headers["Content-Type"] == "text/html"
     assert "sandbox" in page.headers["Content-Security-Policy"]  # never runs as Jupyter
-    assert page.headers["Content-Disposition"] == "attachment"
+    assert page.headers["Content-Disposition"] == "attachment; filename*=UTF-8''page.html"
 
     part = await artifact_fetch(run_id, path="data/blob.bin", headers={"Range": "bytes=10-19"})
     assert part.code == 206 and part.body == data[10:20]
@@ -151,3 +152,43 @@ async def test_artifacts_need_an_existing_owner(tracker_api, artifact_fetch):
     assert status == 404
     status, _ = await tracker_api("GET", "api/logged-models/m-nothex/artifacts")
     assert status == 400
+
+
+ACTIVE_FILES = {  # stored files a browser would run as a document of the Jupyter origin
+    "page.html": b"<script>parent.pwned = 1</script>",
+    "page.xhtml": b'<html xmlns="http://www.w3.org/1999/xhtml"><script>top.pwned=1</script></html>',
+    "figure.svg": b'<svg xmlns="http://www.w3.org/2000/svg" onload="top.pwned=1"/>',
+    "data.xml": b'<x:script xmlns:x="http://www.w3.org/1999/xhtml">top.pwned=1</x:script>',
+    "no-extension": b"<script>top.pwned=1</script>",
+    'a "quoted"\r\nname ü.html': b"<script>top.pwned=1</script>",  # header-safe name
+}
+
+
+@pytest.mark.parametrize("route", ["native", "mlflow-proxy"])
+async def test_stored_files_never_run_as_the_jupyter_origin(
+    tracker_api, artifact_fetch, jp_fetch, route
+):
+    """Opened directly (a link in a description, a typed URL), a stored HTML, SVG or XML
+    file is a sandboxed download that is never sniffed: both download routes, and ranges."""
+    run_id = await new_run(tracker_api)
+
+    async def fetch(name, method="GET", body=None, headers=None):
+        if route == "native":
+            return await artifact_fetch(run_id, method, path=name, body=body, headers=headers)
+        return await jp_fetch(
+            "tracker", "api", "2.0", "mlflow-artifacts", "artifacts",
+            "0", run_id, "artifacts", name,
+            method=method, body=body, headers=headers, raise_error=False,
+        )  # fmt: skip
+
+    for name, content in ACTIVE_FILES.items():
+        assert (await fetch(name, "PUT", body=content)).code == 200
+        for headers in (None, {"Range": "bytes=0-9"}):
+            response = await fetch(name, headers=headers)
+            assert response.code in (200, 206)
+            assert response.body == content[: 10 if headers else None]
+            disposition = response.headers["Content-Disposition"]
+            assert disposition == f"attachment; filename*=UTF-8''{quote(name)}"
+            assert response.headers["X-Content-Type-Options"] == "nosniff"
+            policy = [d.strip() for d in response.headers["Content-Security-Policy"].split(";")]
+            assert "sandbox" in policy  # a unique origin with no scripts, whatever renders it

@@ -117,10 +117,11 @@ def test_parallel_coordinates_chart(demo):
     columns = ["params.lr", "params.optimizer", "metrics.accuracy"]
     spec = parallel_coordinates_chart(runs_df(demo), columns).to_dict()
     lines = layer_with(spec, "line")
-    assert lines["encoding"]["x"]["sort"] == columns
+    assert lines["encoding"]["x"]["sort"] == {"field": "order", "op": "min"}  # as given
     assert spec["params"][0]["name"] == "picked"  # Altair lifts layer params to the top
     rows = spec["datasets"][lines["data"]["name"]]
     positions = {(r["run"], r["axis"]): r["position"] for r in rows}
+    assert {r["axis"]: r["order"] for r in rows} == {c: i for i, c in enumerate(columns)}
     assert positions[("calm-fox", "params.lr")] == 1.0  # the highest lr
     assert positions[("odd-yak", "params.lr")] == 0.0
     assert positions[("calm-fox", "params.optimizer")] == 1.0  # "sgd" after "adam"

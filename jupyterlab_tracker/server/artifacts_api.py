@@ -10,7 +10,9 @@ Bodies stream both ways in chunks: an upload goes to a temporary file as it arri
 from __future__ import annotations
 
 import mimetypes
+import posixpath
 import re
+from urllib.parse import quote
 
 import tornado.web
 from tornado.web import authenticated
@@ -44,6 +46,23 @@ def parse_range(header: str | None, size: int) -> tuple[int, int] | None:
     if start >= size or start >= end:
         raise ValueError(f"range {header!r} is outside a file of {size} bytes")
     return start, end
+
+
+def set_stored_file_headers(handler: tornado.web.RequestHandler, path: str) -> None:
+    """The headers of a stored file's bytes (native API and MLflow's proxy alike).
+
+    A stored file is user content: an HTML page, an SVG or XML with scripts, opened
+    directly must never run as a document of the Jupyter origin. It is a download
+    (``attachment``), never sniffed into a more active type (``nosniff``, set here so
+    that a ``headers`` setting cannot drop it), and sandboxed should a browser render it
+    anyway (``content_security_policy`` adds ``sandbox``: a unique origin, no scripts).
+    The frontend reads the bytes with ``fetch``, which none of this affects.
+    """
+    handler.set_header("Content-Type", mimetypes.guess_type(path)[0] or "application/octet-stream")
+    # RFC 6266 with RFC 5987's encoding: any file name, header-safe, saved under its name.
+    filename = quote(posixpath.basename(path), safe="")
+    handler.set_header("Content-Disposition", f"attachment; filename*=UTF-8''{filename}")
+    handler.set_header("X-Content-Type-Options", "nosniff")
 
 
 class ArtifactHandler(TrackerHandler):
@@ -161,9 +180,7 @@ class ArtifactContentHandler(ArtifactHandler):
             self.set_header("Content-Range", f"bytes {start}-{end - 1}/{size}")
         self.set_header("Accept-Ranges", "bytes")
         self.set_header("Content-Length", str(end - start))
-        content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
-        self.set_header("Content-Type", content_type)
-        self.set_header("Content-Disposition", "attachment")
+        set_stored_file_headers(self, path)
         chunks = repository.read_chunks(path, start, end, CHUNK_SIZE)
         while (chunk := await self.run_blocking(next, chunks, None)) is not None:
             self.write(chunk)

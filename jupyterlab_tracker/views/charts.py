@@ -143,7 +143,7 @@ def parallel_coordinates_chart(
     selects its run (selection ``picked``)."""
     labels = run_labels(runs_df["run_id"], runs_df.get(RUN_NAME_COLUMN))
     parts = []
-    for column in columns:
+    for order, column in enumerate(columns):
         raw = runs_df[column]
         position = _unit_positions(raw)
         parts.append(
@@ -152,20 +152,25 @@ def parallel_coordinates_chart(
                     "run_id": runs_df["run_id"].values,
                     "run": labels.values,
                     "axis": column,
+                    "order": order,
                     "value": raw.map(_short_text).values,
                     "position": position.values,
                 }
             )
         )
-    data = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["axis"])
+    data = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["axis", "order"])
+    # Axes in the order given, by a number: a sort list of names (store strings) would
+    # become a Vega expression.
+    by_order = alt.EncodingSortField("order", op="min")
     picked = alt.selection_point(name="picked", fields=["run_id"], on="click")
     lines = (
         alt.Chart(data)
         .mark_line(point=True, strokeWidth=2)
         .encode(
-            x=alt.X("axis:N", sort=list(columns), title=None, axis=alt.Axis(labelAngle=0)),
+            x=alt.X("axis:N", sort=by_order, title=None, axis=alt.Axis(labelAngle=0)),
             y=alt.Y("position:Q", title=None, axis=None),
             detail="run_id:N",
+            order="order:Q",  # each run's line goes through the axes in their order
             color=alt.Color(
                 "run:N", title="run", scale=run_color_scale(labels, runs_df["run_id"], colors)
             ),
@@ -174,7 +179,7 @@ def parallel_coordinates_chart(
         )
         .add_params(picked)
     )
-    x = alt.X("axis:N", sort=list(columns))
+    x = alt.X("axis:N", sort=by_order)
     axes = alt.Chart(data).mark_rule(color=NEUTRAL).encode(x=x)
     # Each axis is labelled with its lowest and highest value.
     ends = data.dropna(subset=["position"]).sort_values("position")
@@ -240,7 +245,9 @@ def scatter_chart(
             color=alt.condition(
                 brush, alt.Color("run:N", title="run", scale=color_scale), alt.value("lightgray")
             ),
-            tooltip=["run:N", alt.Tooltip("x", title=x), alt.Tooltip("y", title=y)],
+            # Titled "x" and "y", not by the axes' names (store strings): Vega-Lite pastes
+            # tooltip titles into an expression without escaping backslashes.
+            tooltip=["run:N", alt.Tooltip("x", title="x"), alt.Tooltip("y", title="y")],
         )
         .add_params(brush)
         .properties(width=CHART_WIDTH, height=CHART_HEIGHT)

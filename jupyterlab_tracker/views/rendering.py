@@ -18,6 +18,10 @@ log = logging.getLogger(__name__)
 
 SVG = "image/svg+xml"
 HTML = "text/html"
+# The chart menu offers exports only: vega-embed's "View Source" and "View Compiled Vega"
+# write the spec (run names, keys: store strings) unescaped into a new window of
+# JupyterLab's origin, and "Open in Vega Editor" sends it to another site.
+CHART_ACTIONS = {"export": True, "source": False, "compiled": False, "editor": False}
 
 
 class ChartWidget(alt.JupyterChart):
@@ -27,7 +31,8 @@ class ChartWidget(alt.JupyterChart):
         # Bundling Vega takes a second or two, once per kernel (Altair remembers it).
         alt.JupyterChart.enable_offline()
         # SVG rather than canvas: crisp at any zoom, and its marks are testable.
-        kwargs.setdefault("embed_options", {"renderer": "svg"})
+        kwargs["embed_options"] = {"renderer": "svg", **kwargs.get("embed_options", {})}
+        kwargs["embed_options"]["actions"] = CHART_ACTIONS
         super().__init__(chart, **kwargs)
 
     static_fallback = True  # False skips the SVG (e.g. while a live chart is empty)

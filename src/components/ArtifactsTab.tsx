@@ -25,6 +25,7 @@ import { MimeView } from './VegaView';
 const PREVIEW_BYTES = 1024 * 1024;
 const CSV_ROWS = 200;
 const IMAGE = /\.(png|jpe?g|gif|svg|webp|bmp)$/i;
+const SVG = /\.svg$/i;
 const TEXT =
   /\.(txt|log|py|md|json|ya?ml|csv|tsv|html?|ipynb|toml|cfg|ini)$|(^|\/)MLmodel$|requirements\.txt$/i;
 
@@ -50,6 +51,16 @@ export interface IArtifactsTabProps {
 }
 
 const basename = (path: string) => path.split('/').pop() ?? path;
+
+/** `blob` as a data: URL of the given type. */
+function dataUrl(blob: Blob, type: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(reader.result as string);
+    reader.onerror = () => reject(reader.error);
+    reader.readAsDataURL(new Blob([blob], { type }));
+  });
+}
 
 function formatBytes(size: number | null): string {
   if (size === null) {
@@ -238,6 +249,15 @@ function Preview(
     const load = async () => {
       if (IMAGE.test(file.path)) {
         const blob = await api.artifactBlob(root.owner, root.id, file.path);
+        if (SVG.test(file.path)) {
+          // Shown as an <img> (no scripts), from a data: URL: a blob: URL has
+          // JupyterLab's origin, so the SVG opened in a tab of its own ("Open image in
+          // new tab") would run its scripts as JupyterLab; a data: URL's is opaque.
+          return {
+            kind: 'image',
+            url: await dataUrl(blob, 'image/svg+xml')
+          } as PreviewContent;
+        }
         url = URL.createObjectURL(blob);
         return { kind: 'image', url } as PreviewContent;
       }

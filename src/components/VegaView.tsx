@@ -1,8 +1,13 @@
-/** Draws a Vega-Lite spec with JupyterLab's own Vega renderer (no CDN, themes followed). */
+/**
+ * Draws store content (Markdown, Vega-Lite specs of store data) with JupyterLab's own
+ * renderers (no CDN, themes followed), always untrusted: see `untrusted.ts`.
+ */
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { Widget } from '@lumino/widgets';
 import React, { useEffect, useLayoutEffect, useRef, useState } from 'react';
+
+import { storeRendermime } from '../untrusted';
 
 const VEGALITE = 'application/vnd.vegalite.v5+json';
 const THEME_SETTLE_MS = 250;
@@ -40,14 +45,15 @@ function useThemeIsLight(): boolean {
   return light;
 }
 
-/** Renders `data` of `mimeType` (Markdown, Vega-Lite, ...) with JupyterLab's renderers. */
+/** Renders `data` of `mimeType` (Markdown, Vega-Lite, ...), untrusted and sanitised. */
 export function MimeView({
-  rendermime,
+  rendermime: appRendermime,
   mimeType,
   data,
   metadata,
   className
 }: IMimeViewProps): JSX.Element {
+  const rendermime = storeRendermime(appRendermime);
   const host = useRef<HTMLDivElement>(null);
   const renderer = useRef<IRenderMime.IRenderer | null>(null);
   // Drawn again when the theme changes: charts take their colours when drawn.
@@ -74,7 +80,8 @@ export function MimeView({
       metadata: metadata
         ? { [mimeType]: JSON.parse(JSON.stringify(metadata)) }
         : {},
-      trusted: mimeType !== 'text/html'
+      // Everything shown here came from the store: never trusted, whatever the type.
+      trusted: false
     });
     void renderer.current?.renderModel(model);
   }, [rendermime, mimeType, data, metadata, themeIsLight]);
@@ -82,7 +89,21 @@ export function MimeView({
   return <div className={className} ref={host} />;
 }
 
-const SVG_OPTIONS = { embed_options: { renderer: 'svg' } };
+/**
+ * The chart menu offers exports only: vega-embed's "View Source" and "View Compiled Vega"
+ * write the spec (store strings and all) unescaped into a new window of JupyterLab's
+ * origin, and "Open in Vega Editor" sends it to another site.
+ */
+const CHART_ACTIONS = {
+  export: true,
+  source: false,
+  compiled: false,
+  editor: false
+};
+const CANVAS_OPTIONS = { embed_options: { actions: CHART_ACTIONS } };
+const SVG_OPTIONS = {
+  embed_options: { actions: CHART_ACTIONS, renderer: 'svg' }
+};
 
 export function VegaView(props: {
   rendermime: IRenderMimeRegistry;
@@ -96,7 +117,7 @@ export function VegaView(props: {
       rendermime={props.rendermime}
       mimeType={VEGALITE}
       data={props.spec}
-      metadata={props.renderer === 'svg' ? SVG_OPTIONS : undefined}
+      metadata={props.renderer === 'svg' ? SVG_OPTIONS : CANVAS_OPTIONS}
       className={props.className}
     />
   );
