@@ -512,13 +512,15 @@ def test_http_batch_retry_resends_the_same_batch_id():
 
 def test_the_http_backend_and_the_client_have_the_store_interface():
     """Both backends (TrackingService and HttpBackend) and TrackerClient stay in step with
-    TrackingStore: same method names, same parameters."""
+    TrackingStore: same method names, same parameters. Keyword-only store parameters are
+    options of the server's own calls (``skip_duplicate_points``, for the MLflow API)."""
     import inspect
 
     from jupyterlab_tracker.store.base import TrackingStore
 
     for name in TrackingStore.__abstractmethods__:
-        expected = list(inspect.signature(getattr(TrackingStore, name)).parameters)
+        parameters = inspect.signature(getattr(TrackingStore, name)).parameters.values()
+        expected = [p.name for p in parameters if p.kind is not p.KEYWORD_ONLY]
         for implementation in (HttpBackend, jt.TrackerClient):
             actual = list(inspect.signature(getattr(implementation, name)).parameters)
             assert actual == expected, (implementation.__name__, name)

@@ -180,3 +180,43 @@ def test_errors_keep_mlflow_shapes(server):
     escape = server.api("GET", "tracker/api/2.0/mlflow-artifacts/artifacts/%2e%2e/secret")
     assert escape.status_code == 400
     assert server.api("GET", "tracker/api/3.0/mlflow/server-info").json()["store_type"]
+
+
+def _run_mlflow_code(server: LiveServer, code: str, env: dict | None = None) -> dict:
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env=env or server.mlflow_env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-4000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_the_official_client_sending_a_batch_again_stores_it_once(server):
+    """What the client's POST retries amount to: the same request, sent again."""
+    report = _run_mlflow_code(
+        server,
+        """
+import json
+from mlflow import MlflowClient
+from mlflow.entities import Metric
+
+client = MlflowClient()
+run_id = client.create_run("0").info.run_id
+points = [Metric("loss", 1.0 / (s + 1), 1000 + s, s) for s in range(10)]
+for _ in range(3):
+    client.log_batch(run_id, metrics=points)
+for _ in range(2):
+    client.log_metric(run_id, "acc", 0.9, timestamp=5000, step=1)
+print(json.dumps({
+    key: [(m.step, m.value) for m in client.get_metric_history(run_id, key)]
+    for key in ("loss", "acc")
+}))
+""",
+    )
+    assert report == {
+        "loss": [[s, 1.0 / (s + 1)] for s in range(10)],
+        "acc": [[1, 0.9]],
+    }
