@@ -220,3 +220,33 @@ print(json.dumps({
         "loss": [[s, 1.0 / (s + 1)] for s in range(10)],
         "acc": [[1, 0.9]],
     }
+
+
+def test_the_official_client_without_the_token_is_told_to_set_it(server):
+    env = {k: v for k, v in server.mlflow_env().items() if k != "MLFLOW_TRACKING_TOKEN"}
+    report = _run_mlflow_code(
+        server,
+        """
+import json
+from mlflow import MlflowClient
+from mlflow.exceptions import MlflowException
+
+client = MlflowClient()
+answers = {}
+for name, call in [
+    ("GET", lambda: client.get_experiment("0")),
+    ("POST", lambda: client.create_experiment("no-token")),
+]:
+    try:
+        call()
+        answers[name] = "accepted"
+    except MlflowException as error:
+        answers[name] = [error.error_code, error.message]
+print(json.dumps(answers))
+""",
+        env=env,
+    )
+    for verb in ("GET", "POST"):
+        code, message = report[verb]
+        assert code == "PERMISSION_DENIED", report
+        assert "MLFLOW_TRACKING_TOKEN" in message and "_xsrf" not in message, message
