@@ -19,7 +19,12 @@ from ..entities import (
     RegisteredModel,
 )
 from ..errors import INVALID_STATE, TrackerError, invalid
-from ..limits import MAX_DESCRIPTION_LENGTH, MAX_MODEL_TYPE_LENGTH, MAX_REGISTERED_MODEL_NAME_LENGTH
+from ..limits import (
+    MAX_DESCRIPTION_LENGTH,
+    MAX_KEY_LENGTH,
+    MAX_MODEL_TYPE_LENGTH,
+    MAX_REGISTERED_MODEL_NAME_LENGTH,
+)
 from ..store.registry_base import LoggedModelStore, RegistryStore
 from . import validation as check
 from .tracking import TrackingService
@@ -132,6 +137,11 @@ class ModelRegistryService:
     ) -> Page[LoggedModel]:
         for experiment_id in experiment_ids or []:
             check.validate_experiment_id(experiment_id)
+        # Compared with stored values: no NUL (PostgreSQL cannot bind it), no longer than
+        # anything stored can be.
+        for what, value in (("logged model name", name), ("source run id", source_run_id)):
+            if value is not None:
+                check.validate_text(what, value, MAX_KEY_LENGTH)
         check.validate_max_results(max_results)
         return self.logged_models.search_logged_models(
             experiment_ids, name, source_run_id, max_results, page_token

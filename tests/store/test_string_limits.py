@@ -213,3 +213,23 @@ def test_a_nul_character_is_refused_on_both_databases(place, case):
         write(place, "nul\x00inside")
     assert refused.value.error_code == INVALID_PARAMETER_VALUE
     assert "NUL character" in refused.value.message
+
+
+SEARCHES = {
+    "runs": lambda p: p.tracking.search_runs([p.experiment_id], "tags.t = 'nul\x00'"),
+    "experiments": lambda p: p.tracking.search_experiments(filter_string="name = 'nul\x00'"),
+    "registered models": lambda p: p.registry.search_registered_models("name = 'nul\x00'"),
+    "model versions": lambda p: p.registry.search_model_versions("name = 'nul\x00'"),
+    "logged models by name": lambda p: p.registry.search_logged_models(name="nul\x00"),
+    "logged models by run": lambda p: p.registry.search_logged_models(source_run_id="\x00"),
+    "experiment by name": lambda p: p.tracking.get_experiment_by_name("nul\x00"),
+    "registered model by name": lambda p: p.registry.get_registered_model("nul\x00"),
+}
+
+
+@pytest.mark.parametrize("search", SEARCHES)
+def test_a_nul_character_in_a_search_is_refused_on_both_databases(place, search):
+    with pytest.raises(TrackerError) as refused:
+        SEARCHES[search](place)
+    assert refused.value.error_code == INVALID_PARAMETER_VALUE
+    assert "NUL" in refused.value.message
