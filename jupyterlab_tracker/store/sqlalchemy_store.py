@@ -126,7 +126,9 @@ _RUN_STATE_QUERY = select(m.runs.c.run_id, m.runs.c.experiment_id, m.runs.c.life
 _EXPERIMENT_QUERY = select(m.experiments).where(
     m.experiments.c.experiment_id == bindparam("experiment_id")
 )
-_RUN_STATE_FOR_UPDATE = _RUN_STATE_QUERY.with_for_update()  # FOR UPDATE is PostgreSQL's only
+# PostgreSQL only (SQLite has no row locks): FOR NO KEY UPDATE, which other writers' foreign
+# key checks (FOR KEY SHARE) do not wait for; only another such lock does.
+_RUN_STATE_FOR_UPDATE = _RUN_STATE_QUERY.with_for_update(key_share=True)
 _PARAMS_QUERY = select(m.params.c.key, m.params.c.value).where(
     m.params.c.run_id == bindparam("run_id"),
     m.params.c.key.in_(bindparam("keys", expanding=True)),

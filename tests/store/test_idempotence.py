@@ -92,3 +92,27 @@ def test_a_batch_id_reused_for_other_content_is_refused(store, run_id, changed):
     # The same id on another run is another batch.
     other = store.create_run("0").info.run_id
     store.log_batch(other, **changed, batch_id="b-1")
+
+
+def test_copies_of_one_request_at_the_same_moment_store_its_points_once(store, run_id):
+    """A client's retry may arrive while the first copy is still being written."""
+    import threading
+
+    points = [Metric("m", float(step), 1000 + step, step) for step in range(200)]
+    barrier = threading.Barrier(4)
+    errors = []
+
+    def send():
+        barrier.wait()
+        try:
+            store.log_batch(run_id, metrics=points, skip_duplicate_points=True)
+        except Exception as error:  # reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=send) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert len(_history(store, run_id, "m")) == len(points)
