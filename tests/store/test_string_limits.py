@@ -75,10 +75,15 @@ def _experiment_name(place: Place, text: str) -> Written:
     return text, lambda: place.tracking.get_experiment(experiment_id).name
 
 
+def _as_path(prefix: str, text: str) -> str:
+    """``prefix`` and then ``text`` as path segments of at most 100 characters, as long as
+    ``text`` (when that is longer than the prefix): a location an artifact policy takes."""
+    rest = text[len(prefix) :] if len(text) > len(prefix) else text
+    return prefix + "".join("/" if i % 101 == 100 else ch for i, ch in enumerate(rest))
+
+
 def _experiment_location(place: Place, text: str) -> Written:
-    # Inside the artifact root, and as long as the text.
-    prefix = f"{place.artifact_root}/located/"
-    location = prefix + (text[len(prefix) :] if len(text) > len(prefix) else text)
+    location = _as_path(f"{place.artifact_root}/located/", text)
     experiment_id = place.tracking.create_experiment("located", artifact_location=location)
     return location, lambda: place.tracking.get_experiment(experiment_id).artifact_location
 
@@ -152,8 +157,9 @@ def _description(place: Place, text: str) -> Written:
 def _version_source(place: Place, text: str) -> Written:
     if not place.registry.search_registered_models("name = 'versioned'").items:
         place.registry.create_registered_model("versioned")
-    version = place.registry.create_model_version("versioned", text).version
-    return text, lambda: place.registry.get_model_version("versioned", version).source
+    source = _as_path(f"runs:/{place.run_id}/model/", text)
+    version = place.registry.create_model_version("versioned", source).version
+    return source, lambda: place.registry.get_model_version("versioned", version).source
 
 
 def _batch_id(place: Place, text: str) -> Written:
@@ -212,7 +218,7 @@ def test_a_nul_character_is_refused_on_both_databases(place, case):
     with pytest.raises(TrackerError) as refused:
         write(place, "nul\x00inside")
     assert refused.value.error_code == INVALID_PARAMETER_VALUE
-    assert "NUL character" in refused.value.message
+    assert "NUL" in refused.value.message
 
 
 SEARCHES = {
