@@ -18,12 +18,23 @@ INTERNAL_ERROR = "INTERNAL_ERROR"
 
 
 class TrackerError(Exception):
-    """A failure the caller can act on: ``message`` says what to fix."""
+    """A failure the caller can act on: ``message`` says what to fix.
 
-    def __init__(self, message: str, error_code: str = INVALID_PARAMETER_VALUE):
+    ``http_status``: the HTTP status of the answer it came in, when it came over HTTP
+    (the client's retry policy goes by it).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        error_code: str = INVALID_PARAMETER_VALUE,
+        *,
+        http_status: int | None = None,
+    ):
         super().__init__(message)
         self.message = message
         self.error_code = error_code
+        self.http_status = http_status
 
     def to_dict(self) -> dict:
         return {"error_code": self.error_code, "message": self.message}

@@ -24,10 +24,9 @@ import jupyterlab_tracker as jt
 
 from .client import capture
 from .errors import TrackerError
+from .limits import MAX_PARAM_VALUE_LENGTH, MAX_TAG_VALUE_LENGTH
 
 ERROR_TAG = "jupyterlab_tracker.error"
-MAX_PARAM_VALUE_LENGTH = 6000  # the service's limits
-MAX_TAG_VALUE_LENGTH = 8000
 
 
 @contextmanager

@@ -428,6 +428,8 @@ class _Parser:
     def __init__(self, text: str, what: str, schema: _Schema):
         self.what = what
         self.schema = schema
+        if "\x00" in text:  # nothing stored holds one, and PostgreSQL cannot bind it
+            raise self._error(text.index("\x00"), "NUL characters (\\x00) are not allowed")
         self.tokens = _Tokenizer(text, self._error).tokens()
         self.index = 0
 

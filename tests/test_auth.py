@@ -8,7 +8,9 @@ True (a deployment may set that), where only our ``@authenticated`` decorators p
 
 from __future__ import annotations
 
+import json
 import re
+from http.cookies import SimpleCookie
 
 import pytest
 import tornado.web
@@ -109,13 +111,79 @@ async def test_every_tracker_endpoint_requires_authentication(jp_serverapp, http
                 allow_nonstandard_methods=True,
             )
             assert response.code == 403, f"{verb} {path} answered {response.code} without a token"
+            assert_says_what_to_send(response, f"{verb} {path}")
             checked.append(f"{verb} {path}")
     assert len(checked) >= 80, checked
 
 
+def assert_says_what_to_send(response, what: str = "") -> None:
+    """A 403 in MLflow's error shape whose message names every way to send the token."""
+    body = json.loads(response.body)
+    assert body["error_code"] == "PERMISSION_DENIED", (what, body)
+    for hint in ("MLFLOW_TRACKING_TOKEN", "JUPYTERLAB_TRACKER_TOKEN", "Authorization: token"):
+        assert hint in body["message"], (what, hint, body["message"])
+    assert "_xsrf" not in body["message"], what
+
+
+# Native and MLflow routes, reads and writes.
+SAMPLE_REQUESTS = [
+    ("GET", "tracker/api/experiments"),
+    ("POST", "tracker/api/experiments"),
+    ("PATCH", f"tracker/api/runs/{FAKE_RUN_ID}"),
+    ("DELETE", f"tracker/api/runs/{FAKE_RUN_ID}"),
+    ("GET", "tracker/api/2.0/mlflow/experiments/search"),
+    ("POST", "tracker/api/2.0/mlflow/runs/create"),
+    ("PATCH", "tracker/api/2.0/mlflow/registered-models/update"),
+    ("DELETE", "tracker/api/2.0/mlflow/registered-models/delete"),
+]
+
+
 @pytest.mark.parametrize("header", ["token wrong-token", "Bearer wrong-token"])
-async def test_a_wrong_token_is_refused(jp_fetch, header):
-    response = await jp_fetch(
-        "tracker", "api", "experiments", headers={"Authorization": header}, raise_error=False
+@pytest.mark.parametrize(("verb", "path"), SAMPLE_REQUESTS)
+async def test_a_wrong_token_is_refused_with_what_to_send(
+    http_server_client, jp_base_url, header, verb, path
+):
+    response = await http_server_client.fetch(
+        jp_base_url + path,
+        method=verb,
+        headers={"Authorization": header},
+        body=b"{}" if verb != "GET" else None,
+        raise_error=False,
+        allow_nonstandard_methods=True,
     )
     assert response.code == 403
+    assert_says_what_to_send(response, f"{verb} {path}")
+
+
+async def _login_cookie(jp_fetch) -> str:
+    """The login cookie Jupyter sets on a token-authenticated request (a browser's)."""
+    response = await jp_fetch("tracker", "api", "version")
+    cookies = SimpleCookie()
+    for header in response.headers.get_list("Set-Cookie"):
+        cookies.load(header)
+    return "; ".join(f"{name}={morsel.value}" for name, morsel in cookies.items())
+
+
+@pytest.mark.parametrize(("verb", "path"), [r for r in SAMPLE_REQUESTS if r[0] != "GET"])
+async def test_a_cookie_write_without_the_xsrf_header_is_still_refused(
+    jp_fetch, http_server_client, jp_base_url, verb, path
+):
+    cookie = await _login_cookie(jp_fetch)
+    common = {
+        "method": verb,
+        "body": b"{}",
+        "raise_error": False,
+        "allow_nonstandard_methods": True,
+    }
+    url = jp_base_url + path
+    refused = await http_server_client.fetch(url, headers={"Cookie": cookie}, **common)
+    assert refused.code == 403
+    assert "_xsrf" in json.loads(refused.body)["message"]  # Jupyter's XSRF check, as before
+    # The same cookie with the XSRF token passes authentication (whatever the answer).
+    xsrf = "0123456789abcdef0123456789abcdef"
+    passed = await http_server_client.fetch(
+        url,
+        headers={"Cookie": f"{cookie}; _xsrf={xsrf}", "X-XSRFToken": xsrf},
+        **common,
+    )
+    assert passed.code != 403, passed.body

@@ -20,7 +20,7 @@ from jupyterlab_tracker.client import fluent
 from jupyterlab_tracker.client.http import HttpBackend
 from jupyterlab_tracker.client.retry import RetryPolicy
 from jupyterlab_tracker.config import ARTIFACT_ROOT_ENV, STORE_URI_ENV, TOKEN_ENV
-from jupyterlab_tracker.entities import Metric
+from jupyterlab_tracker.entities import Metric, RunTag
 from jupyterlab_tracker.errors import TrackerError
 
 FAST_RETRY = RetryPolicy(max_attempts=3, backoff_factor=0.01, max_delay=0.05)
@@ -441,9 +441,11 @@ class ScriptedServer:
                 length = int(self.headers.get("Content-Length") or 0)
                 outer.requests.append((self.command, self.path, self.rfile.read(length)))
                 status, body = outer.answers.pop(0)
-                payload = json.dumps(body).encode()
+                # bytes are sent as they are: a proxy's HTML page, say
+                raw = isinstance(body, bytes)
+                payload = body if raw else json.dumps(body).encode()
                 self.send_response(status)
-                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Type", "text/html" if raw else "application/json")
                 self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()
                 self.wfile.write(payload)
@@ -510,15 +512,120 @@ def test_http_batch_retry_resends_the_same_batch_id():
         server.close()
 
 
+# 4xx answers that say the request itself is wrong: with and without an error body, with
+# a code the client does not know, from the tracker or from a proxy in front of it.
+FINAL_ANSWERS = [
+    (400, {"error_code": "INVALID_PARAMETER_VALUE", "message": "tag value contains NUL"}),
+    (409, {"error_code": "RESOURCE_ALREADY_EXISTS", "message": "batch id reused"}),
+    (409, {"error_code": "SOME_FUTURE_CODE", "message": "conflict"}),
+    (413, b"<html>Request Entity Too Large</html>"),
+    (401, b""),
+    (404, b"<html>not here</html>"),
+    (422, {"message": "no error code"}),
+]
+# What a retry would wait: long enough that any retry is plain to see.
+SLOW_RETRY = RetryPolicy(max_attempts=7, backoff_factor=30.0, max_delay=60.0)
+
+
+@pytest.fixture
+def sleeps(monkeypatch) -> list[float]:
+    """A fast clock: every backoff wait is recorded instead of slept."""
+    waited: list[float] = []
+    monkeypatch.setattr(time, "sleep", waited.append)
+    return waited
+
+
+@pytest.mark.parametrize("answer", FINAL_ANSWERS, ids=lambda a: str(a[0]))
+def test_a_final_4xx_surfaces_at_once_and_is_never_retried(answer, sleeps):
+    server = ScriptedServer([answer] * 7)
+    try:
+        backend = HttpBackend(server.url, "tok", retry=SLOW_RETRY)
+        with pytest.raises(TrackerError) as error:
+            backend.log_batch("a" * 32, tags=[RunTag("t", "v")])
+        assert len(server.requests) == 1 and sleeps == []
+        assert error.value.http_status == answer[0]
+    finally:
+        server.close()
+
+
+@pytest.mark.parametrize("answer", FINAL_ANSWERS, ids=lambda a: str(a[0]))
+def test_a_buffered_batch_refused_with_a_4xx_is_dropped_at_once(answer, sleeps, caplog):
+    from jupyterlab_tracker.client.buffer import MetricBuffer
+
+    server = ScriptedServer([answer] * 7)
+    try:
+        backend = HttpBackend(server.url, "tok", retry=SLOW_RETRY)
+        buffer = MetricBuffer(
+            lambda run_id, metrics, batch_id: backend.log_batch(run_id, metrics, batch_id=batch_id),
+            retry=SLOW_RETRY,
+            flush_interval=3600,  # only flush() writes
+        )
+        buffer.add(("a" * 32, "m", 1.0, 1, 0))
+        with caplog.at_level(logging.WARNING), pytest.raises(TrackerError) as error:
+            buffer.flush()
+        assert len(server.requests) == 1 and sleeps == []
+        assert len(buffer) == 0 and "dropping 1 metric points" in caplog.text
+        assert error.value.http_status == answer[0]
+        buffer.close()
+    finally:
+        server.close()
+
+
+@pytest.mark.parametrize("status", [408, 429, 500, 502, 503, 504])
+def test_passing_trouble_is_retried_and_buffered_points_are_kept(status, sleeps):
+    from jupyterlab_tracker.client.buffer import MetricBuffer
+
+    server = ScriptedServer([(status, {})] * 7)
+    try:
+        backend = HttpBackend(server.url, "tok", retry=FAST_RETRY)
+        buffer = MetricBuffer(
+            lambda run_id, metrics, batch_id: backend.log_batch(run_id, metrics, batch_id=batch_id),
+            retry=RetryPolicy(max_attempts=2, backoff_factor=0.01),
+            flush_interval=3600,  # only flush() writes
+        )
+        buffer.add(("a" * 32, "m", 1.0, 1, 0))
+        with pytest.raises(TrackerError):
+            buffer.flush()
+        assert len(server.requests) == 6 and len(sleeps) == 5  # 2 flushes of 3 tries
+        assert len(buffer) == 1  # kept for a later flush
+        buffer._pending.clear()
+        buffer._unwritten.clear()
+        buffer.close()
+    finally:
+        server.close()
+
+
+async def test_a_bad_set_tag_over_http_raises_at_once(server_uri, server_token, clean_env, sleeps):
+    """Was a PostgreSQL 500 (NUL in a tag value), retried for 63 s; now a 400, never retried."""
+
+    def scenario():
+        client = jt.TrackerClient(server_uri, token=server_token)
+        client.backend.retry = SLOW_RETRY
+        run_id = client.create_run("0").info.run_id
+        with pytest.raises(TrackerError) as error:
+            client.set_tag(run_id, "t", "nul \x00 inside")
+        assert error.value.error_code == "INVALID_PARAMETER_VALUE"
+        assert error.value.http_status == 400 and "NUL" in error.value.message
+        with pytest.raises(TrackerError) as error:
+            client.set_tag(run_id, "mlflow.runName", "n" * 251)
+        assert error.value.http_status == 400
+        assert sleeps == []
+        client.close()
+
+    await asyncio.to_thread(scenario)
+
+
 def test_the_http_backend_and_the_client_have_the_store_interface():
     """Both backends (TrackingService and HttpBackend) and TrackerClient stay in step with
-    TrackingStore: same method names, same parameters."""
+    TrackingStore: same method names, same parameters. Keyword-only store parameters are
+    options of the server's own calls (``skip_duplicate_points``, for the MLflow API)."""
     import inspect
 
     from jupyterlab_tracker.store.base import TrackingStore
 
     for name in TrackingStore.__abstractmethods__:
-        expected = list(inspect.signature(getattr(TrackingStore, name)).parameters)
+        parameters = inspect.signature(getattr(TrackingStore, name)).parameters.values()
+        expected = [p.name for p in parameters if p.kind is not p.KEYWORD_ONLY]
         for implementation in (HttpBackend, jt.TrackerClient):
             actual = list(inspect.signature(getattr(implementation, name)).parameters)
             assert actual == expected, (implementation.__name__, name)

@@ -196,3 +196,73 @@ def test_artifact_policy_and_hygiene(server):
     assert set(report["sources"].values()) == {"INVALID_PARAMETER_VALUE"}, report
     assert report["version_source"].startswith("runs:/")
     assert report["copy_source"] == "models:/policy-model/1"
+
+
+def _run_mlflow_code(server: LiveServer, code: str, env: dict | None = None) -> dict:
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env=env or server.mlflow_env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-4000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_the_official_client_sending_a_batch_again_stores_it_once(server):
+    """What the client's POST retries amount to: the same request, sent again."""
+    report = _run_mlflow_code(
+        server,
+        """
+import json
+from mlflow import MlflowClient
+from mlflow.entities import Metric
+
+client = MlflowClient()
+run_id = client.create_run("0").info.run_id
+points = [Metric("loss", 1.0 / (s + 1), 1000 + s, s) for s in range(10)]
+for _ in range(3):
+    client.log_batch(run_id, metrics=points)
+for _ in range(2):
+    client.log_metric(run_id, "acc", 0.9, timestamp=5000, step=1)
+print(json.dumps({
+    key: [(m.step, m.value) for m in client.get_metric_history(run_id, key)]
+    for key in ("loss", "acc")
+}))
+""",
+    )
+    assert report == {
+        "loss": [[s, 1.0 / (s + 1)] for s in range(10)],
+        "acc": [[1, 0.9]],
+    }
+
+
+def test_the_official_client_without_the_token_is_told_to_set_it(server):
+    env = {k: v for k, v in server.mlflow_env().items() if k != "MLFLOW_TRACKING_TOKEN"}
+    report = _run_mlflow_code(
+        server,
+        """
+import json
+from mlflow import MlflowClient
+from mlflow.exceptions import MlflowException
+
+client = MlflowClient()
+answers = {}
+for name, call in [
+    ("GET", lambda: client.get_experiment("0")),
+    ("POST", lambda: client.create_experiment("no-token")),
+]:
+    try:
+        call()
+        answers[name] = "accepted"
+    except MlflowException as error:
+        answers[name] = [error.error_code, error.message]
+print(json.dumps(answers))
+""",
+        env=env,
+    )
+    for verb in ("GET", "POST"):
+        code, message = report[verb]
+        assert code == "PERMISSION_DENIED", report
+        assert "MLFLOW_TRACKING_TOKEN" in message and "_xsrf" not in message, message

@@ -17,6 +17,8 @@ import platform
 import subprocess
 import sys
 
+from ..limits import MAX_TAG_VALUE_LENGTH
+
 log = logging.getLogger(__name__)
 
 SOURCE_NAME_TAG = "mlflow.source.name"
@@ -27,7 +29,6 @@ PYTHON_VERSION_TAG = "jupyterlab_tracker.python_version"
 CELL_SOURCE_TAG = "jupyterlab_tracker.cell_source"
 CELL_SOURCE_ARTIFACT = "code/cell.py"
 REQUIREMENTS_ARTIFACT = "environment/requirements.txt"
-MAX_TAG_VALUE_LENGTH = 8000  # the service's limit for tag values
 GIT_TIMEOUT = 2.0  # seconds; a slow or hung git must not hold up a run
 
 _pending_cell_source: str | None = None  # set by %%track for the run it starts

@@ -2,8 +2,9 @@
 
 It knows URLs and JSON, nothing about SQL: importing it loads ``requests`` and the
 entities only. One ``requests.Session`` keeps connections alive; connection errors and
-408/429/5xx answers are retried with bounded exponential backoff; error bodies
-``{"error_code", "message"}`` become ``TrackerError`` again.
+408/429/5xx answers are retried with bounded exponential backoff, any other 4xx is final
+(``retry.py``); error bodies ``{"error_code", "message"}`` become ``TrackerError`` again,
+carrying the answer's HTTP status.
 """
 
 from __future__ import annotations
@@ -25,14 +26,18 @@ from ..entities import (
     RunTag,
 )
 from ..errors import (
+    BAD_REQUEST,
+    ENDPOINT_NOT_FOUND,
     INTERNAL_ERROR,
+    PERMISSION_DENIED,
     RESOURCE_DOES_NOT_EXIST,
     TEMPORARILY_UNAVAILABLE,
     TrackerError,
 )
-from .retry import RetryPolicy
+from .retry import RETRIED_STATUSES, RetryPolicy, is_final_status
 
-RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+# The error code of an answer without an error body (a proxy's, say), by its status.
+_CODE_OF_BARE_STATUS = {401: PERMISSION_DENIED, 403: PERMISSION_DENIED, 404: ENDPOINT_NOT_FOUND}
 
 # (connect, read) seconds. Reads are generous: a large search can take a while.
 DEFAULT_TIMEOUT = (10.0, 120.0)
@@ -83,7 +88,7 @@ class HttpBackend:
                     ) from exc
                 time.sleep(self.retry.delay(attempt))
                 continue
-            if response.status_code in RETRY_STATUSES and not last_try:
+            if response.status_code in RETRIED_STATUSES and not last_try:
                 time.sleep(self._retry_after(response) or self.retry.delay(attempt))
                 continue
             return self._answer(response)
@@ -100,15 +105,19 @@ class HttpBackend:
             body = response.json() if response.content else {}
         except ValueError:
             body = None
+        status = response.status_code
         if response.ok and isinstance(body, dict):
             return body
         if isinstance(body, dict) and "error_code" in body:
-            raise TrackerError(body.get("message", ""), body["error_code"])
-        code = TEMPORARILY_UNAVAILABLE if response.status_code in RETRY_STATUSES else INTERNAL_ERROR
+            raise TrackerError(body.get("message", ""), body["error_code"], http_status=status)
+        if is_final_status(status):
+            code = _CODE_OF_BARE_STATUS.get(status, BAD_REQUEST)
+        else:
+            code = TEMPORARILY_UNAVAILABLE if status in RETRIED_STATUSES else INTERNAL_ERROR
         raise TrackerError(
-            f"HTTP {response.status_code} from {response.request.method} {response.url}: "
-            f"{response.text[:200]}",
+            f"HTTP {status} from {response.request.method} {response.url}: {response.text[:200]}",
             code,
+            http_status=status,
         )
 
     # -- experiments -------------------------------------------------------------------

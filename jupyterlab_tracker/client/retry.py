@@ -1,4 +1,10 @@
-"""One retry policy (bounded exponential backoff) for HTTP requests and buffered writes."""
+"""One retry policy (bounded exponential backoff) for HTTP requests and buffered writes.
+
+What is retried: a connection that failed, and the answers that say "later" (408, 429)
+or "the server is in trouble" (5xx; the tracker answers database trouble with 503). Every
+other 4xx is final: the request itself is wrong, and sending it again gets the same answer,
+so it surfaces at once.
+"""
 
 from __future__ import annotations
 
@@ -30,9 +36,26 @@ PERMANENT_ERROR_CODES = frozenset(
 )
 
 
+# HTTP statuses worth another try (MLflow's client retries the same ones).
+RETRIED_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+
+
+def is_final_status(status: int) -> bool:
+    """A 4xx other than 408 and 429: the answer will not change."""
+    return 400 <= status < 500 and status not in RETRIED_STATUSES
+
+
 def is_permanent(error: BaseException) -> bool:
-    """True for a caller's mistake; False for what may pass (network, 5xx, locked database)."""
-    return isinstance(error, TrackerError) and error.error_code in PERMANENT_ERROR_CODES
+    """True for a caller's mistake; False for what may pass (network, 5xx, locked database).
+
+    An error that came over HTTP is judged by its status, whatever its error code (a
+    proxy's 413 or 401 has none); one raised in this process by its error code.
+    """
+    if not isinstance(error, TrackerError):
+        return False
+    if error.http_status is not None:
+        return is_final_status(error.http_status)
+    return error.error_code in PERMANENT_ERROR_CODES
 
 
 @dataclass(frozen=True)

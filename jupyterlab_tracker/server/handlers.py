@@ -15,6 +15,7 @@ import tornado.web
 from jupyter_server.base.handlers import APIHandler
 from tornado.ioloop import IOLoop
 
+from ..config import TOKEN_ENV
 from ..errors import (
     BAD_REQUEST,
     ENDPOINT_NOT_FOUND,
@@ -31,6 +32,14 @@ from ..errors import (
 # Far above the largest valid request (a full log_batch is a few MB at most), far below
 # what would strain the server: bigger JSON bodies are refused before parsing.
 MAX_JSON_BODY_BYTES = 16 * 1024 * 1024
+
+# What a request without valid credentials is told, on every tracker route (403).
+NOT_AUTHENTICATED_MESSAGE = (
+    "Not authenticated: this request carries no valid Jupyter server token. Send the "
+    "token the server was started with (see `jupyter server list`): MLflow clients read "
+    f"it from MLFLOW_TRACKING_TOKEN, the jupyterlab_tracker client from {TOKEN_ENV}, and "
+    "raw HTTP clients send the header 'Authorization: token <token>'."
+)
 
 # Store calls block (SQLite, PostgreSQL, files): they run here, never on the event loop.
 _store_executor = ThreadPoolExecutor(max_workers=8, thread_name_prefix="tracker-store")
@@ -67,6 +76,30 @@ class TrackerHandler(APIHandler):
     """Base for every tracker route. Subclasses decorate verbs with ``@authenticated``."""
 
     status_for_code = NATIVE_STATUS
+
+    # -- authentication: Jupyter's, with a message that says what to send ---------------
+    def _not_authenticated(self) -> bool:
+        """Jupyter found no user for this request (no token, a wrong one, no login cookie).
+
+        ``_jupyter_current_user`` is what ``JupyterHandler.prepare`` resolved; before that
+        there is nothing to judge yet.
+        """
+        return hasattr(self, "_jupyter_current_user") and self._jupyter_current_user is None
+
+    def check_xsrf_cookie(self) -> None:
+        """Jupyter's XSRF check stays for requests that have a user (a login cookie without
+        the ``X-XSRFToken`` header is still refused); a write without any credentials is
+        told to send the token rather than that an ``_xsrf`` argument is missing."""
+        if self._not_authenticated():
+            raise TrackerError(NOT_AUTHENTICATED_MESSAGE, PERMISSION_DENIED)
+        super().check_xsrf_cookie()
+
+    def get_login_url(self) -> str:
+        """``@authenticated`` asks for it to redirect a GET without a user: a 403 instead
+        (as Jupyter's APIHandler answers), with the same message."""
+        if self._not_authenticated():
+            raise TrackerError(NOT_AUTHENTICATED_MESSAGE, PERMISSION_DENIED)
+        return super().get_login_url()
 
     @property
     def tracker(self):

@@ -220,13 +220,8 @@ def search_runs(api: MlflowApi, fields: Mapping) -> dict:
 
 
 def log_metric(api: MlflowApi, fields: Mapping) -> dict:
-    metric = parse_metric(fields)
-    linked = optional_str(fields, "model_id") is not None
-    api.compat.log_batch(
-        shapes.run_id(fields),
-        metrics=[] if linked else [metric],
-        model_metrics=[metric] if linked else [],
-    )
+    optional_str(fields, "model_id")  # accepted (a string), not stored: see log_batch
+    api.compat.log_batch(shapes.run_id(fields), metrics=[parse_metric(fields)])
     return {}
 
 
@@ -246,13 +241,12 @@ def delete_tag(api: MlflowApi, fields: Mapping) -> dict:
 
 
 def log_batch(api: MlflowApi, fields: Mapping) -> dict:
-    metrics = entity_list(fields, "metrics", lambda item, where: (parse_metric(item, where), item))
+    # Metrics may carry a model_id (a link to a logged model): accepted, not stored.
     api.compat.log_batch(
         shapes.run_id(fields),
-        metrics=[m for m, item in metrics if not item.get("model_id")],
+        metrics=entity_list(fields, "metrics", parse_metric),
         params=entity_list(fields, "params", parse_param),
         tags=entity_list(fields, "tags", parse_tag),
-        model_metrics=[m for m, item in metrics if item.get("model_id")],
     )
     return {}
 

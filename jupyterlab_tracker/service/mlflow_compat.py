@@ -29,21 +29,16 @@ class MlflowCompatService:
         metrics: list[Metric] = (),
         params: list[Param] = (),
         tags: list[RunTag] = (),
-        model_metrics: list[Metric] = (),
     ) -> None:
-        """``model_metrics`` are metrics sent with a ``model_id``.
+        """``runs/log-batch`` and ``runs/log-metric``: a point the run already has (same key,
+        value, timestamp and step), or that the request repeats, is stored once.
 
-        After ``log_model`` the client re-sends the run's points of that step with the new
-        model's id, to link them to it. We keep no metric -> model links, and MLflow's own
-        store ignores a point it already has, so points already stored are dropped here
-        rather than duplicated in the history.
+        MLflow's store does the same (those columns are its metric table's primary key),
+        and its client relies on it twice: it retries a POST whose answer it lost, and
+        after ``log_model`` it re-sends the run's points of that step with the new model's
+        id to link them (we keep no metric -> model links, so they are plain repeats).
         """
-        stored: dict[str, set[tuple]] = {}
-        for key in {m.key for m in model_metrics}:
-            history = self.tracking.get_metric_history(run_id, key).items
-            stored[key] = {_point(m) for m in history}
-        new_points = [m for m in model_metrics if _point(m) not in stored[m.key]]
-        self.tracking.log_batch(run_id, list(metrics) + new_points, params, tags)
+        self.tracking.log_batch(run_id, metrics, params, tags, skip_duplicate_points=True)
 
     def search_logged_models(
         self,
@@ -96,7 +91,3 @@ class MlflowCompatService:
         self.tracking.get_run(run_id)
         for model_id in model_ids:
             self.registry.get_logged_model(model_id)
-
-
-def _point(metric: Metric) -> tuple:
-    return metric.step, metric.timestamp, metric.value

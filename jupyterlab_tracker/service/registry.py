@@ -20,12 +20,16 @@ from ..entities import (
     RegisteredModel,
 )
 from ..errors import INVALID_STATE, TrackerError, invalid
+from ..limits import (
+    MAX_DESCRIPTION_LENGTH,
+    MAX_KEY_LENGTH,
+    MAX_MODEL_TYPE_LENGTH,
+    MAX_REGISTERED_MODEL_NAME_LENGTH,
+)
 from ..store.registry_base import LoggedModelStore, RegistryStore
 from . import validation as check
 from .tracking import TrackingService
 
-MAX_MODEL_NAME_LENGTH = 256
-MAX_DESCRIPTION_LENGTH = 5000
 MODEL_ID_PATTERN = re.compile(r"m-[0-9a-f]{32}")
 # Aliases are identifiers; "latest" and "v<N>" would be ambiguous in models:/ URIs.
 ALIAS_PATTERN = re.compile(r"[A-Za-z0-9_\-]{1,255}")
@@ -45,8 +49,7 @@ def canonical_stage(stage: str) -> str:
 def validate_model_name(name) -> None:
     if not isinstance(name, str) or not name.strip():
         raise invalid(f"A registered model name must be a non-empty string, got {name!r}")
-    if len(name) > MAX_MODEL_NAME_LENGTH:
-        raise invalid(f"Registered model names have at most {MAX_MODEL_NAME_LENGTH} characters")
+    check.validate_text("registered model name", name, MAX_REGISTERED_MODEL_NAME_LENGTH)
 
 
 def validate_model_id(model_id) -> None:
@@ -64,8 +67,7 @@ def validate_alias(alias) -> None:
 def _check_description(description) -> str:
     if description is None:
         return ""
-    if not isinstance(description, str) or len(description) > MAX_DESCRIPTION_LENGTH:
-        raise invalid(f"A description is a string of at most {MAX_DESCRIPTION_LENGTH} characters")
+    check.validate_text("description", description, MAX_DESCRIPTION_LENGTH)
     return description
 
 
@@ -101,6 +103,8 @@ class ModelRegistryService:
         check.validate_key("model name", name)
         if source_run_id is not None:
             check.validate_run_id(source_run_id)
+        if model_type:
+            check.validate_text("model type", model_type, MAX_MODEL_TYPE_LENGTH)
         for key, value in (params or {}).items():
             check.validate_key("param", key)
             check.validate_param_value(key, value)
@@ -136,6 +140,11 @@ class ModelRegistryService:
     ) -> Page[LoggedModel]:
         for experiment_id in experiment_ids or []:
             check.validate_experiment_id(experiment_id)
+        # Compared with stored values: no NUL (PostgreSQL cannot bind it), no longer than
+        # anything stored can be.
+        for what, value in (("logged model name", name), ("source run id", source_run_id)):
+            if value is not None:
+                check.validate_text(what, value, MAX_KEY_LENGTH)
         check.validate_max_results(max_results)
         return self.logged_models.search_logged_models(
             experiment_ids, name, source_run_id, max_results, page_token
@@ -201,6 +210,7 @@ class ModelRegistryService:
     ) -> ModelVersion:
         """A new version; a logged model's version needs the model READY (files in place)."""
         validate_model_name(name)
+        check.validate_uri("model version source", source)  # its length, before parsing it
         self._check_source(source)
         if run_id is not None:
             check.validate_run_id(run_id)

@@ -27,8 +27,8 @@ from ..entities import (
 from ..errors import invalid
 from ..store.base import TrackingStore
 from . import validation as check
+from .validation import RUN_NAME_TAG
 
-RUN_NAME_TAG = "mlflow.runName"
 USER_TAG = "mlflow.user"
 
 
@@ -58,6 +58,8 @@ class TrackingService:
         """``artifact_location``: under an allowed root (``mlflow-artifacts:`` translated);
         empty means ``<artifact root>/<experiment id>``."""
         check.validate_experiment_name(name)
+        if artifact_location:
+            check.validate_uri("artifact location", artifact_location)
         self._check_tags(tags or {})
         if artifact_location:
             artifact_location = self.locations.confine(artifact_location, "artifact_location")
@@ -123,7 +125,9 @@ class TrackingService:
         the login name when neither is given."""
         check.validate_experiment_id(experiment_id)
         tags = dict(tags or {})
-        self._check_tags(tags)
+        self._check_run_tags(tags)
+        if run_name:
+            check.validate_run_name(run_name)
         tagged_name = tags.get(RUN_NAME_TAG)
         if run_name and tagged_name and run_name != tagged_name:
             raise invalid(
@@ -132,6 +136,7 @@ class TrackingService:
             )
         run_name = run_name or tagged_name or None
         user_id = user_id or tags.get(USER_TAG) or _default_user()
+        check.validate_user(user_id)
         tags.setdefault(USER_TAG, user_id)
         return self.store.create_run(
             experiment_id,
@@ -155,6 +160,8 @@ class TrackingService:
     ) -> RunInfo:
         """Terminating a run (FINISHED/FAILED/KILLED) without an end_time stamps it now."""
         check.validate_run_id(run_id)
+        if run_name:
+            check.validate_run_name(run_name)
         if status is not None:
             check.validate_run_status(status)
             if status in TERMINAL_STATUSES and end_time is None:
@@ -176,7 +183,10 @@ class TrackingService:
         params: list[Param] = (),
         tags: list[RunTag] = (),
         batch_id: str | None = None,
+        *,
+        skip_duplicate_points: bool = False,
     ) -> None:
+        """See ``TrackingStore.log_batch``."""
         check.validate_run_id(run_id)
         check.validate_batch_limits(metrics, params, tags)
         check.validate_metrics(metrics)
@@ -184,13 +194,19 @@ class TrackingService:
             check.validate_key("param", param.key)
             check.validate_param_value(param.key, param.value)
         for tag in tags:
-            check.validate_key("tag", tag.key)
-            check.validate_tag_value(tag.key, tag.value)
-        if batch_id is not None and not (isinstance(batch_id, str) and 0 < len(batch_id) <= 64):
-            raise invalid(f"batch_id must be a string of 1 to 64 characters, got {batch_id!r}")
+            check.validate_run_tag(tag.key, tag.value)
+        if batch_id is not None:
+            check.validate_batch_id(batch_id)
         if not (metrics or params or tags):
             return
-        self.store.log_batch(run_id, list(metrics), list(params), list(tags), batch_id)
+        self.store.log_batch(
+            run_id,
+            list(metrics),
+            list(params),
+            list(tags),
+            batch_id,
+            skip_duplicate_points=skip_duplicate_points,
+        )
 
     def delete_tag(self, run_id: str, key: str) -> None:
         check.validate_run_id(run_id)
@@ -200,8 +216,7 @@ class TrackingService:
     def log_inputs(self, run_id: str, datasets: list[DatasetInput]) -> None:
         check.validate_run_id(run_id)
         for dataset_input in datasets:
-            if not dataset_input.dataset.name or not dataset_input.dataset.digest:
-                raise invalid("every dataset needs a name and a digest")
+            check.validate_dataset_input(dataset_input)
         self.store.log_inputs(run_id, list(datasets))
 
     def get_metric_history(
@@ -262,3 +277,8 @@ class TrackingService:
         for key, value in tags.items():
             check.validate_key("tag", key)
             check.validate_tag_value(key, value)
+
+    @staticmethod
+    def _check_run_tags(tags: dict[str, str]) -> None:
+        for key, value in tags.items():
+            check.validate_run_tag(key, value)

@@ -2,6 +2,11 @@
 
 Each function returns None when the input is fine and otherwise raises ``TrackerError``
 (INVALID_PARAMETER_VALUE) whose message says what to change.
+
+Every string that gets stored is checked against its limit in ``limits.py`` (the same
+figure sizes its column) and refused if it holds NUL (U+0000): PostgreSQL's text types
+cannot store it, and SQLite would, so refusing it everywhere is what keeps one contract
+on both databases. See docs/input-rules.md.
 """
 
 from __future__ import annotations
@@ -12,11 +17,24 @@ from typing import Any
 
 from ..entities import RUN_STATUSES, VIEW_TYPES
 from ..errors import invalid
+from ..limits import (
+    MAX_BATCH_ID_LENGTH,
+    MAX_DATASET_DIGEST_LENGTH,
+    MAX_DATASET_NAME_LENGTH,
+    MAX_DATASET_PROFILE_LENGTH,
+    MAX_DATASET_SCHEMA_LENGTH,
+    MAX_DATASET_SOURCE_LENGTH,
+    MAX_DATASET_SOURCE_TYPE_LENGTH,
+    MAX_EXPERIMENT_NAME_LENGTH,
+    MAX_INPUT_TAG_VALUE_LENGTH,
+    MAX_KEY_LENGTH,
+    MAX_PARAM_VALUE_LENGTH,
+    MAX_RUN_NAME_LENGTH,
+    MAX_TAG_VALUE_LENGTH,
+    MAX_URI_LENGTH,
+    MAX_USER_LENGTH,
+)
 
-MAX_KEY_LENGTH = 250
-MAX_PARAM_VALUE_LENGTH = 6000
-MAX_TAG_VALUE_LENGTH = 8000
-MAX_EXPERIMENT_NAME_LENGTH = 500
 MAX_METRICS_PER_BATCH = 1000
 MAX_PARAMS_PER_BATCH = 100
 MAX_TAGS_PER_BATCH = 100
@@ -29,6 +47,8 @@ _KEY_PUNCTUATION = "_-. :/"
 # A quick accept for the usual key; \w is str.isalnum() characters plus "_".
 _KEY_CHARACTERS = re.compile(r"[\w\-. :/]+")
 _HEX_DIGITS = "0123456789abcdef"
+# The tag that holds a run's name (MLflow's); the store keeps runs.name equal to it.
+RUN_NAME_TAG = "mlflow.runName"
 
 
 def validate_key(kind: str, key: Any) -> None:
@@ -60,13 +80,22 @@ def validate_key(kind: str, key: Any) -> None:
 
 
 def validate_param_value(key: str, value: Any) -> None:
-    """A param value is a string of at most 6000 characters (empty is fine)."""
+    """A param value is a string of at most 6000 characters, no NUL (empty is fine)."""
     _check_string_value("param", key, value, MAX_PARAM_VALUE_LENGTH)
 
 
 def validate_tag_value(key: str, value: Any) -> None:
-    """A tag value is a string of at most 8000 characters (empty is fine)."""
+    """A tag value is a string of at most 8000 characters, no NUL (empty is fine)."""
     _check_string_value("tag", key, value, MAX_TAG_VALUE_LENGTH)
+
+
+def validate_run_tag(key: Any, value: Any) -> None:
+    """A run tag: ``validate_key`` and ``validate_tag_value``, and ``mlflow.runName`` (the
+    run's name, stored in its column too) must also be a valid run name."""
+    validate_key("tag", key)
+    validate_tag_value(key, value)
+    if key == RUN_NAME_TAG:
+        validate_run_name(value)
 
 
 def validate_metric(metric: Any) -> None:
@@ -137,11 +166,65 @@ def validate_batch_limits(metrics: Sized, params: Sized, tags: Sized) -> None:
         )
 
 
+def validate_batch_id(batch_id: Any) -> None:
+    """A client's id for one ``log_batch`` request: 1 to 64 characters."""
+    if not isinstance(batch_id, str) or not batch_id:
+        raise invalid(f"batch_id must be a non-empty string, got {_preview(batch_id)}")
+    _check_text(f"batch_id {_preview(batch_id)}", batch_id, MAX_BATCH_ID_LENGTH)
+
+
 def validate_experiment_name(name: Any) -> None:
     """1 to 500 characters, not only whitespace; '/' is fine (``team/project`` names)."""
     if not isinstance(name, str) or not name.strip():
-        raise invalid(f"experiment name must be a non-empty string, got {name!r}")
-    _check_length(f"experiment name {_preview(name)}", name, MAX_EXPERIMENT_NAME_LENGTH)
+        raise invalid(f"experiment name must be a non-empty string, got {_preview(name)}")
+    _check_text(f"experiment name {_preview(name)}", name, MAX_EXPERIMENT_NAME_LENGTH)
+
+
+def validate_run_name(name: Any) -> None:
+    """A run name (also the ``mlflow.runName`` tag): at most 250 characters."""
+    validate_text("run name", name, MAX_RUN_NAME_LENGTH)
+
+
+def validate_user(user: Any) -> None:
+    """A run's user (``user_id``, or the ``mlflow.user`` tag that stands for it)."""
+    validate_text("user", user, MAX_USER_LENGTH)
+
+
+def validate_uri(what: str, uri: Any) -> None:
+    """An artifact location or a model version's source: at most 2048 characters."""
+    validate_text(what, uri, MAX_URI_LENGTH)
+
+
+def validate_text(what: str, value: Any, limit: int) -> None:
+    """A string of at most ``limit`` characters, without NUL (``what`` names it)."""
+    if not isinstance(value, str):
+        raise invalid(f"{what} must be a string, got {_preview(value)}")
+    _check_text(f"{what} {_preview(value)}", value, limit)
+
+
+# (field, limit) of a dataset, as MLflow checks them.
+_DATASET_FIELD_LIMITS = (
+    ("name", MAX_DATASET_NAME_LENGTH),
+    ("digest", MAX_DATASET_DIGEST_LENGTH),
+    ("source_type", MAX_DATASET_SOURCE_TYPE_LENGTH),
+    ("source", MAX_DATASET_SOURCE_LENGTH),
+    ("schema", MAX_DATASET_SCHEMA_LENGTH),
+    ("profile", MAX_DATASET_PROFILE_LENGTH),
+)
+
+
+def validate_dataset_input(dataset_input: Any) -> None:
+    """A dataset (name and digest required) and its input tags, within MLflow's limits."""
+    dataset = dataset_input.dataset
+    if not dataset.name or not dataset.digest:
+        raise invalid("every dataset needs a name and a digest")
+    for field, limit in _DATASET_FIELD_LIMITS:
+        validate_text(f"dataset {field}", getattr(dataset, field), limit)
+    for key, value in dataset_input.tags.items():
+        if not isinstance(key, str) or not key:
+            raise invalid(f"dataset input tag key must be a non-empty string, got {key!r}")
+        validate_text("dataset input tag key", key, MAX_KEY_LENGTH)
+        validate_text(f"dataset input tag {_preview(key)} value", value, MAX_INPUT_TAG_VALUE_LENGTH)
 
 
 def validate_run_status(status: Any) -> None:
@@ -194,7 +277,16 @@ def validate_experiment_id(experiment_id: Any) -> None:
 def _check_string_value(kind: str, key: str, value: Any, limit: int) -> None:
     if not isinstance(value, str):
         raise invalid(f"{kind} {_preview(key)} value must be a string, got {type(value).__name__}")
-    _check_length(f"{kind} {_preview(key)} value", value, limit)
+    _check_text(f"{kind} {_preview(key)} value", value, limit)
+
+
+def _check_text(what: str, text: str, limit: int) -> None:
+    _check_length(what, text, limit)
+    if "\x00" in text:
+        raise invalid(
+            f"{what} contains a NUL character (\\x00 at position {text.index(chr(0))}), "
+            "which the database cannot store; remove it"
+        )
 
 
 def _check_length(what: str, text: str, limit: int) -> None:

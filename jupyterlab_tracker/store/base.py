@@ -106,13 +106,20 @@ class TrackingStore(ABC):
         params: list[Param] = (),
         tags: list[RunTag] = (),
         batch_id: str | None = None,
+        *,
+        skip_duplicate_points: bool = False,
     ) -> None:
         """Write everything in one transaction.
 
         Params are immutable: a different value for an existing key is
         INVALID_PARAMETER_VALUE (the same value is fine). ``batch_id`` makes the call
-        idempotent: a batch id seen before for this run is ignored, so a client may retry
-        a batch whose answer it never got.
+        idempotent: a batch id seen before for this run with the same content is ignored,
+        so a client may retry a batch whose answer it never got; the same id with other
+        content is RESOURCE_ALREADY_EXISTS.
+
+        ``skip_duplicate_points``: a metric point equal in key, value, timestamp and step
+        to one the run already has, or to an earlier one of the batch, is not stored
+        again (MLflow's store does this, and its clients rely on it when they retry).
         """
 
     @abstractmethod

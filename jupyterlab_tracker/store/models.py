@@ -27,12 +27,32 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from ..limits import (
+    ARTIFACT_URI_SUFFIX_ROOM,
+    MAX_BATCH_ID_LENGTH,
+    MAX_DATASET_DIGEST_LENGTH,
+    MAX_DATASET_NAME_LENGTH,
+    MAX_DATASET_SOURCE_TYPE_LENGTH,
+    MAX_DESCRIPTION_LENGTH,
+    MAX_EXPERIMENT_NAME_LENGTH,
+    MAX_INPUT_TAG_VALUE_LENGTH,
+    MAX_MODEL_TYPE_LENGTH,
+    MAX_REGISTERED_MODEL_NAME_LENGTH,
+    MAX_RUN_NAME_LENGTH,
+    MAX_URI_LENGTH,
+    MAX_USER_LENGTH,
+)
+from ..limits import MAX_KEY_LENGTH as KEY_LENGTH
+from ..limits import MAX_PARAM_VALUE_LENGTH as PARAM_VALUE_LENGTH
+from ..limits import MAX_TAG_VALUE_LENGTH as TAG_VALUE_LENGTH
+
 # SQLite only auto-increments a column declared exactly INTEGER PRIMARY KEY.
 BigIntId = BigInteger().with_variant(Integer(), "sqlite")
 
-KEY_LENGTH = 250
-PARAM_VALUE_LENGTH = 6000
-TAG_VALUE_LENGTH = 8000
+# A run's or logged model's artifact URI: its experiment's location plus a suffix.
+ARTIFACT_URI_LENGTH = MAX_URI_LENGTH + ARTIFACT_URI_SUFFIX_ROOM
+# The SHA-256 (hex) of a logged batch's content.
+BATCH_DIGEST_LENGTH = 64
 
 
 class Base(DeclarativeBase):
@@ -62,8 +82,12 @@ class ExperimentModel(Base):
     __tablename__ = "experiments"
 
     experiment_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    name: Mapped[str] = mapped_column(String(256), nullable=False, unique=True)
-    artifact_location: Mapped[str] = mapped_column(String(1000), nullable=False, default="")
+    name: Mapped[str] = mapped_column(
+        String(MAX_EXPERIMENT_NAME_LENGTH), nullable=False, unique=True
+    )
+    artifact_location: Mapped[str] = mapped_column(
+        String(MAX_URI_LENGTH), nullable=False, default=""
+    )
     lifecycle_stage: Mapped[str] = mapped_column(String(32), nullable=False, default="active")
     creation_time: Mapped[int | None] = mapped_column(BigInteger)
     last_update_time: Mapped[int | None] = mapped_column(BigInteger)
@@ -86,13 +110,15 @@ class RunModel(Base):
     experiment_id: Mapped[int] = mapped_column(
         ForeignKey("experiments.experiment_id", ondelete="CASCADE"), nullable=False
     )
-    name: Mapped[str] = mapped_column(String(250), nullable=False, default="")
-    user_id: Mapped[str] = mapped_column(String(256), nullable=False, default="")
+    name: Mapped[str] = mapped_column(String(MAX_RUN_NAME_LENGTH), nullable=False, default="")
+    user_id: Mapped[str] = mapped_column(String(MAX_USER_LENGTH), nullable=False, default="")
     status: Mapped[str] = mapped_column(String(20), nullable=False, default="RUNNING")
     start_time: Mapped[int | None] = mapped_column(BigInteger)
     end_time: Mapped[int | None] = mapped_column(BigInteger)
     lifecycle_stage: Mapped[str] = mapped_column(String(32), nullable=False, default="active")
-    artifact_uri: Mapped[str] = mapped_column(String(1000), nullable=False, default="")
+    artifact_uri: Mapped[str] = mapped_column(
+        String(ARTIFACT_URI_LENGTH), nullable=False, default=""
+    )
     # MLflow-shaped room for later features (garbage collection of deleted runs, sources).
     deleted_time: Mapped[int | None] = mapped_column(BigInteger)
     source_type: Mapped[str | None] = mapped_column(String(20))
@@ -186,9 +212,11 @@ class DatasetModel(Base):
     experiment_id: Mapped[int] = mapped_column(
         ForeignKey("experiments.experiment_id", ondelete="CASCADE"), nullable=False
     )
-    name: Mapped[str] = mapped_column(String(500), nullable=False)
-    digest: Mapped[str] = mapped_column(String(36), nullable=False)
-    source_type: Mapped[str] = mapped_column(String(36), nullable=False, default="")
+    name: Mapped[str] = mapped_column(String(MAX_DATASET_NAME_LENGTH), nullable=False)
+    digest: Mapped[str] = mapped_column(String(MAX_DATASET_DIGEST_LENGTH), nullable=False)
+    source_type: Mapped[str] = mapped_column(
+        String(MAX_DATASET_SOURCE_TYPE_LENGTH), nullable=False, default=""
+    )
     source: Mapped[str] = mapped_column(Text, nullable=False, default="")
     schema: Mapped[str] = mapped_column(Text, nullable=False, default="")
     profile: Mapped[str] = mapped_column(Text, nullable=False, default="")
@@ -224,19 +252,26 @@ class InputTagModel(Base):
         ForeignKey("inputs.input_id", ondelete="CASCADE"), primary_key=True
     )
     key: Mapped[str] = mapped_column(String(KEY_LENGTH), primary_key=True)
-    value: Mapped[str] = mapped_column(String(500), nullable=False, default="")
+    value: Mapped[str] = mapped_column(
+        String(MAX_INPUT_TAG_VALUE_LENGTH), nullable=False, default=""
+    )
 
 
 class LoggedBatchModel(Base):
-    """Batch ids already applied to a run, so a retried ``log_batch`` is a no-op."""
+    """Batch ids already applied to a run, so a retried ``log_batch`` is a no-op.
+
+    ``digest`` is a hash of the batch's content (migration 0006; NULL for batches logged
+    before): a batch id sent again with other content is refused, not silently dropped.
+    """
 
     __tablename__ = "logged_batches"
 
     run_id: Mapped[str] = mapped_column(
         ForeignKey("runs.run_id", ondelete="CASCADE"), primary_key=True
     )
-    batch_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    batch_id: Mapped[str] = mapped_column(String(MAX_BATCH_ID_LENGTH), primary_key=True)
     logged_time: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    digest: Mapped[str | None] = mapped_column(String(BATCH_DIGEST_LENGTH))
 
 
 # -- logged models and the model registry (migration 0002) ------------------------------
@@ -256,8 +291,10 @@ class LoggedModelModel(Base):
         ForeignKey("runs.run_id", ondelete="SET NULL")
     )
     status: Mapped[str] = mapped_column(String(20), nullable=False, default="PENDING")
-    model_type: Mapped[str] = mapped_column(String(500), nullable=False, default="")
-    artifact_uri: Mapped[str] = mapped_column(String(1000), nullable=False)
+    model_type: Mapped[str] = mapped_column(
+        String(MAX_MODEL_TYPE_LENGTH), nullable=False, default=""
+    )
+    artifact_uri: Mapped[str] = mapped_column(String(ARTIFACT_URI_LENGTH), nullable=False)
     creation_timestamp: Mapped[int] = mapped_column(BigInteger, nullable=False)
     last_updated_timestamp: Mapped[int] = mapped_column(BigInteger, nullable=False)
 
@@ -304,8 +341,12 @@ class RegisteredModelModel(Base):
     __tablename__ = "registered_models"
 
     id: Mapped[int] = mapped_column(BigIntId, primary_key=True, autoincrement=True)
-    name: Mapped[str] = mapped_column(String(256), nullable=False, unique=True)
-    description: Mapped[str] = mapped_column(String(5000), nullable=False, default="")
+    name: Mapped[str] = mapped_column(
+        String(MAX_REGISTERED_MODEL_NAME_LENGTH), nullable=False, unique=True
+    )
+    description: Mapped[str] = mapped_column(
+        String(MAX_DESCRIPTION_LENGTH), nullable=False, default=""
+    )
     creation_timestamp: Mapped[int] = mapped_column(BigInteger, nullable=False)
     last_updated_timestamp: Mapped[int] = mapped_column(BigInteger, nullable=False)
 
@@ -331,12 +372,14 @@ class ModelVersionModel(Base):
         ForeignKey("registered_models.id", ondelete="CASCADE"), nullable=False
     )
     version: Mapped[int] = mapped_column(Integer, nullable=False)
-    source: Mapped[str] = mapped_column(String(1000), nullable=False, default="")
+    source: Mapped[str] = mapped_column(String(MAX_URI_LENGTH), nullable=False, default="")
     run_id: Mapped[str | None] = mapped_column(String(32))
     model_id: Mapped[str | None] = mapped_column(String(34))
     status: Mapped[str] = mapped_column(String(20), nullable=False, default="READY")
     current_stage: Mapped[str] = mapped_column(String(20), nullable=False, default="None")
-    description: Mapped[str] = mapped_column(String(5000), nullable=False, default="")
+    description: Mapped[str] = mapped_column(
+        String(MAX_DESCRIPTION_LENGTH), nullable=False, default=""
+    )
     creation_timestamp: Mapped[int] = mapped_column(BigInteger, nullable=False)
     last_updated_timestamp: Mapped[int] = mapped_column(BigInteger, nullable=False)
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 import base64
 import binascii
 import bisect
+import hashlib
 import json
 import math
 import random
 import time
+from array import array
 from collections import defaultdict
 from typing import NamedTuple
 
@@ -124,6 +126,9 @@ _RUN_STATE_QUERY = select(m.runs.c.run_id, m.runs.c.experiment_id, m.runs.c.life
 _EXPERIMENT_QUERY = select(m.experiments).where(
     m.experiments.c.experiment_id == bindparam("experiment_id")
 )
+# PostgreSQL only (SQLite has no row locks): FOR NO KEY UPDATE, which other writers' foreign
+# key checks (FOR KEY SHARE) do not wait for; only another such lock does.
+_RUN_STATE_FOR_UPDATE = _RUN_STATE_QUERY.with_for_update(key_share=True)
 _PARAMS_QUERY = select(m.params.c.key, m.params.c.value).where(
     m.params.c.run_id == bindparam("run_id"),
     m.params.c.key.in_(bindparam("keys", expanding=True)),
@@ -198,6 +203,33 @@ _HISTORY_QUERY = (
     .limit(bindparam("limit"))
     .offset(bindparam("offset"))
 )
+
+
+# The stored points of a run that a batch might repeat (see _points_not_stored), as
+# (key, value, timestamp, step, is_nan) like a metric row without its run id.
+_STORED_POINTS_QUERY = select(
+    m.metrics.c.key, m.metrics.c.value, m.metrics.c.timestamp, m.metrics.c.step, m.metrics.c.is_nan
+).where(
+    m.metrics.c.run_id == bindparam("run_id"),
+    m.metrics.c.key.in_(bindparam("keys", expanding=True)),
+    m.metrics.c.step.between(bindparam("first_step"), bindparam("last_step")),
+    m.metrics.c.timestamp.between(bindparam("first_timestamp"), bindparam("last_timestamp")),
+)
+
+
+def batch_digest(metrics: list[Metric], params: list[Param], tags: list[RunTag]) -> str:
+    """SHA-256 (hex) of a batch's content, in order: what a replay must repeat exactly.
+
+    Metric columns are hashed as packed arrays (exact float bits, no text formatting):
+    about 0.1 ms for 1000 points. Keys cannot hold NUL, so NUL separates them.
+    """
+    digest = hashlib.sha256("\0".join([metric.key for metric in metrics]).encode())
+    digest.update(array("d", [metric.value for metric in metrics]))
+    digest.update(array("q", [metric.timestamp for metric in metrics]))
+    digest.update(array("q", [metric.step or 0 for metric in metrics]))
+    pairs = [("param", p.key, p.value) for p in params] + [("tag", t.key, t.value) for t in tags]
+    digest.update(repr(pairs).encode())
+    return digest.hexdigest()
 
 
 def _experiment_db_id(experiment_id: str | int) -> int:
@@ -444,8 +476,8 @@ class SqlAlchemyStore(TrackingStore):
             raise not_found(f"Run with id={run_id} not found")
         return row
 
-    def _active_run_row(self, conn: Connection, run_id: str):
-        row = conn.execute(_RUN_STATE_QUERY, {"run_id": run_id}).first()
+    def _active_run_row(self, conn: Connection, run_id: str, query=_RUN_STATE_QUERY):
+        row = conn.execute(query, {"run_id": run_id}).first()
         if row is None:
             raise not_found(f"Run with id={run_id} not found")
         if row.lifecycle_stage != ACTIVE:
@@ -787,39 +819,57 @@ class SqlAlchemyStore(TrackingStore):
         params: list[Param] = (),
         tags: list[RunTag] = (),
         batch_id: str | None = None,
+        *,
+        skip_duplicate_points: bool = False,
     ) -> None:
+        digest = None if batch_id is None else batch_digest(metrics, params, tags)
         try:
-            self._log_batch(run_id, metrics, params, tags, batch_id)
+            self._log_batch(run_id, metrics, params, tags, batch_id, digest, skip_duplicate_points)
         except IntegrityError:
             # PostgreSQL only (SQLite writers are serialised by BEGIN IMMEDIATE): a
             # concurrent writer inserted the same param or batch id first. Once more: this
             # time the checks see its committed rows and decide properly.
-            self._log_batch(run_id, metrics, params, tags, batch_id)
+            self._log_batch(run_id, metrics, params, tags, batch_id, digest, skip_duplicate_points)
 
-    def _log_batch(self, run_id, metrics, params, tags, batch_id) -> None:
+    def _log_batch(
+        self, run_id, metrics, params, tags, batch_id, digest, skip_duplicate_points
+    ) -> None:
         with self.db.session(write=True) as conn:
-            self._active_run_row(conn, run_id)
-            if batch_id is not None and not self._claim_batch_id(conn, run_id, batch_id):
+            # Skipping points already stored means reading before writing: on PostgreSQL,
+            # lock the run's row so that two copies of one request (a client's retry while
+            # the first is still running) take turns. SQLite writers always do.
+            run_query = _RUN_STATE_FOR_UPDATE if skip_duplicate_points else _RUN_STATE_QUERY
+            self._active_run_row(conn, run_id, run_query)
+            if batch_id is not None and not self._claim_batch_id(conn, run_id, batch_id, digest):
                 return  # this batch was applied before: a retry
             if params:
                 self._insert_params(conn, run_id, params)
             if tags:
                 self._upsert_tags(conn, run_id, {tag.key: tag.value for tag in tags})
             if metrics:
-                self._insert_metrics(conn, run_id, metrics)
+                self._insert_metrics(conn, run_id, metrics, skip_duplicate_points)
 
-    def _claim_batch_id(self, conn: Connection, run_id: str, batch_id: str) -> bool:
+    def _claim_batch_id(self, conn: Connection, run_id: str, batch_id: str, digest: str) -> bool:
+        """True if the batch is new (and now recorded); False for a replay of the same
+        content; RESOURCE_ALREADY_EXISTS for the same id with other content."""
+        batches = m.logged_batches.c
         seen = conn.execute(
-            select(m.logged_batches.c.batch_id).where(
-                m.logged_batches.c.run_id == run_id, m.logged_batches.c.batch_id == batch_id
-            )
+            select(batches.digest).where(batches.run_id == run_id, batches.batch_id == batch_id)
         ).first()
-        if seen:
-            return False
-        conn.execute(
-            insert(m.logged_batches).values(run_id=run_id, batch_id=batch_id, logged_time=now_ms())
-        )
-        return True
+        if seen is None:
+            conn.execute(
+                insert(m.logged_batches).values(
+                    run_id=run_id, batch_id=batch_id, logged_time=now_ms(), digest=digest
+                )
+            )
+            return True
+        # No digest: logged before digests were kept (migration 0006); trust the id.
+        if seen.digest is not None and seen.digest != digest:
+            raise already_exists(
+                f"batch_id '{batch_id}' was already used for run {run_id} with different "
+                "content; a retry must resend the same batch, and a new batch needs a new id"
+            )
+        return False
 
     def _insert_params(self, conn: Connection, run_id: str, params: list[Param]) -> None:
         wanted: dict[str, str] = {}
@@ -859,26 +909,34 @@ class SqlAlchemyStore(TrackingStore):
 
     _METRIC_COLUMNS = ("run_id", "key", "value", "timestamp", "step", "is_nan")
 
-    def _insert_metrics(self, conn: Connection, run_id: str, metrics: list[Metric]) -> None:
+    def _insert_metrics(
+        self, conn: Connection, run_id: str, metrics: list[Metric], skip_duplicates: bool = False
+    ) -> None:
         rows = []
-        latest: dict[str, tuple] = {}
         for metric in metrics:
             value = float(metric.value)
             is_nan = value != value  # NaN is stored as NULL + flag (SQLite has no NaN)
-            row = (
-                run_id,
-                metric.key,
-                None if is_nan else value,
-                int(metric.timestamp),
-                int(metric.step or 0),
-                is_nan,
+            rows.append(
+                (
+                    run_id,
+                    metric.key,
+                    None if is_nan else value,
+                    int(metric.timestamp),
+                    int(metric.step or 0),
+                    is_nan,
+                )
             )
-            rows.append(row)
+        if skip_duplicates:
+            rows = self._points_not_stored(conn, run_id, rows)
+            if not rows:
+                return
+        latest: dict[str, tuple] = {}
+        for row in rows:
             # "Latest" is the highest step, then the highest timestamp; on a full tie the
             # point logged last wins.
-            best = latest.get(metric.key)
+            best = latest.get(row[1])
             if best is None or (row[4], row[3]) >= (best[4], best[3]):
-                latest[metric.key] = row
+                latest[row[1]] = row
         self._bulk_insert(conn, m.metrics, self._METRIC_COLUMNS, rows)
         current = m.latest_metrics.c
         upsert_latest = self._upsert(
@@ -893,6 +951,35 @@ class SqlAlchemyStore(TrackingStore):
         self._bulk_insert(
             conn, m.latest_metrics, self._METRIC_COLUMNS, list(latest.values()), upsert_latest
         )
+
+    def _points_not_stored(self, conn: Connection, run_id: str, rows: list[tuple]) -> list[tuple]:
+        """``rows`` (metric rows of one run) less exact repeats: of an earlier row, and of
+        a point the run already has.
+
+        Stored points are read in one query bounded by the batch's keys, steps and
+        timestamps: the ix_metrics_history index seeks (run_id, key) and scans the step
+        range. A new batch (later steps or times than anything stored) reads nothing.
+        NaN rows compare equal here because NaN is NULL plus a flag.
+        """
+        unique = list(dict.fromkeys(rows))
+        _, keys, _, timestamps, steps, _ = zip(*unique, strict=True)
+        stored = {
+            tuple(point)
+            for point in conn.execute(
+                _STORED_POINTS_QUERY,
+                {
+                    "run_id": run_id,
+                    "keys": sorted(set(keys)),
+                    "first_step": min(steps),
+                    "last_step": max(steps),
+                    "first_timestamp": min(timestamps),
+                    "last_timestamp": max(timestamps),
+                },
+            )
+        }
+        if not stored:
+            return unique
+        return [row for row in unique if row[1:] not in stored]
 
     def delete_tag(self, run_id: str, key: str) -> None:
         with self.db.session(write=True) as conn:

@@ -91,7 +91,10 @@ async def test_metric_param_and_tag_keys(tracker_api, key, accepted):
         ("params", 5, False),
         ("tags", "x" * 8000, True),
         ("tags", "x" * 8001, False),
-        ("tags", "ünïcode ✓ \u0000 nul", True),
+        ("tags", "ünïcode ✓ <b>", True),
+        # PostgreSQL cannot store NUL, so neither database is given one.
+        ("tags", "nul \u0000 inside", False),
+        ("params", "nul \u0000 inside", False),
     ],
 )
 async def test_param_and_tag_values(tracker_api, field, value, accepted):

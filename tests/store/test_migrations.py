@@ -9,7 +9,7 @@ from sqlalchemy import create_engine, inspect
 
 from jupyterlab_tracker.entities import Metric
 from jupyterlab_tracker.store import SqlAlchemyStore, open_store
-from jupyterlab_tracker.store.migrate import current_revision, head_revision
+from jupyterlab_tracker.store.migrate import alembic_config, current_revision, head_revision
 from jupyterlab_tracker.store.models import Base
 
 
@@ -43,8 +43,14 @@ def test_migration_matches_models(store, db_uri):
     inspector = inspect(engine)
     dialect = engine.dialect.name
     for table in Base.metadata.sorted_tables:
-        columns = {column["name"] for column in inspector.get_columns(table.name)}
-        assert columns == set(table.columns.keys()), table.name
+        reflected = {column["name"]: column for column in inspector.get_columns(table.name)}
+        assert set(reflected) == set(table.columns.keys()), table.name
+        if dialect == "postgresql":  # SQLite keeps declared VARCHAR lengths it ignores
+            for column in table.columns:
+                length = getattr(column.type, "length", None)
+                assert getattr(reflected[column.name]["type"], "length", None) == length, (
+                    f"{table.name}.{column.name}"
+                )
         indexes = {index["name"] for index in inspector.get_indexes(table.name)}
         for index in table.indexes:
             wanted = index._ddl_if is None or index._ddl_if.dialect in (None, dialect)
@@ -101,4 +107,38 @@ def test_concurrent_first_open_from_several_processes(tmp_path):
     assert len(runs) == 4
     for run in runs:
         assert len(store.get_metric_history(run.info.run_id, "m").items) == 20
+    store.close()
+
+
+def test_a_database_at_0005_widens_its_columns_and_keeps_its_batches(db_uri, artifact_root):
+    """Migration 0006 on a database with data (PostgreSQL changes its column types)."""
+    from alembic import command
+
+    from jupyterlab_tracker.store.db import create_tracker_engine
+
+    engine = create_tracker_engine(db_uri)  # makes the SQLite file's directory
+    with engine.begin() as connection:
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0005_clustered_run_values")
+        connection.exec_driver_sql(
+            "INSERT INTO experiments (experiment_id, name, artifact_location, lifecycle_stage)"
+            " VALUES (7, 'old', '/old', 'active')"
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO runs (run_id, experiment_id, name, user_id, status, lifecycle_stage,"
+            " artifact_uri) VALUES ('" + "a" * 32 + "', 7, 'r', 'u', 'RUNNING', 'active', '/a')"
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO logged_batches VALUES ('" + "a" * 32 + "', 'old-batch', 1000)"
+        )
+    engine.dispose()
+
+    store = SqlAlchemyStore(db_uri, artifact_root)  # upgrades to head
+    assert store.get_experiment("7").name == "old"
+    long_name = "n" * 500
+    assert store.get_experiment(store.create_experiment(long_name)).name == long_name
+    # A batch id logged before digests were kept is still a replay, whatever it holds.
+    store.log_batch("a" * 32, metrics=[Metric("m", 1.0, 1, 0)], batch_id="old-batch")
+    assert store.get_metric_history("a" * 32, "m").items == []
     store.close()

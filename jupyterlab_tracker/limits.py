@@ -1,0 +1,43 @@
+"""The length limit of every string a request can store (stdlib only).
+
+Each limit lives here once: ``service/validation.py`` checks requests against it, the
+schema (``store/models.py``) sizes its columns from it, and the HTTP client, which may
+not import the service, cuts what it sends to it. So SQLite (which ignores VARCHAR
+lengths) and PostgreSQL (which enforces them) accept exactly the same inputs. A
+migration that widens a column spells its new size out, as migrations must.
+
+The figures are MLflow's (``mlflow/utils/validation.py`` and its SQL schema) unless
+``docs/mlflow-compatibility.md`` says otherwise. Lengths count characters.
+"""
+
+from __future__ import annotations
+
+# Metric, param and tag keys (and logged-model names).
+MAX_KEY_LENGTH = 250
+MAX_PARAM_VALUE_LENGTH = 6000
+MAX_TAG_VALUE_LENGTH = 8000
+# MLflow validates 500 (its own schema holds 256: MLflow on PostgreSQL fails in between).
+MAX_EXPERIMENT_NAME_LENGTH = 500
+# MLflow's runs.name column; the ``mlflow.runName`` tag always equals the run's name.
+MAX_RUN_NAME_LENGTH = 250
+# MLflow's runs.user_id column; ``mlflow.user`` fills it when no user is given.
+MAX_USER_LENGTH = 256
+# An experiment's artifact location and a model version's source: MLflow's default
+# MLFLOW_ARTIFACT_LOCATION_MAX_LENGTH.
+MAX_URI_LENGTH = 2048
+# What the store appends to an experiment's location for a run's or a logged model's
+# artifact URI: "/<run id>/artifacts" (43) or "/models/m-<32 hex>/artifacts" (52).
+ARTIFACT_URI_SUFFIX_ROOM = 64
+
+MAX_DATASET_NAME_LENGTH = 500
+MAX_DATASET_DIGEST_LENGTH = 36
+MAX_DATASET_SOURCE_TYPE_LENGTH = 36
+MAX_DATASET_SOURCE_LENGTH = 65535
+MAX_DATASET_SCHEMA_LENGTH = 1048575
+MAX_DATASET_PROFILE_LENGTH = 16777215
+MAX_INPUT_TAG_VALUE_LENGTH = 500
+
+MAX_MODEL_TYPE_LENGTH = 500
+MAX_REGISTERED_MODEL_NAME_LENGTH = 256
+MAX_DESCRIPTION_LENGTH = 5000
+MAX_BATCH_ID_LENGTH = 64
