@@ -30,6 +30,10 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 # SQLite only auto-increments a column declared exactly INTEGER PRIMARY KEY.
 BigIntId = BigInteger().with_variant(Integer(), "sqlite")
 
+# Experiment ids and model version numbers are INTEGER columns, 32-bit on PostgreSQL: a
+# number from 2**31 on names nothing (and would make the driver fail, not answer).
+INTEGER_LIMIT = 2**31
+
 KEY_LENGTH = 250
 PARAM_VALUE_LENGTH = 6000
 TAG_VALUE_LENGTH = 8000
