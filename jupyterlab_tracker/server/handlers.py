@@ -2,6 +2,11 @@
 
 Handlers stay thin: parse the request, call one service method off the event loop,
 write the result. Domain errors become HTTP here and nowhere else.
+
+Bodies stream in (``stream_request_body``): tornado would otherwise buffer a whole body,
+up to ServerApp.max_body_size (512 MB), before any handler code runs. A ``BodyReader``
+keeps at most ``Tracker.max_body_size`` bytes, and nothing for a caller that is not
+authenticated; see ``json_body.py`` for how the JSON is then read.
 """
 
 from __future__ import annotations
@@ -27,10 +32,7 @@ from ..errors import (
     TEMPORARILY_UNAVAILABLE,
     TrackerError,
 )
-
-# Far above the largest valid request (a full log_batch is a few MB at most), far below
-# what would strain the server: bigger JSON bodies are refused before parsing.
-MAX_JSON_BODY_BYTES = 16 * 1024 * 1024
+from .json_body import BodyReader, parse_json
 
 # Store calls block (SQLite, PostgreSQL, files): they run here, never on the event loop.
 _store_executor = ThreadPoolExecutor(max_workers=8, thread_name_prefix="tracker-store")
@@ -63,10 +65,42 @@ def _replace_non_finite(value):
     return value
 
 
+def escaped_input_error(error: BaseException) -> TrackerError | None:
+    """The 400 for an exception that only bad input can cause, when validation missed it.
+
+    Lone UTF-16 surrogates exist only in text decoded from a request, and integers too
+    large for a database column only come from a request's numbers; anything else stays a
+    500, since it may be a bug of the server's own.
+    """
+    if isinstance(error, UnicodeError) and "surrogates not allowed" in str(error):
+        return TrackerError(
+            "A string in the request holds a lone UTF-16 surrogate: send valid Unicode",
+            INVALID_PARAMETER_VALUE,
+        )
+    if isinstance(error, OverflowError) and "too large to convert" in str(error):
+        return TrackerError(
+            f"A number in the request is out of range ({error}): send a smaller one",
+            INVALID_PARAMETER_VALUE,
+        )
+    return None
+
+
+@tornado.web.stream_request_body
 class TrackerHandler(APIHandler):
     """Base for every tracker route. Subclasses decorate verbs with ``@authenticated``."""
 
     status_for_code = NATIVE_STATUS
+    _body: BodyReader | None = None
+
+    async def prepare(self):
+        await super().prepare()
+        # Unauthenticated callers get their 403 from the verb; none of their body is kept.
+        limit = self.tracker.max_body_size if self.current_user is not None else 0
+        self._body = BodyReader(limit)
+
+    def data_received(self, chunk: bytes) -> None:
+        if self._body is not None:  # None: prepare() refused the request
+            self._body.feed(chunk)
 
     @property
     def tracker(self):
@@ -80,21 +114,15 @@ class TrackerHandler(APIHandler):
     async def run_blocking(self, fn, *args, **kwargs):
         return await IOLoop.current().run_in_executor(_store_executor, partial(fn, *args, **kwargs))
 
-    def json_body(self) -> dict:
+    async def json_body(self) -> dict:
         """The request body as a JSON object; an empty body is ``{}``."""
-        raw = self.request.body
-        if not raw:
+        text = self._body.text()
+        if not text:
             return {}
-        if len(raw) > MAX_JSON_BODY_BYTES:
-            raise TrackerError(
-                f"Request body is {len(raw):,} bytes; JSON bodies are limited to "
-                f"{MAX_JSON_BODY_BYTES:,} bytes (split large batches)",
-                BAD_REQUEST,
-            )
-        try:
-            body = json.loads(raw)
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise TrackerError(f"Request body is not valid JSON: {exc}", BAD_REQUEST) from exc
+        if self._body.parses_in_c:
+            body = parse_json(text)
+        else:  # the slow, interruptible parser: off the event loop
+            body = await self.run_blocking(parse_json, text, in_c=False)
         if not isinstance(body, dict):
             raise TrackerError("Request body must be a JSON object", BAD_REQUEST)
         return body
@@ -125,6 +153,10 @@ class TrackerHandler(APIHandler):
         self.finish(json.dumps(error.to_dict()))
 
     def _handle_request_exception(self, e: BaseException) -> None:
+        escaped = escaped_input_error(e)
+        if escaped is not None:
+            self.log.warning("Bad input got past validation: %s", e, exc_info=e)
+            e = escaped
         if isinstance(e, TrackerError):
             if self._finished:
                 return
