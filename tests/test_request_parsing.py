@@ -11,6 +11,7 @@ import pytest
 
 from jupyterlab_tracker.entities import Metric
 from jupyterlab_tracker.errors import BAD_REQUEST, INVALID_PARAMETER_VALUE, TrackerError
+from jupyterlab_tracker.server.handlers import escaped_input_error
 from jupyterlab_tracker.server.json_body import MAX_JSON_VALUES, BodyReader, parse_json
 from jupyterlab_tracker.server.request_parsing import (
     entity_list,
@@ -169,3 +170,32 @@ def test_a_body_over_the_limit_is_dropped_while_read():
     assert reader.too_large and not reader._data  # nothing past the limit is kept
     with refused("5,000 bytes or more; JSON bodies are limited to 4,096 bytes", BAD_REQUEST):
         reader.text()
+
+
+# -- the error mapper's last-resort net ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "error, fragment",
+    [
+        (UnicodeEncodeError("utf-8", "\ud800", 0, 1, "surrogates not allowed"), "surrogate"),
+        (OverflowError("Python int too large to convert to SQLite INTEGER"), "out of range"),
+    ],
+)
+def test_errors_only_bad_input_can_cause_map_to_400(error, fragment):
+    mapped = escaped_input_error(error)
+    assert mapped.error_code == INVALID_PARAMETER_VALUE and fragment in mapped.message
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        RecursionError("maximum recursion depth exceeded"),  # may be the server's own bug
+        OverflowError("math range error"),
+        UnicodeDecodeError("utf-8", b"\xff", 0, 1, "invalid start byte"),
+        ValueError("anything"),
+        KeyError("x"),
+    ],
+)
+def test_other_errors_stay_server_errors(error):
+    assert escaped_input_error(error) is None

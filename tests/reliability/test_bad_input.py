@@ -313,3 +313,25 @@ async def test_deep_or_invalid_bodies_get_400(tracker_api, raw, path):
     status, body = await tracker_api("POST", path, raw=raw)
     assert status == 400 and body["error_code"] == "BAD_REQUEST", (status, body)
     assert "nested too deeply" in body["message"] or "not UTF-8" in body["message"]
+
+
+@pytest.mark.parametrize(
+    "error, status",
+    [
+        (UnicodeEncodeError("utf-8", "\ud800", 0, 1, "surrogates not allowed"), 400),
+        (OverflowError("Python int too large to convert to SQLite INTEGER"), 400),
+        (RecursionError("maximum recursion depth exceeded"), 500),
+    ],
+)
+async def test_the_error_mapper_net(tracker_api, monkeypatch, error, status):
+    """Bad input that got past validation is still a 400; anything else stays a 500."""
+    from jupyterlab_tracker.service.tracking import TrackingService
+
+    def fail(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr(TrackingService, "get_experiment", fail)
+    code, body = await tracker_api("GET", "api/experiments/0")
+    assert code == status, body
+    expected = "INVALID_PARAMETER_VALUE" if status == 400 else "INTERNAL_ERROR"
+    assert body["error_code"] == expected, body
