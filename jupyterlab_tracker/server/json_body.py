@@ -86,6 +86,8 @@ def parse_json(text: str, in_c: bool = True) -> Any:
     """The JSON document in ``text``; BAD_REQUEST, saying what is wrong, if it is not one."""
     try:
         document = json.loads(text) if in_c else _CountingDecoder(MAX_JSON_VALUES).decode(text)
+        # A lone surrogate can only come from a \uXXXX escape: most bodies have none.
+        lone_surrogate = ("\\ud" in text or "\\uD" in text) and _has_lone_surrogate(document)
     except _TooManyValues:
         raise bad_request(
             f"Request body holds more than {MAX_JSON_VALUES:,} JSON values; split the request"
@@ -96,8 +98,7 @@ def parse_json(text: str, in_c: bool = True) -> Any:
         raise bad_request(f"Request body is not valid JSON: {error}") from None
     except ValueError:  # int() refuses numbers of more than 4300 digits
         raise bad_request("Request body holds a number of more than 4300 digits") from None
-    # A lone surrogate can only come from a \uXXXX escape: most bodies have none.
-    if ("\\ud" in text or "\\uD" in text) and _has_lone_surrogate(document):
+    if lone_surrogate:
         raise bad_request(
             "Request body holds a lone UTF-16 surrogate (a \\ud800-\\udfff escape without its "
             "pair): strings must be valid Unicode"
