@@ -93,10 +93,26 @@ class TrackerHandler(APIHandler):
     _body: BodyReader | None = None
 
     async def prepare(self):
-        await super().prepare()
+        try:
+            await super().prepare()
+        except tornado.web.HTTPError as refusal:
+            # A refusal here (a failed XSRF or host check) would be answered before the body
+            # is read, and tornado then closes the connection: a client still sending sees
+            # a reset, and a kept-alive connection dies. Answer once the body is in (and
+            # dropped) instead. A handler that reads its own body (artifact uploads) answers
+            # as it always has.
+            if type(self).data_received is not TrackerHandler.data_received:
+                raise
+            self._body = BodyReader(0)
+            setattr(self, self.request.method.lower(), partial(self._refuse, refusal))
+            return
         # Unauthenticated callers get their 403 from the verb; none of their body is kept.
         limit = self.tracker.max_body_size if self.current_user is not None else 0
         self._body = BodyReader(limit)
+
+    @staticmethod
+    def _refuse(refusal: tornado.web.HTTPError, *args, **kwargs):
+        raise refusal
 
     def data_received(self, chunk: bytes) -> None:
         if self._body is not None:  # None: prepare() refused the request
