@@ -78,7 +78,8 @@ def run_flood(server, concurrency: int, body: bytes) -> dict:
     import requests
 
     headers = {"Authorization": f"token {server.token}", "Content-Type": "application/json"}
-    experiment = server.api("POST", "tracker/api/experiments", json={"name": "flood"}).json()
+    name = f"flood-{time.time_ns()}"  # a fresh one each call
+    experiment = server.api("POST", "tracker/api/experiments", json={"name": name}).json()
     run = server.api(
         "POST",
         "tracker/api/runs",

@@ -199,3 +199,11 @@ def test_errors_only_bad_input_can_cause_map_to_400(error, fragment):
 )
 def test_other_errors_stay_server_errors(error):
     assert escaped_input_error(error) is None
+
+
+def test_a_body_declared_over_the_limit_is_not_kept_at_all():
+    reader = BodyReader(4096, declared=5000)
+    reader.feed(b"x" * 1000)
+    assert reader.too_large and not reader._data
+    with refused("limited to 4,096 bytes", BAD_REQUEST):
+        reader.text()

@@ -108,7 +108,10 @@ class TrackerHandler(APIHandler):
             return
         # Unauthenticated callers get their 403 from the verb; none of their body is kept.
         limit = self.tracker.max_body_size if self.current_user is not None else 0
-        self._body = BodyReader(limit)
+        declared = self.request.headers.get("Content-Length", "")
+        self._body = BodyReader(
+            limit, int(declared) if declared.isascii() and declared.isdigit() else None
+        )
 
     @staticmethod
     def _refuse(refusal: tornado.web.HTTPError, *args, **kwargs):

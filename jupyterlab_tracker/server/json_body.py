@@ -41,17 +41,21 @@ def bad_request(message: str) -> TrackerError:
 
 
 class BodyReader:
-    """One request body, kept up to ``limit`` bytes (0: keep nothing)."""
+    """One request body, kept up to ``limit`` bytes (0: keep nothing).
 
-    def __init__(self, limit: int):
+    A body whose Content-Length (``declared``) is over the limit is not kept at all."""
+
+    def __init__(self, limit: int, declared: int | None = None):
         self.limit = limit
         self.size = 0
         self.value_bound = 1
         self._data = bytearray()
+        self._dropping = declared is not None and declared > limit
 
     def feed(self, piece: bytes) -> None:
         self.size += len(piece)
-        if self.size > self.limit:
+        if self._dropping or self.size > self.limit:
+            self._dropping = True
             self._data = bytearray()  # drained from here on: the answer is a refusal
             return
         self._data += piece
@@ -59,7 +63,7 @@ class BodyReader:
 
     @property
     def too_large(self) -> bool:
-        return self.size > self.limit
+        return self._dropping or self.size > self.limit
 
     @property
     def parses_in_c(self) -> bool:
