@@ -95,7 +95,7 @@ def validate_metric(metric: Any) -> None:
     validate_key("metric", metric.key)
     value = metric.value
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise invalid(f"metric {preview(metric.key)} value must be a number, got {value!r}")
+        raise invalid(f"metric {preview(metric.key)} value must be a number, got {preview(value)}")
     if isinstance(value, int) and value.bit_length() > _MAX_DOUBLE_INT_BITS:
         raise invalid(
             f"metric {preview(metric.key)} value {preview(value)} is too large for a double "
@@ -105,7 +105,7 @@ def validate_metric(metric: Any) -> None:
         number = getattr(metric, field)
         if isinstance(number, bool) or not isinstance(number, int):
             raise invalid(
-                f"metric {preview(metric.key)} {field} must be an integer, got {number!r}"
+                f"metric {preview(metric.key)} {field} must be an integer, got {preview(number)}"
             )
         if not INT64_MIN <= number <= INT64_MAX:
             raise invalid(
@@ -254,6 +254,10 @@ def _check_choice(what: str, value: Any, choices: tuple[str, ...]) -> None:
         raise invalid(f"{what} must be one of {', '.join(choices)}, got {preview(value)}")
 
 
+_PREVIEW = reprlib.Repr()
+_PREVIEW.maxlevel, _PREVIEW.maxstring, _PREVIEW.maxother = 3, 200, 200
+
+
 def preview(value: Any, limit: int = 60) -> str:
     """repr() cut short, so a 10 000-character value doesn't flood the error message.
 
@@ -264,7 +268,3 @@ def preview(value: Any, limit: int = 60) -> str:
     except ValueError:  # an int of more than 4300 digits has no repr
         text = f"<a {value.bit_length()}-bit integer>"
     return text if len(text) <= limit else text[: limit - 4] + "...'"
-
-
-_PREVIEW = reprlib.Repr()
-_PREVIEW.maxlevel, _PREVIEW.maxstring, _PREVIEW.maxother = 3, 200, 200
