@@ -24,6 +24,7 @@ from typing import Literal
 
 from .entities import RUN_STATUSES
 from .errors import TrackerError, invalid
+from .service.validation import MAX_FILTER_CLAUSES, MAX_FILTER_LENGTH, MAX_FILTER_VALUES
 
 EntityKind = Literal["metric", "param", "tag", "attribute", "dataset"]
 
@@ -315,14 +316,15 @@ class _Tokenizer:
         self.pos = 0
         self.fail = fail  # fail(offset, message) -> TrackerError
 
-    def tokens(self) -> list[_Token]:
-        tokens = []
-        while True:
-            self._skip_whitespace()
-            if self.pos >= len(self.text):
-                tokens.append(_Token(_END, "", "", self.pos, self.pos))
-                return tokens
-            tokens.append(self._next_token())
+    def next(self) -> _Token:
+        """The next token (the end token, again and again, at the end of the text).
+
+        Read as the parser asks, so a filter over the clause limit is refused before the
+        rest of it is read."""
+        self._skip_whitespace()
+        if self.pos >= len(self.text):
+            return _Token(_END, "", "", self.pos, self.pos)
+        return self._next_token()
 
     def _skip_whitespace(self) -> None:
         while self.pos < len(self.text) and self.text[self.pos].isspace():
@@ -428,21 +430,26 @@ class _Parser:
     def __init__(self, text: str, what: str, schema: _Schema):
         self.what = what
         self.schema = schema
+        if len(text) > MAX_FILTER_LENGTH:
+            raise invalid(
+                f"The {what} is {len(text):,} characters long; the limit is {MAX_FILTER_LENGTH:,}"
+            )
         if "\x00" in text:  # nothing stored holds one, and PostgreSQL cannot bind it
             raise self._error(text.index("\x00"), "NUL characters (\\x00) are not allowed")
-        self.tokens = _Tokenizer(text, self._error).tokens()
-        self.index = 0
+        self.tokenizer = _Tokenizer(text, self._error)
+        self.token = self.tokenizer.next()
+        self.list_values = 0  # in all the IN (...) lists so far
 
     def _error(self, offset: int, message: str) -> TrackerError:
         return invalid(f"Invalid {self.what} at column {offset + 1}: {message}")
 
     def _peek(self) -> _Token:
-        return self.tokens[self.index]
+        return self.token
 
     def _take(self) -> _Token:
-        token = self.tokens[self.index]
+        token = self.token
         if token.kind != _END:
-            self.index += 1
+            self.token = self.tokenizer.next()
         return token
 
     def _take_keyword(self, *words: str) -> _Token | None:
@@ -457,6 +464,11 @@ class _Parser:
             return []
         comparisons = [self._comparison()]
         while self._take_keyword("AND"):
+            if len(comparisons) == MAX_FILTER_CLAUSES:
+                raise invalid(
+                    f"A {self.what} may hold at most {MAX_FILTER_CLAUSES} clauses joined by "
+                    "AND; use fewer (an IN (...) list tests many values in one clause)"
+                )
             comparisons.append(self._comparison())
         token = self._peek()
         if token.kind != _END:
@@ -607,6 +619,12 @@ class _Parser:
         values = [self._string(kind, key, op, rule)]
         while self._take_punct(","):
             values.append(self._string(kind, key, op, rule))
+        self.list_values += len(values)
+        if self.list_values > MAX_FILTER_VALUES:
+            raise invalid(
+                f"The IN (...) lists of a {self.what} may hold at most {MAX_FILTER_VALUES:,} "
+                "values in all; search in several requests"
+            )
         self._expect_punct(")", "or ',' to continue the list")
         return tuple(values)
 

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 
 from jupyter_server.utils import url_path_join
-from traitlets import Bool, Float, List, Unicode
+from traitlets import Bool, Float, Int, List, Unicode
 from traitlets.config import Configurable
 
 from .. import __version__
@@ -21,6 +21,7 @@ from ..config import (
     redact_uri,
 )
 from .handlers import EndpointNotFoundHandler
+from .json_body import DEFAULT_MAX_BODY_BYTES
 from .kernel_env import add_kernel_env, server_url
 from .routes import MLFLOW_ROUTES, NATIVE_ROUTES
 
@@ -69,6 +70,13 @@ class Tracker(Configurable):
         "MLflow-compatible API) and MLFLOW_TRACKING_TOKEN, so unchanged MLflow code logs here.",
     ).tag(config=True)
 
+    max_body_size = Int(
+        DEFAULT_MAX_BODY_BYTES,
+        help="Largest request body, in bytes, that a tracker route accepts (JSON requests); "
+        "a larger one is answered 400 and never held in memory. Artifact uploads stream "
+        "to disk and have their own limit.",
+    ).tag(config=True)
+
     def _store_uri_default(self):  # traitlets dynamic defaults
         return default_store_uri()
 
@@ -88,6 +96,7 @@ class TrackerContext:
     artifact_root: str
     registry: object = None  # ModelRegistryService
     artifacts: object = None  # ArtifactService
+    max_body_size: int = DEFAULT_MAX_BODY_BYTES  # bytes of a JSON request body
     version: str = __version__
 
     def describe(self) -> dict:
@@ -117,6 +126,7 @@ def load_extension(serverapp) -> None:
         artifact_root=locations.artifact_root,
         registry=services.registry,
         artifacts=services.artifacts,
+        max_body_size=settings.max_body_size,
     )
     web_app = serverapp.web_app
     web_app.settings["tracker"] = context

@@ -2,6 +2,11 @@
 
 Handlers stay thin: parse the request, call one service method off the event loop,
 write the result. Domain errors become HTTP here and nowhere else.
+
+Bodies stream in (``stream_request_body``): tornado would otherwise buffer a whole body,
+up to ServerApp.max_body_size (512 MB), before any handler code runs. A ``BodyReader``
+keeps at most ``Tracker.max_body_size`` bytes, and nothing for a caller that is not
+authenticated; see ``json_body.py`` for how the JSON is then read.
 """
 
 from __future__ import annotations
@@ -28,10 +33,7 @@ from ..errors import (
     TEMPORARILY_UNAVAILABLE,
     TrackerError,
 )
-
-# Far above the largest valid request (a full log_batch is a few MB at most), far below
-# what would strain the server: bigger JSON bodies are refused before parsing.
-MAX_JSON_BODY_BYTES = 16 * 1024 * 1024
+from .json_body import BodyReader, parse_json
 
 # What a request without valid credentials is told, on every tracker route (403).
 NOT_AUTHENTICATED_MESSAGE = (
@@ -72,10 +74,61 @@ def _replace_non_finite(value):
     return value
 
 
+def escaped_input_error(error: BaseException) -> TrackerError | None:
+    """The 400 for an exception that only bad input can cause, when validation missed it.
+
+    Lone UTF-16 surrogates exist only in text decoded from a request, and integers too
+    large for a database column only come from a request's numbers; anything else stays a
+    500, since it may be a bug of the server's own.
+    """
+    if isinstance(error, UnicodeError) and "surrogates not allowed" in str(error):
+        return TrackerError(
+            "A string in the request holds a lone UTF-16 surrogate: send valid Unicode",
+            INVALID_PARAMETER_VALUE,
+        )
+    if isinstance(error, OverflowError) and "too large to convert" in str(error):
+        return TrackerError(
+            f"A number in the request is out of range ({error}): send a smaller one",
+            INVALID_PARAMETER_VALUE,
+        )
+    return None
+
+
+@tornado.web.stream_request_body
 class TrackerHandler(APIHandler):
     """Base for every tracker route. Subclasses decorate verbs with ``@authenticated``."""
 
     status_for_code = NATIVE_STATUS
+    _body: BodyReader | None = None
+
+    async def prepare(self):
+        try:
+            await super().prepare()
+        except tornado.web.HTTPError as refusal:
+            # A refusal here (a failed XSRF or host check) would be answered before the body
+            # is read, and tornado then closes the connection: a client still sending sees
+            # a reset, and a kept-alive connection dies. Answer once the body is in (and
+            # dropped) instead. A handler that reads its own body (artifact uploads) answers
+            # as it always has.
+            if type(self).data_received is not TrackerHandler.data_received:
+                raise
+            self._body = BodyReader(0)
+            setattr(self, self.request.method.lower(), partial(self._refuse, refusal))
+            return
+        # Unauthenticated callers get their 403 from the verb; none of their body is kept.
+        limit = self.tracker.max_body_size if self.current_user is not None else 0
+        declared = self.request.headers.get("Content-Length", "")
+        self._body = BodyReader(
+            limit, int(declared) if declared.isascii() and declared.isdigit() else None
+        )
+
+    @staticmethod
+    def _refuse(refusal: tornado.web.HTTPError, *args, **kwargs):
+        raise refusal
+
+    def data_received(self, chunk: bytes) -> None:
+        if self._body is not None:  # None: prepare() refused the request
+            self._body.feed(chunk)
 
     # -- authentication: Jupyter's, with a message that says what to send ---------------
     def _not_authenticated(self) -> bool:
@@ -113,21 +166,15 @@ class TrackerHandler(APIHandler):
     async def run_blocking(self, fn, *args, **kwargs):
         return await IOLoop.current().run_in_executor(_store_executor, partial(fn, *args, **kwargs))
 
-    def json_body(self) -> dict:
+    async def json_body(self) -> dict:
         """The request body as a JSON object; an empty body is ``{}``."""
-        raw = self.request.body
-        if not raw:
+        text = self._body.text()
+        if not text:
             return {}
-        if len(raw) > MAX_JSON_BODY_BYTES:
-            raise TrackerError(
-                f"Request body is {len(raw):,} bytes; JSON bodies are limited to "
-                f"{MAX_JSON_BODY_BYTES:,} bytes (split large batches)",
-                BAD_REQUEST,
-            )
-        try:
-            body = json.loads(raw)
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise TrackerError(f"Request body is not valid JSON: {exc}", BAD_REQUEST) from exc
+        if self._body.parses_in_c:
+            body = parse_json(text)
+        else:  # the slow, interruptible parser: off the event loop
+            body = await self.run_blocking(parse_json, text, in_c=False)
         if not isinstance(body, dict):
             raise TrackerError("Request body must be a JSON object", BAD_REQUEST)
         return body
@@ -158,6 +205,10 @@ class TrackerHandler(APIHandler):
         self.finish(json.dumps(error.to_dict()))
 
     def _handle_request_exception(self, e: BaseException) -> None:
+        escaped = escaped_input_error(e)
+        if escaped is not None:
+            self.log.warning("Bad input got past validation: %s", e, exc_info=e)
+            e = escaped
         if isinstance(e, TrackerError):
             if self._finished:
                 return

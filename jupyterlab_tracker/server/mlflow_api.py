@@ -20,6 +20,7 @@ from ..artifacts.mlflow_uris import MlflowArtifactUris
 from ..entities import ACTIVE_ONLY, DEFAULT_EXPERIMENT_ID, RUN_STATUSES, VIEW_TYPES
 from ..errors import INVALID_STATE, RESOURCE_ALREADY_EXISTS, not_found
 from ..service.mlflow_compat import MlflowCompatService
+from ..service.validation import MAX_METRICS_PER_BATCH, MAX_PARAMS_PER_BATCH, MAX_TAGS_PER_BATCH
 from . import mlflow_shapes as shapes
 from .handlers import NATIVE_STATUS, TrackerHandler
 from .request_parsing import (
@@ -63,9 +64,9 @@ class MlflowHandler(TrackerHandler):
             tracker.service.locations.mlflow_uris,
         )
 
-    def request_fields(self) -> dict:
+    async def request_fields(self) -> dict:
         if self.request.method != "GET":
-            return self.json_body()
+            return await self.json_body()
         fields = {}
         for name in self.request.query_arguments:
             values = self.get_query_arguments(name)
@@ -83,7 +84,7 @@ def endpoint(**verbs: Endpoint) -> type[MlflowHandler]:
     def verb(fn: Endpoint):
         @authenticated
         async def handle(self, **path_args):
-            fields = {**self.request_fields(), **path_args}
+            fields = {**(await self.request_fields()), **path_args}
             self.write_json(await self.run_blocking(fn, self.api, fields))
 
         return handle
@@ -244,9 +245,9 @@ def log_batch(api: MlflowApi, fields: Mapping) -> dict:
     # Metrics may carry a model_id (a link to a logged model): accepted, not stored.
     api.compat.log_batch(
         shapes.run_id(fields),
-        metrics=entity_list(fields, "metrics", parse_metric),
-        params=entity_list(fields, "params", parse_param),
-        tags=entity_list(fields, "tags", parse_tag),
+        metrics=entity_list(fields, "metrics", parse_metric, max_items=MAX_METRICS_PER_BATCH),
+        params=entity_list(fields, "params", parse_param, max_items=MAX_PARAMS_PER_BATCH),
+        tags=entity_list(fields, "tags", parse_tag, max_items=MAX_TAGS_PER_BATCH),
     )
     return {}
 

@@ -15,6 +15,7 @@ from tornado.web import authenticated
 
 from ..entities import ACTIVE_ONLY, RUN_STATUSES, VIEW_TYPES
 from ..errors import not_found
+from ..service.validation import MAX_METRICS_PER_BATCH, MAX_PARAMS_PER_BATCH, MAX_TAGS_PER_BATCH
 from .handlers import TrackerHandler
 from .request_parsing import (
     entity_list,
@@ -77,7 +78,7 @@ class ExperimentsHandler(TrackerHandler):
 
     @authenticated
     async def post(self):
-        body = self.json_body()
+        body = await self.json_body()
         experiment_id = await self.run_blocking(
             self.service.create_experiment,
             required_str(body, "name"),
@@ -106,7 +107,7 @@ class ExperimentHandler(TrackerHandler):
 
     @authenticated
     async def patch(self, experiment_id: str):
-        new_name = required_str(self.json_body(), "name")
+        new_name = required_str(await self.json_body(), "name")
         await self.run_blocking(self.service.rename_experiment, experiment_id, new_name)
         experiment = await self.run_blocking(self.service.get_experiment, experiment_id)
         self.write_json({"experiment": experiment.to_dict()})
@@ -128,7 +129,7 @@ class ExperimentRestoreHandler(TrackerHandler):
 class ExperimentTagsHandler(TrackerHandler):
     @authenticated
     async def put(self, experiment_id: str):
-        body = self.json_body()
+        body = await self.json_body()
         key, value = required_str(body, "key"), optional_str(body, "value", "")
         await self.run_blocking(self.service.set_experiment_tag, experiment_id, key, value)
         self.write_json({})
@@ -146,7 +147,7 @@ class ExperimentTagsHandler(TrackerHandler):
 class RunsHandler(TrackerHandler):
     @authenticated
     async def post(self):
-        body = self.json_body()
+        body = await self.json_body()
         run = await self.run_blocking(
             self.service.create_run,
             required_id(body, "experiment_id"),
@@ -162,7 +163,7 @@ class RunsHandler(TrackerHandler):
 class RunSearchHandler(TrackerHandler):
     @authenticated
     async def post(self):
-        body = self.json_body()
+        body = await self.json_body()
         page = await self.run_blocking(
             self.service.search_runs,
             str_list(body.get("experiment_ids"), "experiment_ids"),
@@ -194,7 +195,7 @@ class RunHandler(TrackerHandler):
 
     @authenticated
     async def patch(self, run_id: str):
-        body = self.json_body()
+        body = await self.json_body()
         run_info = await self.run_blocking(
             self.service.update_run_info,
             run_id,
@@ -221,20 +222,21 @@ class RunHeartbeatsHandler(TrackerHandler):
     @authenticated
     async def post(self):
         # The service checks that this is a list of run ids.
-        stopped = await self.run_blocking(self.service.heartbeat, self.json_body().get("run_ids"))
+        body = await self.json_body()
+        stopped = await self.run_blocking(self.service.heartbeat, body.get("run_ids"))
         self.write_json({"stopped_run_ids": stopped})
 
 
 class RunBatchHandler(TrackerHandler):
     @authenticated
     async def post(self, run_id: str):
-        body = self.json_body()
+        body = await self.json_body()
         await self.run_blocking(
             self.service.log_batch,
             run_id,
-            metrics=entity_list(body, "metrics", parse_metric),
-            params=entity_list(body, "params", parse_param),
-            tags=entity_list(body, "tags", parse_tag),
+            metrics=entity_list(body, "metrics", parse_metric, max_items=MAX_METRICS_PER_BATCH),
+            params=entity_list(body, "params", parse_param, max_items=MAX_PARAMS_PER_BATCH),
+            tags=entity_list(body, "tags", parse_tag, max_items=MAX_TAGS_PER_BATCH),
             batch_id=optional_str(body, "batch_id"),
         )
         self.write_json({})
@@ -243,7 +245,7 @@ class RunBatchHandler(TrackerHandler):
 class RunTagsHandler(TrackerHandler):
     @authenticated
     async def put(self, run_id: str):
-        tag = parse_tag(self.json_body())
+        tag = parse_tag(await self.json_body())
         await self.run_blocking(self.service.log_batch, run_id, tags=[tag])
         self.write_json({})
 
@@ -257,7 +259,7 @@ class RunTagsHandler(TrackerHandler):
 class RunInputsHandler(TrackerHandler):
     @authenticated
     async def post(self, run_id: str):
-        datasets = entity_list(self.json_body(), "datasets", parse_dataset_input)
+        datasets = entity_list(await self.json_body(), "datasets", parse_dataset_input)
         await self.run_blocking(self.service.log_inputs, run_id, datasets)
         self.write_json({})
 

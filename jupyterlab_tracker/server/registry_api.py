@@ -59,7 +59,7 @@ class RegistryTagsHandler(RegistryHandler):
 
     @authenticated
     async def put(self):
-        body = self.json_body()
+        body = await self.json_body()
         await self.run_blocking(
             getattr(self.registry, self.set_tag_method),
             *self.owner(body),
@@ -98,7 +98,7 @@ class LoggedModelsHandler(RegistryHandler):
 
     @authenticated
     async def post(self):
-        body = self.json_body()
+        body = await self.json_body()
         model = await self.run_blocking(
             self.registry.create_logged_model,
             required_id(body, "experiment_id"),
@@ -120,7 +120,7 @@ class LoggedModelHandler(RegistryHandler):
     @authenticated
     async def patch(self, model_id: str):
         """``{"status": "READY"}`` finalises the model; ``{"tags": {...}}`` sets tags."""
-        body = self.json_body()
+        body = await self.json_body()
         tags = str_dict(body, "tags")
         if tags:
             await self.run_blocking(self.registry.set_logged_model_tags, model_id, tags)
@@ -149,7 +149,7 @@ class RegisteredModelsHandler(RegistryHandler):
 
     @authenticated
     async def post(self):
-        body = self.json_body()
+        body = await self.json_body()
         model = await self.run_blocking(
             self.registry.create_registered_model,
             required_str(body, "name"),
@@ -169,7 +169,7 @@ class RegisteredModelByNameHandler(RegistryHandler):
     @authenticated
     async def patch(self):
         """``{"name", "new_name"?, "description"?}``: rename and/or describe."""
-        body = self.json_body()
+        body = await self.json_body()
         name = required_str(body, "name")
         description = optional_str(body, "description")
         if description is not None:
@@ -209,7 +209,7 @@ class RegisteredModelAliasesHandler(RegistryHandler):
 
     @authenticated
     async def put(self):
-        body = self.json_body()
+        body = await self.json_body()
         await self.run_blocking(
             self.registry.set_registered_model_alias,
             required_str(body, "name"),
@@ -251,7 +251,7 @@ class ModelVersionsHandler(RegistryHandler):
 
     @authenticated
     async def post(self):
-        body = self.json_body()
+        body = await self.json_body()
         version = await self.run_blocking(
             self.registry.create_model_version,
             required_str(body, "name"),
@@ -277,7 +277,7 @@ class ModelVersionByNameHandler(RegistryHandler):
 
     @authenticated
     async def patch(self):
-        body = self.json_body()
+        body = await self.json_body()
         version = await self.run_blocking(
             self.registry.update_model_version,
             required_str(body, "name"),
@@ -300,7 +300,7 @@ class ModelVersionByNameHandler(RegistryHandler):
 class ModelVersionStageHandler(RegistryHandler):
     @authenticated
     async def post(self):
-        body = self.json_body()
+        body = await self.json_body()
         version = await self.run_blocking(
             self.registry.transition_model_version_stage,
             required_str(body, "name"),

@@ -10,15 +10,18 @@ Nested fields are named like ``metrics[3].value``.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from ..entities import Dataset, DatasetInput, Metric, Param, RunTag
 from ..errors import invalid
+from ..service.validation import INT64_MAX, INT64_MIN, preview
 
 T = TypeVar("T")
 
+_INTEGER_TEXT = re.compile(r"\s*[-+]?[0-9]+\s*")
 # The non-finite doubles MLflow's JSON encoding sends as strings.
 NON_FINITE_STRINGS = {"NaN": float("nan"), "Infinity": float("inf"), "-Infinity": float("-inf")}
 
@@ -32,11 +35,6 @@ def query_args(handler) -> dict[str, str]:
     return {name: handler.get_query_argument(name) for name in handler.request.query_arguments}
 
 
-def _describe(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
 # -- scalars ---------------------------------------------------------------------------
 
 
@@ -45,7 +43,7 @@ def required_str(fields: Mapping, name: str, *, where: str = "") -> str:
     if value is None or value == "":
         raise invalid(f"Missing value for required parameter '{where}{name}'")
     if not isinstance(value, str):
-        raise invalid(f"Invalid value {_describe(value)} for '{where}{name}': expected a string")
+        raise invalid(f"Invalid value {preview(value)} for '{where}{name}': expected a string")
     return value
 
 
@@ -62,7 +60,7 @@ def optional_str(fields: Mapping, name: str, default: str | None = None, *, wher
     if value is None:
         return default
     if not isinstance(value, str):
-        raise invalid(f"Invalid value {_describe(value)} for '{where}{name}': expected a string")
+        raise invalid(f"Invalid value {preview(value)} for '{where}{name}': expected a string")
     return value
 
 
@@ -74,18 +72,26 @@ def optional_int(
     minimum: int | None = None,
     where: str = "",
 ) -> int | None:
-    """An integer; decimal strings are accepted (query arguments are strings, and proto3
-    JSON may send int64 as a string)."""
+    """A 64-bit integer (MLflow's int64); decimal strings are accepted (query arguments
+    are strings, and proto3 JSON may send int64 as a string): ASCII digits with an
+    optional sign, nothing else that ``int()`` would read ('²' or '1e3' or '1_000')."""
     value = fields.get(name)
     if value is None or value == "":
         return default
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        value = int(value)
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise invalid(f"Invalid value {_describe(value)} for '{where}{name}': expected an integer")
-    if minimum is not None and value < minimum:
-        raise invalid(f"Invalid value {value} for '{where}{name}': must be at least {minimum}")
-    return value
+    number = value
+    if isinstance(value, str) and _INTEGER_TEXT.fullmatch(value):
+        # More than 20 digits is more than int64: refused without converting it.
+        number = int(value) if len(value.strip().lstrip("+-")) <= 20 else INT64_MAX + 1
+    if not isinstance(number, int) or isinstance(number, bool):
+        raise invalid(f"Invalid value {preview(value)} for '{where}{name}': expected an integer")
+    if not INT64_MIN <= number <= INT64_MAX:
+        raise invalid(
+            f"Invalid value {preview(value)} for '{where}{name}': the integer must fit in "
+            f"64 bits ({INT64_MIN} to {INT64_MAX})"
+        )
+    if minimum is not None and number < minimum:
+        raise invalid(f"Invalid value {number} for '{where}{name}': must be at least {minimum}")
+    return number
 
 
 def required_number(fields: Mapping, name: str, *, where: str = "") -> float:
@@ -101,8 +107,14 @@ def required_number(fields: Mapping, name: str, *, where: str = "") -> float:
         except ValueError:
             pass
     elif isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
-    raise invalid(f"Invalid value {_describe(value)} for '{where}{name}': expected a number")
+        try:
+            return float(value)
+        except OverflowError:  # an int beyond the doubles, such as 10**400
+            raise invalid(
+                f"Invalid value {preview(value)} for '{where}{name}': too large for a double "
+                "(about ±1.8e308 at most)"
+            ) from None
+    raise invalid(f"Invalid value {preview(value)} for '{where}{name}': expected a number")
 
 
 def optional_bool(fields: Mapping, name: str, default: bool = False, *, where: str = "") -> bool:
@@ -113,13 +125,13 @@ def optional_bool(fields: Mapping, name: str, default: bool = False, *, where: s
         return value
     if isinstance(value, str) and value.lower() in ("true", "false", "1", "0"):
         return value.lower() in ("true", "1")
-    raise invalid(f"Invalid value {_describe(value)} for '{where}{name}': expected true or false")
+    raise invalid(f"Invalid value {preview(value)} for '{where}{name}': expected true or false")
 
 
 def one_of(value: str | None, name: str, allowed: tuple[str, ...]) -> str | None:
     """``value`` itself when it is one of ``allowed`` (or None)."""
     if value is not None and value not in allowed:
-        raise invalid(f"Invalid value {_describe(value)} for '{name}': expected one of {allowed}")
+        raise invalid(f"Invalid value {preview(value)} for '{name}': expected one of {allowed}")
     return value
 
 
@@ -134,13 +146,13 @@ def str_list(values: Any, name: str) -> list[str]:
     if values is None:
         return []
     if not isinstance(values, list):
-        raise invalid(f"Invalid value {_describe(values)} for '{name}': expected a list")
+        raise invalid(f"Invalid value {preview(values)} for '{name}': expected a list")
     out = []
     for i, value in enumerate(values):
         if isinstance(value, int) and not isinstance(value, bool):
             value = str(value)
         if not isinstance(value, str):
-            raise invalid(f"Invalid value {_describe(value)} for '{name}[{i}]': expected a string")
+            raise invalid(f"Invalid value {preview(value)} for '{name}[{i}]': expected a string")
         out.append(value)
     return out
 
@@ -151,28 +163,40 @@ def str_dict(fields: Mapping, name: str) -> dict[str, str]:
     if value is None:
         return {}
     if not isinstance(value, dict):
-        raise invalid(f"Invalid value {_describe(value)} for '{name}': expected an object")
+        raise invalid(f"Invalid value {preview(value)} for '{name}': expected an object")
     for key, item in value.items():
         if not isinstance(item, str):
-            raise invalid(f"Invalid value {_describe(item)} for '{name}.{key}': expected a string")
+            raise invalid(f"Invalid value {preview(item)} for '{name}.{key}': expected a string")
     return dict(value)
 
 
 def entity_list(
-    fields: Mapping, name: str, parse_item: Callable[[Mapping, str], T], *, where: str = ""
+    fields: Mapping,
+    name: str,
+    parse_item: Callable[[Mapping, str], T],
+    *,
+    max_items: int | None = None,
+    where: str = "",
 ) -> list[T]:
-    """A list of JSON objects, each turned into an entity by ``parse_item(item, where)``."""
+    """A list of JSON objects, each turned into an entity by ``parse_item(item, where)``.
+
+    ``max_items`` refuses a longer list before any of its entities is made."""
     value = fields.get(name)
     if value is None:
         return []
     if not isinstance(value, list):
-        raise invalid(f"Invalid value {_describe(value)} for '{where}{name}': expected a list")
+        raise invalid(f"Invalid value {preview(value)} for '{where}{name}': expected a list")
+    if max_items is not None and len(value) > max_items:
+        raise invalid(
+            f"'{where}{name}' may hold at most {max_items} items, got {len(value)}; "
+            "split the request"
+        )
     items = []
     for i, item in enumerate(value):
         item_where = f"{where}{name}[{i}]."
         if not isinstance(item, dict):
             raise invalid(
-                f"Invalid value {_describe(item)} for '{item_where[:-1]}': expected an object"
+                f"Invalid value {preview(item)} for '{item_where[:-1]}': expected an object"
             )
         items.append(parse_item(item, item_where))
     return items
@@ -194,7 +218,10 @@ def parse_metric(item: Mapping, where: str = "") -> Metric:
         and type(timestamp) is int
         and type(step) is int
     ):
-        return Metric(key, float(value), timestamp, step)
+        try:
+            return Metric(key, float(value), timestamp, step)
+        except OverflowError:  # an int beyond the doubles: the path below names the field
+            pass
     timestamp = optional_int(item, "timestamp", where=where)
     return Metric(
         key=required_str(item, "key", where=where),
@@ -232,12 +259,10 @@ def parse_dataset(item: Mapping, where: str = "") -> Dataset:
 def parse_dataset_input(item: Mapping, where: str = "") -> DatasetInput:
     dataset = item.get("dataset")
     if not isinstance(dataset, dict):
-        raise invalid(
-            f"Invalid value {_describe(dataset)} for '{where}dataset': expected an object"
-        )
+        raise invalid(f"Invalid value {preview(dataset)} for '{where}dataset': expected an object")
     tags = item.get("tags") or {}
     if not isinstance(tags, dict) or not all(isinstance(v, str) for v in tags.values()):
         raise invalid(
-            f"Invalid value {_describe(tags)} for '{where}tags': expected an object of strings"
+            f"Invalid value {preview(tags)} for '{where}tags': expected an object of strings"
         )
     return DatasetInput(dataset=parse_dataset(dataset, f"{where}dataset."), tags=dict(tags))

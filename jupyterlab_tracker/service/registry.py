@@ -194,6 +194,7 @@ class ModelRegistryService:
         page_token: str | None = None,
     ) -> Page[RegisteredModel]:
         check.validate_max_results(max_results)
+        check.validate_order_by(order_by)
         return self.registry.search_registered_models(
             filter_string or "", max_results, order_by, page_token
         )
@@ -266,6 +267,7 @@ class ModelRegistryService:
         page_token: str | None = None,
     ) -> Page[ModelVersion]:
         check.validate_max_results(max_results)
+        check.validate_order_by(order_by)
         return self.registry.search_model_versions(
             filter_string or "", max_results, order_by, page_token
         )

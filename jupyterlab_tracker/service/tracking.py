@@ -83,6 +83,7 @@ class TrackingService:
     ) -> Page[Experiment]:
         check.validate_view_type(view_type)
         check.validate_max_results(max_results)
+        check.validate_order_by(order_by)
         return self.store.search_experiments(
             view_type, max_results, filter_string or "", order_by, page_token
         )
@@ -124,6 +125,7 @@ class TrackingService:
         agree (either one fills the other); ``user_id`` and ``mlflow.user`` likewise, with
         the login name when neither is given."""
         check.validate_experiment_id(experiment_id)
+        check.validate_int64("start_time", start_time)
         tags = dict(tags or {})
         self._check_run_tags(tags)
         if run_name:
@@ -162,6 +164,7 @@ class TrackingService:
         check.validate_run_id(run_id)
         if run_name:
             check.validate_run_name(run_name)
+        check.validate_int64("end_time", end_time)
         if status is not None:
             check.validate_run_status(status)
             if status in TERMINAL_STATUSES and end_time is None:
@@ -247,6 +250,7 @@ class TrackingService:
             check.validate_experiment_id(experiment_id)
         check.validate_view_type(run_view_type)
         check.validate_max_results(max_results)
+        check.validate_order_by(order_by)
         return self.store.search_runs(
             experiment_ids, filter_string or "", run_view_type, max_results, order_by, page_token
         )

@@ -12,6 +12,7 @@ on both databases. See docs/input-rules.md.
 from __future__ import annotations
 
 import re
+import reprlib
 from collections.abc import Iterable, Sized
 from typing import Any
 
@@ -41,8 +42,23 @@ MAX_TAGS_PER_BATCH = 100
 MAX_ENTITIES_PER_BATCH = 1000
 MAX_RESULTS_LIMIT = 50000
 
-# Metric timestamps and steps are stored in 64-bit integer columns.
-_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
+# Search requests. Every real query fits with room to spare (the UI sends one order_by key
+# and the filter a user types; MLflow's client adds one IN list of run ids), and each
+# stays far from what the databases refuse or take long over: SQLite nests AND-ed clauses
+# one level each up to its expression depth of 1000, joins at most 64 tables (runs + one
+# per metric, param or tag order_by key) and binds at most 32766 values in a statement
+# (SQLite >= 3.32); PostgreSQL plans each metric/param/tag clause as one more semi-join, in
+# time that grows faster than the count (50 clauses: ~0.5 s, 100: ~3 s on 2 busy cores).
+MAX_FILTER_CLAUSES = 50
+MAX_FILTER_VALUES = 10_000  # in all the IN (...) lists of one filter
+MAX_FILTER_LENGTH = 1_000_000  # characters: 50 clauses comparing whole 8000-char tag values
+MAX_ORDER_BY_KEYS = 20
+
+# Integers of MLflow's API are int64 (timestamps, steps, start/end times); they are
+# stored in 64-bit integer columns.
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+# Metric values are doubles: an int of more bits than this may not convert (2**1024 won't).
+_MAX_DOUBLE_INT_BITS = 1023
 _KEY_PUNCTUATION = "_-. :/"
 # A quick accept for the usual key; \w is str.isalnum() characters plus "_".
 _KEY_CHARACTERS = re.compile(r"[\w\-. :/]+")
@@ -63,18 +79,18 @@ def validate_key(kind: str, key: Any) -> None:
     if not isinstance(key, str) or not key:
         raise invalid(f"{kind} key must be a non-empty string, got {key!r}")
     if len(key) > MAX_KEY_LENGTH:
-        _check_length(f"{kind} key {_preview(key)}", key, MAX_KEY_LENGTH)
+        _check_length(f"{kind} key {preview(key)}", key, MAX_KEY_LENGTH)
     if not _KEY_CHARACTERS.fullmatch(key):
         bad = sorted({ch for ch in key if not (ch.isalnum() or ch in _KEY_PUNCTUATION)})
         raise invalid(
-            f"{kind} key {_preview(key)} contains {', '.join(map(repr, bad))}; keys may only "
+            f"{kind} key {preview(key)} contains {', '.join(map(repr, bad))}; keys may only "
             "contain letters, digits, spaces and _ - . : /"
         )
     if key in (".", "..") or (
         "/" in key and any(segment in ("", ".", "..") for segment in key.split("/"))
     ):
         raise invalid(
-            f"{kind} key {_preview(key)} is not a clean relative path: remove leading, trailing "
+            f"{kind} key {preview(key)} is not a clean relative path: remove leading, trailing "
             "or doubled '/' and any '.' or '..' segment"
         )
 
@@ -108,15 +124,22 @@ def validate_metric(metric: Any) -> None:
     validate_key("metric", metric.key)
     value = metric.value
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise invalid(f"metric {_preview(metric.key)} value must be a number, got {value!r}")
+        raise invalid(f"metric {preview(metric.key)} value must be a number, got {preview(value)}")
+    if isinstance(value, int) and value.bit_length() > _MAX_DOUBLE_INT_BITS:
+        raise invalid(
+            f"metric {preview(metric.key)} value {preview(value)} is too large for a double "
+            "(about ±1.8e308 at most)"
+        )
     for field in ("timestamp", "step"):
         number = getattr(metric, field)
         if isinstance(number, bool) or not isinstance(number, int):
             raise invalid(
-                f"metric {_preview(metric.key)} {field} must be an integer, got {number!r}"
+                f"metric {preview(metric.key)} {field} must be an integer, got {preview(number)}"
             )
-        if not _INT64_MIN <= number <= _INT64_MAX:
-            raise invalid(f"metric {_preview(metric.key)} {field} {number} does not fit in 64 bits")
+        if not INT64_MIN <= number <= INT64_MAX:
+            raise invalid(
+                f"metric {preview(metric.key)} {field} {preview(number)} does not fit in 64 bits"
+            )
 
 
 def validate_metrics(metrics: Iterable) -> None:
@@ -132,15 +155,41 @@ def validate_metrics(metrics: Iterable) -> None:
         if (
             type(key) is str  # hashable, for the set
             and key in valid_keys
-            and (type(value) is float or type(value) is int)  # not bool, unlike isinstance
+            and (
+                type(value) is float  # not bool, unlike isinstance
+                or (type(value) is int and value.bit_length() <= _MAX_DOUBLE_INT_BITS)
+            )
             and type(timestamp) is int
             and type(step) is int
-            and _INT64_MIN <= timestamp <= _INT64_MAX
-            and _INT64_MIN <= step <= _INT64_MAX
+            and INT64_MIN <= timestamp <= INT64_MAX
+            and INT64_MIN <= step <= INT64_MAX
         ):
             continue
         validate_metric(metric)
         valid_keys.add(key)
+
+
+def validate_int64(what: str, value: Any) -> None:
+    """An optional integer (None is fine) that fits in 64 bits: start and end times."""
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise invalid(f"{what} must be an integer, got {preview(value)}")
+    if not INT64_MIN <= value <= INT64_MAX:
+        raise invalid(f"{what} {preview(value)} does not fit in 64 bits")
+
+
+def validate_order_by(order_by: Any) -> None:
+    """A search's ``order_by``: a list of at most ``MAX_ORDER_BY_KEYS`` strings (or None)."""
+    if order_by is None:
+        return
+    if not isinstance(order_by, list | tuple) or not all(isinstance(o, str) for o in order_by):
+        raise invalid(f"order_by must be a list of strings, got {preview(order_by)}")
+    if len(order_by) > MAX_ORDER_BY_KEYS:
+        raise invalid(
+            f"order_by may hold at most {MAX_ORDER_BY_KEYS} keys, got {len(order_by)}; "
+            "order by fewer keys"
+        )
 
 
 def validate_batch_limits(metrics: Sized, params: Sized, tags: Sized) -> None:
@@ -169,15 +218,15 @@ def validate_batch_limits(metrics: Sized, params: Sized, tags: Sized) -> None:
 def validate_batch_id(batch_id: Any) -> None:
     """A client's id for one ``log_batch`` request: 1 to 64 characters."""
     if not isinstance(batch_id, str) or not batch_id:
-        raise invalid(f"batch_id must be a non-empty string, got {_preview(batch_id)}")
-    _check_text(f"batch_id {_preview(batch_id)}", batch_id, MAX_BATCH_ID_LENGTH)
+        raise invalid(f"batch_id must be a non-empty string, got {preview(batch_id)}")
+    _check_text(f"batch_id {preview(batch_id)}", batch_id, MAX_BATCH_ID_LENGTH)
 
 
 def validate_experiment_name(name: Any) -> None:
     """1 to 500 characters, not only whitespace; '/' is fine (``team/project`` names)."""
     if not isinstance(name, str) or not name.strip():
-        raise invalid(f"experiment name must be a non-empty string, got {_preview(name)}")
-    _check_text(f"experiment name {_preview(name)}", name, MAX_EXPERIMENT_NAME_LENGTH)
+        raise invalid(f"experiment name must be a non-empty string, got {preview(name)}")
+    _check_text(f"experiment name {preview(name)}", name, MAX_EXPERIMENT_NAME_LENGTH)
 
 
 def validate_run_name(name: Any) -> None:
@@ -198,8 +247,8 @@ def validate_uri(what: str, uri: Any) -> None:
 def validate_text(what: str, value: Any, limit: int) -> None:
     """A string of at most ``limit`` characters, without NUL (``what`` names it)."""
     if not isinstance(value, str):
-        raise invalid(f"{what} must be a string, got {_preview(value)}")
-    _check_text(f"{what} {_preview(value)}", value, limit)
+        raise invalid(f"{what} must be a string, got {preview(value)}")
+    _check_text(f"{what} {preview(value)}", value, limit)
 
 
 # (field, limit) of a dataset, as MLflow checks them.
@@ -224,7 +273,7 @@ def validate_dataset_input(dataset_input: Any) -> None:
         if not isinstance(key, str) or not key:
             raise invalid(f"dataset input tag key must be a non-empty string, got {key!r}")
         validate_text("dataset input tag key", key, MAX_KEY_LENGTH)
-        validate_text(f"dataset input tag {_preview(key)} value", value, MAX_INPUT_TAG_VALUE_LENGTH)
+        validate_text(f"dataset input tag {preview(key)} value", value, MAX_INPUT_TAG_VALUE_LENGTH)
 
 
 def validate_run_status(status: Any) -> None:
@@ -251,13 +300,13 @@ def is_run_id(run_id: Any) -> bool:
 
 def validate_run_id(run_id: Any) -> None:
     if not is_run_id(run_id):
-        raise invalid(f"run id must be 32 lowercase hex digits, got {_preview(run_id)}")
+        raise invalid(f"run id must be 32 lowercase hex digits, got {preview(run_id)}")
 
 
 def validate_run_ids(run_ids: Any, limit: int = MAX_RESULTS_LIMIT) -> None:
     """A list of at most ``limit`` run ids."""
     if not isinstance(run_ids, list | tuple):
-        raise invalid(f"run ids must be a list, got {_preview(run_ids)}")
+        raise invalid(f"run ids must be a list, got {preview(run_ids)}")
     if len(run_ids) > limit:
         raise invalid(f"At most {limit} run ids at once, got {len(run_ids)}")
     for run_id in run_ids:
@@ -268,7 +317,7 @@ def validate_experiment_id(experiment_id: Any) -> None:
     """A string of decimal digits, e.g. "0" or "42"."""
     # isascii() too: str.isdigit() accepts characters such as '²'.
     if not (isinstance(experiment_id, str) and experiment_id.isascii() and experiment_id.isdigit()):
-        raise invalid(f"experiment id must be a string of digits, got {_preview(experiment_id)}")
+        raise invalid(f"experiment id must be a string of digits, got {preview(experiment_id)}")
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -276,8 +325,8 @@ def validate_experiment_id(experiment_id: Any) -> None:
 
 def _check_string_value(kind: str, key: str, value: Any, limit: int) -> None:
     if not isinstance(value, str):
-        raise invalid(f"{kind} {_preview(key)} value must be a string, got {type(value).__name__}")
-    _check_text(f"{kind} {_preview(key)} value", value, limit)
+        raise invalid(f"{kind} {preview(key)} value must be a string, got {type(value).__name__}")
+    _check_text(f"{kind} {preview(key)} value", value, limit)
 
 
 def _check_text(what: str, text: str, limit: int) -> None:
@@ -296,10 +345,20 @@ def _check_length(what: str, text: str, limit: int) -> None:
 
 def _check_choice(what: str, value: Any, choices: tuple[str, ...]) -> None:
     if value not in choices:
-        raise invalid(f"{what} must be one of {', '.join(choices)}, got {_preview(value)}")
+        raise invalid(f"{what} must be one of {', '.join(choices)}, got {preview(value)}")
 
 
-def _preview(value: Any, limit: int = 60) -> str:
-    """repr() cut short, so a 10 000-character value doesn't flood the error message."""
-    text = repr(value)
+_PREVIEW = reprlib.Repr()
+_PREVIEW.maxlevel, _PREVIEW.maxstring, _PREVIEW.maxother = 3, 200, 200
+
+
+def preview(value: Any, limit: int = 60) -> str:
+    """repr() cut short, so a 10 000-character value doesn't flood the error message.
+
+    ``reprlib`` stops at a few levels and items, so a huge or deeply nested value costs
+    no more to describe than a small one."""
+    try:
+        text = _PREVIEW.repr(value)
+    except ValueError:  # an int of more than 4300 digits has no repr
+        text = f"<a {value.bit_length()}-bit integer>"
     return text if len(text) <= limit else text[: limit - 4] + "...'"

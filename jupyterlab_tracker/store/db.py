@@ -20,12 +20,15 @@ PostgreSQL needs none of this; its URLs (``postgresql://``) go to psycopg2.
 When the database itself fails (disk full, read-only file, server gone), ``session``
 raises ``TrackerError(TEMPORARILY_UNAVAILABLE)`` saying so: HTTP 503 on the server,
 retried with backoff by clients, never a bare driver traceback. The transaction is rolled
-back, so nothing is half-written.
+back, so nothing is half-written. A query the database refuses for its size (SQLite's
+expression depth or join limit, PostgreSQL's program limits) is the request's doing, not
+an outage: ``INVALID_PARAMETER_VALUE``, which clients do not retry.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -35,7 +38,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
-from ..errors import TEMPORARILY_UNAVAILABLE, TrackerError
+from ..errors import TEMPORARILY_UNAVAILABLE, TrackerError, invalid
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 SQLITE_WAL_AUTOCHECKPOINT_PAGES = 4000
@@ -56,9 +59,49 @@ _UNAVAILABLE_REASONS = {
 }
 
 
+# SQLite's messages for a statement beyond its limits; PostgreSQL's SQLSTATE class for the
+# same ("program limit exceeded": statement too complex, too many columns or arguments).
+# The search limits in service/validation.py keep requests below them; this is the backstop.
+_QUERY_TOO_LARGE = (
+    "expression tree is too large",
+    "tables in a join",
+    "too many sql variables",
+    "too many terms",
+    "too many from clause terms",
+    "too many columns",
+    "too many arguments",
+    "parser stack overflow",
+    "pattern too complex",
+)
+_PG_PROGRAM_LIMIT_EXCEEDED = "54"
+
+log = logging.getLogger(__name__)
+
+
+def _first_line(error: Exception) -> str:
+    return (str(getattr(error, "orig", None) or error).strip().splitlines() or [""])[0]
+
+
+def database_error(error: Exception) -> TrackerError:
+    """The TrackerError for an error the database driver raised during a transaction."""
+    detail = _first_line(error)
+    sqlstate = getattr(getattr(error, "orig", None) or error, "pgcode", None) or ""
+    if sqlstate.startswith(_PG_PROGRAM_LIMIT_EXCEEDED) or any(
+        text in detail.lower() for text in _QUERY_TOO_LARGE
+    ):
+        # The limits in front of the store should have refused the request: say so in the
+        # log, since a limit is then too loose.
+        log.warning("A query was too large for the database: %s", detail)
+        return invalid(
+            f"The query is too large for the database ({detail}): use fewer filter clauses, "
+            "IN (...) values or order_by keys"
+        )
+    return unavailable_error(error)
+
+
 def unavailable_error(error: Exception) -> TrackerError:
     """The TrackerError for a database failure that the request itself did not cause."""
-    detail = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+    detail = _first_line(error)
     reason = next(
         (text for key, text in _UNAVAILABLE_REASONS.items() if key in detail.lower()),
         "the database reported an error",
@@ -158,7 +201,7 @@ class Database:
             with bind.begin() as connection:
                 yield connection
         except (OperationalError, self._driver_operational_error) as error:
-            raise unavailable_error(error) from error
+            raise database_error(error) from error
 
     @contextlib.contextmanager
     def write_connection(self) -> Iterator[Connection]:

@@ -8,11 +8,11 @@ import uuid
 from sqlalchemy import Connection, delete, insert, select, update
 
 from ..entities import LoggedModel, Page
-from ..errors import invalid, not_found
+from ..errors import not_found
 from . import models as m
 from .db import Database
 from .registry_base import LoggedModelStore
-from .sqlalchemy_store import decode_page_token, encode_page_token
+from .sqlalchemy_store import decode_page_token, encode_page_token, experiment_db_id
 
 
 def now_ms() -> int:
@@ -40,7 +40,7 @@ class SqlLoggedModelStore(LoggedModelStore):
         with self.db.session(write=True) as conn:
             location = conn.execute(
                 select(m.experiments.c.artifact_location).where(
-                    m.experiments.c.experiment_id == _int_id(experiment_id)
+                    m.experiments.c.experiment_id == experiment_db_id(experiment_id)
                 )
             ).scalar()
             if location is None:
@@ -54,7 +54,7 @@ class SqlLoggedModelStore(LoggedModelStore):
             conn.execute(
                 insert(m.logged_models).values(
                     model_id=model_id,
-                    experiment_id=_int_id(experiment_id),
+                    experiment_id=experiment_db_id(experiment_id),
                     name=name,
                     source_run_id=source_run_id,
                     status="PENDING",
@@ -112,7 +112,9 @@ class SqlLoggedModelStore(LoggedModelStore):
         offset = decode_page_token(page_token)
         query = select(table.c.model_id)
         if experiment_ids:
-            query = query.where(table.c.experiment_id.in_([_int_id(e) for e in experiment_ids]))
+            query = query.where(
+                table.c.experiment_id.in_([experiment_db_id(e) for e in experiment_ids])
+            )
         if name is not None:
             query = query.where(table.c.name == name)
         if source_run_id is not None:
@@ -155,13 +157,6 @@ class SqlLoggedModelStore(LoggedModelStore):
             tags=_pairs(conn, m.logged_model_tags, model_id),
             params=_pairs(conn, m.logged_model_params, model_id),
         )
-
-
-def _int_id(experiment_id: str) -> int:
-    try:
-        return int(experiment_id)
-    except (TypeError, ValueError):
-        raise invalid(f"Experiment ids are integers, got {experiment_id!r}") from None
 
 
 def _insert_pairs(conn: Connection, table, model_id: str, pairs: dict[str, str] | None) -> None:

@@ -54,6 +54,10 @@ ARTIFACT_URI_LENGTH = MAX_URI_LENGTH + ARTIFACT_URI_SUFFIX_ROOM
 # The SHA-256 (hex) of a logged batch's content.
 BATCH_DIGEST_LENGTH = 64
 
+# Experiment ids and model version numbers are INTEGER columns, 32-bit on PostgreSQL: a
+# number from 2**31 on names nothing (and would make the driver fail, not answer).
+INTEGER_LIMIT = 2**31
+
 
 class Base(DeclarativeBase):
     pass

@@ -26,11 +26,12 @@ from ..entities import (
 )
 from ..errors import already_exists, invalid, not_found
 from ..search import Comparison, OrderBy
+from ..service.validation import preview
 from . import models as m
 from .db import Database
 from .registry_base import RegistryStore
 from .search_sql import numeric_condition, string_condition
-from .sqlalchemy_store import decode_page_token, encode_page_token
+from .sqlalchemy_store import decode_page_token, encode_page_token, integer_value
 
 _VERSION_ALLOCATION_ATTEMPTS = 5
 
@@ -60,12 +61,12 @@ def now_ms() -> int:
 
 
 def version_number(version: str | int) -> int:
-    try:
-        number = int(str(version))
-    except ValueError:
-        raise invalid(f"Model versions are positive integers, got {version!r}") from None
-    if number < 1:
-        raise invalid(f"Model versions are positive integers, got {version!r}")
+    """A version number: 1, 2, ... (the column is a 32-bit INTEGER on PostgreSQL)."""
+    number = integer_value(version)
+    if number is None or not 1 <= number < m.INTEGER_LIMIT:
+        raise invalid(
+            f"Model versions are integers from 1 to {m.INTEGER_LIMIT - 1}, got {preview(version)}"
+        )
     return number
 
 

@@ -22,6 +22,7 @@ from sqlalchemy.sql import Select
 
 from ..errors import invalid
 from ..search import Comparison, OrderBy
+from ..service.validation import preview
 from . import models as m
 
 RUN_ATTRIBUTE_COLUMNS = {
@@ -248,11 +249,13 @@ def _experiment_id_condition(column, comparison: Comparison) -> ColumnElement:
     try:
         ids = [int(str(v)) for v in values]
     except ValueError:
-        raise invalid(f"Experiment ids are integers, got {comparison.value!r}") from None
+        raise invalid(f"Experiment ids are integers, got {preview(comparison.value)}") from None
+    # A number beyond the column's range names no experiment (and the driver cannot bind it).
+    listed = [i for i in ids if 0 <= i < m.INTEGER_LIMIT]
     if comparison.op == "IN":
-        return column.in_(ids)
+        return column.in_(listed)
     if comparison.op == "NOT IN":
-        return column.not_in(ids)
+        return column.not_in(listed)
     return numeric_condition(
         column, Comparison(comparison.kind, comparison.key, comparison.op, ids[0])
     )

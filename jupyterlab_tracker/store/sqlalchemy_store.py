@@ -59,6 +59,7 @@ from ..entities import (
 from ..errors import already_exists, invalid, not_found
 from ..gc_pause import gc_paused
 from ..search import Comparison, OrderBy
+from ..service.validation import INT64_MAX, preview
 from . import models as m
 from . import search_sql
 from .base import TrackingStore
@@ -68,6 +69,8 @@ from .migrate import upgrade_database
 
 RUN_NAME_TAG = "mlflow.runName"
 MAX_SEARCH_RESULTS = 50_000
+# encode_page_token's longest token (a 19-digit offset) is 44 characters.
+_MAX_PAGE_TOKEN_LENGTH = 100
 # Keeps every IN (...) list well under SQLite's bound-parameter limit.
 _IN_CHUNK = 500
 
@@ -100,16 +103,24 @@ def encode_page_token(offset: int) -> str:
 
 
 def decode_page_token(token: str | None) -> int:
-    """The offset inside an opaque page token; INVALID_PARAMETER_VALUE if it is not ours."""
+    """The offset inside an opaque page token; INVALID_PARAMETER_VALUE if it is not ours.
+
+    Ours are short (``{"offset": n}``, n a 64-bit int, in base64): anything longer is
+    refused before it is decoded, so a forged token cannot be deeply nested JSON."""
     if not token:
         return 0
+    refusal = invalid(
+        f"Invalid page token {preview(token)}: pass the next_page_token of the previous page"
+    )
+    if not isinstance(token, str) or len(token) > _MAX_PAGE_TOKEN_LENGTH:
+        raise refusal
     try:
         payload = json.loads(base64.urlsafe_b64decode(token.encode()))
         offset = payload["offset"]
     except (binascii.Error, ValueError, TypeError, KeyError, UnicodeError):
-        raise invalid(f"Invalid page token {token!r}") from None
-    if not isinstance(offset, int) or isinstance(offset, bool) or offset < 0:
-        raise invalid(f"Invalid page token {token!r}")
+        raise refusal from None
+    if not isinstance(offset, int) or isinstance(offset, bool) or not 0 <= offset <= INT64_MAX:
+        raise refusal
     return offset
 
 
@@ -232,16 +243,25 @@ def batch_digest(metrics: list[Metric], params: list[Param], tags: list[RunTag])
     return digest.hexdigest()
 
 
-def _experiment_db_id(experiment_id: str | int) -> int:
-    try:
-        number = int(experiment_id)
-    except (TypeError, ValueError):
-        number = -1
-    # The column is a 32-bit INTEGER on PostgreSQL: a bigger number names no experiment
-    # (and would make the driver fail instead of answering "not found").
-    if not 0 <= number < 2**31:
-        raise not_found(f"No experiment with id '{experiment_id}'")
+def experiment_db_id(experiment_id: str | int) -> int:
+    """The database id of an experiment id; RESOURCE_DOES_NOT_EXIST if none can have it."""
+    number = integer_value(experiment_id)
+    if number is None or not 0 <= number < m.INTEGER_LIMIT:
+        raise not_found(f"No experiment with id {preview(experiment_id)}")
     return number
+
+
+def integer_value(value: str | int) -> int | None:
+    """``value`` as an int if it is one or is ASCII decimal digits; None otherwise.
+
+    Not ``int(text)``: that also reads '٣' (an Arabic-Indic three) and refuses more than
+    4300 digits with an error of its own.
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 20:
+        return int(value)
+    return None
 
 
 def _history_metrics(key: str, rows) -> list[Metric]:
@@ -432,7 +452,7 @@ class SqlAlchemyStore(TrackingStore):
 
     def _experiment_row(self, conn: Connection, experiment_id: str | int):
         row = conn.execute(
-            _EXPERIMENT_QUERY, {"experiment_id": _experiment_db_id(experiment_id)}
+            _EXPERIMENT_QUERY, {"experiment_id": experiment_db_id(experiment_id)}
         ).first()
         if row is None:
             raise not_found(f"No experiment with id '{experiment_id}'")
@@ -1115,7 +1135,7 @@ class SqlAlchemyStore(TrackingStore):
         """``search_runs`` with the filter and order already parsed."""
         _check_max_results(max_results)
         offset = decode_page_token(page_token)
-        ids = [_experiment_db_id(experiment_id) for experiment_id in experiment_ids]
+        ids = [experiment_db_id(experiment_id) for experiment_id in experiment_ids]
         query = select(*_RUN_INFO_COLUMNS).where(m.runs.c.experiment_id.in_(ids))
         lifecycle = _lifecycle_condition(m.runs.c.lifecycle_stage, run_view_type)
         if lifecycle is not None:
@@ -1130,7 +1150,7 @@ class SqlAlchemyStore(TrackingStore):
         return Page(runs, _next_token(offset, max_results, len(rows)))
 
     def list_run_keys(self, experiment_ids: list[str]) -> dict[str, list[str]]:
-        ids = [_experiment_db_id(experiment_id) for experiment_id in experiment_ids]
+        ids = [experiment_db_id(experiment_id) for experiment_id in experiment_ids]
         runs_of_experiments = select(m.runs.c.run_id).where(m.runs.c.experiment_id.in_(ids))
         keys = {}
         with self.db.session() as conn:

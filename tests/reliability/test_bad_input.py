@@ -4,6 +4,7 @@ docs/input-rules.md. Every refusal is a 4xx whose JSON body has ``error_code`` a
 
 from __future__ import annotations
 
+import base64
 import json
 import math
 
@@ -192,3 +193,148 @@ async def test_bad_query_arguments(tracker_api, method, path, params):
     FIGURES["requests_fuzzed"] += 1
     status, body = await tracker_api(method, path, params=params)
     assert 400 <= status < 500 and body["error_code"] and body["message"], (status, body)
+
+
+def _page_token(offset) -> str:
+    return base64.urlsafe_b64encode(json.dumps({"offset": offset}).encode()).decode()
+
+
+def _filter(clauses: int) -> str:
+    return " AND ".join(f"metrics.m{i} > 0" for i in range(clauses))
+
+
+async def registered_version(tracker_api) -> str:
+    """A run, and version 1 of registered model 'bad-input' made from it."""
+    run_id = await new_run(tracker_api)
+    assert (await tracker_api("POST", "api/registered-models", {"name": "bad-input"}))[0] == 201
+    version = {"name": "bad-input", "source": f"runs:/{run_id}/model", "run_id": run_id}
+    assert (await tracker_api("POST", "api/model-versions", version))[0] == 201
+    return run_id
+
+
+# The cases of issue 13 that answered 500 (or 503, for a query too big for the database):
+# each is a 400 whose message names what to fix.
+ISSUE_13_CASES = [
+    ("GET", "api/experiments", {"page_token": _page_token(10**30)}, "Invalid page token"),
+    ("GET", "api/experiments", {"page_token": _page_token(2**63)}, "Invalid page token"),
+    ("GET", "api/registered-models", {"max_results": "--5"}, "'max_results'"),
+    ("GET", "api/model-versions", {"max_results": "²"}, "'max_results'"),
+    ("GET", "api/experiments", {"max_results": "1e3"}, "'max_results'"),
+    ("POST", "api/runs", {"experiment_id": "0", "start_time": 2**63}, "'start_time'"),
+    ("PATCH", "api/runs/{run}", {"end_time": -(2**63) - 1}, "'end_time'"),
+    ("GET", "api/model-versions/by-name", {"name": "bad-input", "version": str(2**63)}, "versions"),
+    (
+        "PUT",
+        "api/registered-models/aliases",
+        {"name": "bad-input", "alias": "a", "version": 10**30},
+        "versions",
+    ),
+    ("POST", "api/runs/{run}/batch", {"metrics": [metric(10**400)]}, "too large for a double"),
+    ("POST", "api/experiments", {"name": "bad\ud800"}, "lone UTF-16 surrogate"),
+    ("POST", "api/runs/{run}/batch", {"tags": [{"key": "k", "value": "\udfff"}]}, "surrogate"),
+    ("POST", "api/runs/search", {"order_by": ["start_time"] * 1000}, "order_by may hold at most"),
+    (
+        "POST",
+        "api/runs/search",
+        {"experiment_ids": ["0"], "filter": _filter(1000)},
+        "at most 50 clauses",
+    ),
+    (
+        "POST",
+        "api/2.0/mlflow/runs/log-metric",
+        {"run_id": "{run}", "key": "m", "value": 10**400, "timestamp": 1},
+        "too large for a double",
+    ),
+    (
+        "POST",
+        "api/2.0/mlflow/runs/create",
+        {"experiment_id": "0", "start_time": 10**30},
+        "'start_time'",
+    ),
+    (
+        "GET",
+        "api/2.0/mlflow/model-versions/get",
+        {"name": "bad-input", "version": str(2**63)},
+        "versions",
+    ),
+    (
+        "POST",
+        "api/2.0/mlflow/registered-models/alias",
+        {"name": "bad-input", "alias": "a", "version": str(2**64)},
+        "versions",
+    ),
+    (
+        "POST",
+        "api/2.0/mlflow/runs/search",
+        {"experiment_ids": ["0"], "order_by": [f"metrics.m{i}" for i in range(100)]},
+        "order_by may hold at most",
+    ),
+    (
+        "POST",
+        "api/2.0/mlflow/runs/search",
+        {"experiment_ids": ["0"], "filter": _filter(1000)},
+        "at most 50 clauses",
+    ),
+    ("GET", "api/2.0/mlflow/experiments/search", {"max_results": "--5"}, "'max_results'"),
+    (
+        "POST",
+        "api/2.0/mlflow/runs/set-tag",
+        {"run_id": "{run}", "key": "k", "value": "\ud800"},
+        "surrogate",
+    ),
+]
+
+
+@pytest.mark.parametrize("method, path, fields, fragment", ISSUE_13_CASES)
+async def test_issue_13_bad_input_gets_400(tracker_api, method, path, fields, fragment):
+    FIGURES["requests_fuzzed"] += 1
+    run_id = await registered_version(tracker_api)
+    path = path.replace("{run}", run_id)
+    fields = {
+        k: (v.replace("{run}", run_id) if isinstance(v, str) else v) for k, v in fields.items()
+    }
+    if method == "GET":
+        status, body = await tracker_api(method, path, params=fields)
+    else:
+        status, body = await tracker_api(method, path, fields)
+    assert status == 400, (status, body)
+    assert body["error_code"] in ("INVALID_PARAMETER_VALUE", "BAD_REQUEST"), body
+    assert fragment in body["message"], body
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"[" * 100_000 + b"]" * 100_000,
+        b'{"name": ' + b'{"a": ' * 5000 + b"1" + b"}" * 5000 + b"}",
+        b'{"name": "\xed\xa0\x80"}',  # a surrogate in UTF-8 form: not UTF-8
+    ],
+)
+@pytest.mark.parametrize("path", ["api/experiments", "api/2.0/mlflow/experiments/create"])
+async def test_deep_or_invalid_bodies_get_400(tracker_api, raw, path):
+    FIGURES["requests_fuzzed"] += 1
+    status, body = await tracker_api("POST", path, raw=raw)
+    assert status == 400 and body["error_code"] == "BAD_REQUEST", (status, body)
+    assert "nested too deeply" in body["message"] or "not UTF-8" in body["message"]
+
+
+@pytest.mark.parametrize(
+    "error, status",
+    [
+        (UnicodeEncodeError("utf-8", "\ud800", 0, 1, "surrogates not allowed"), 400),
+        (OverflowError("Python int too large to convert to SQLite INTEGER"), 400),
+        (RecursionError("maximum recursion depth exceeded"), 500),
+    ],
+)
+async def test_the_error_mapper_net(tracker_api, monkeypatch, error, status):
+    """Bad input that got past validation is still a 400; anything else stays a 500."""
+    from jupyterlab_tracker.service.tracking import TrackingService
+
+    def fail(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr(TrackingService, "get_experiment", fail)
+    code, body = await tracker_api("GET", "api/experiments/0")
+    assert code == status, body
+    expected = "INVALID_PARAMETER_VALUE" if status == 400 else "INTERNAL_ERROR"
+    assert body["error_code"] == expected, body

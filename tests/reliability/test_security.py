@@ -55,6 +55,19 @@ def test_cookie_writes_need_the_xsrf_token(server):
     assert server.api("GET", "tracker/api/experiments/by-name", params={"name": "xsrf-2"}).ok
 
 
+def test_a_refused_write_with_a_big_body_is_answered_and_keeps_the_connection(server):
+    """The XSRF refusal waits for the body (tracker routes stream their bodies): answered
+    before it, tornado would close the connection under a client still sending."""
+    session = logged_in_session(server)
+    url = f"{server.url}tracker/api/experiments"
+    big = {"name": "xsrf-big", "tags": {f"t{i}": "v" * 8000 for i in range(100)}}  # ~800 kB
+    for _ in range(3):  # the same kept-alive connection each time
+        refused = session.post(url, json=big, timeout=30)
+        assert refused.status_code == 403, refused.text
+        assert refused.json()["error_code"] == "PERMISSION_DENIED"
+    assert session.get(url, timeout=30).status_code == 200
+
+
 def table_counts(db_path) -> dict[str, int]:
     engine = create_engine(f"sqlite:///{db_path}")
     with engine.connect() as connection:
