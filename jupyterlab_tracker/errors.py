@@ -6,6 +6,9 @@ surface maps codes to HTTP statuses in one place (see ``server/handlers.py``).
 
 from __future__ import annotations
 
+import reprlib
+from typing import Any
+
 INVALID_PARAMETER_VALUE = "INVALID_PARAMETER_VALUE"
 RESOURCE_DOES_NOT_EXIST = "RESOURCE_DOES_NOT_EXIST"
 RESOURCE_ALREADY_EXISTS = "RESOURCE_ALREADY_EXISTS"
@@ -53,3 +56,19 @@ def already_exists(what: str) -> TrackerError:
 
 def invalid(what: str) -> TrackerError:
     return TrackerError(what, INVALID_PARAMETER_VALUE)
+
+
+_PREVIEW = reprlib.Repr()
+_PREVIEW.maxlevel, _PREVIEW.maxstring, _PREVIEW.maxother = 3, 200, 200
+
+
+def preview(value: Any, limit: int = 60) -> str:
+    """repr() cut short, so a 10 000-character value doesn't flood the error message.
+
+    ``reprlib`` stops at a few levels and items, so a huge or deeply nested value costs
+    no more to describe than a small one."""
+    try:
+        text = _PREVIEW.repr(value)
+    except ValueError:  # an int of more than 4300 digits has no repr
+        text = f"<a {value.bit_length()}-bit integer>"
+    return text if len(text) <= limit else text[: limit - 4] + "...'"

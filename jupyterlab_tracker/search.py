@@ -24,7 +24,7 @@ from typing import Literal
 
 from .entities import RUN_STATUSES
 from .errors import TrackerError, invalid
-from .service.validation import MAX_FILTER_CLAUSES, MAX_FILTER_LENGTH, MAX_FILTER_VALUES
+from .limits import MAX_FILTER_CLAUSES, MAX_FILTER_LENGTH, MAX_FILTER_VALUES
 
 EntityKind = Literal["metric", "param", "tag", "attribute", "dataset"]
 

@@ -12,6 +12,8 @@ import os
 import subprocess
 import sys
 
+from import_rules import PACKAGE, imported_modules
+
 from jupyterlab_tracker.config import STORE_URI_ENV, TOKEN_ENV
 
 FORBIDDEN = (
@@ -74,3 +76,23 @@ async def test_http_mode_imports_no_sql_store_or_server(
     assert report["loaded"] == []
     status, body = await tracker_api("GET", f"api/runs/{report['run_id']}")
     assert status == 200 and body["run"]["data"]["metrics"]["b"]["value"] == 2
+
+
+def test_the_store_and_the_filter_parser_import_no_upper_layer():
+    """The store knows nothing of the service, the server or the client: the rules and
+    figures it shares with them live in the stdlib-only modules every layer imports
+    (``errors``, ``limits``, ``entities``, ``search``)."""
+    upper = (
+        "jupyterlab_tracker.service",
+        "jupyterlab_tracker.server",
+        "jupyterlab_tracker.client",
+        "tornado",
+        "jupyter_server",
+        "IPython",
+        "ipywidgets",
+    )
+    files = {path: "jupyterlab_tracker.store" for path in (PACKAGE / "store").glob("*.py")}
+    files[PACKAGE / "search.py"] = "jupyterlab_tracker"
+    for path, package in files.items():
+        for name in imported_modules(path, package):
+            assert not name.startswith(upper), f"{path.name} imports {name}"

@@ -10,7 +10,7 @@ import json
 import pytest
 
 from jupyterlab_tracker.entities import Metric
-from jupyterlab_tracker.errors import BAD_REQUEST, INVALID_PARAMETER_VALUE, TrackerError
+from jupyterlab_tracker.errors import BAD_REQUEST, INVALID_PARAMETER_VALUE, TrackerError, preview
 from jupyterlab_tracker.server.handlers import escaped_input_error
 from jupyterlab_tracker.server.json_body import MAX_JSON_VALUES, BodyReader, parse_json
 from jupyterlab_tracker.server.request_parsing import (
@@ -19,7 +19,7 @@ from jupyterlab_tracker.server.request_parsing import (
     parse_metric,
     required_number,
 )
-from jupyterlab_tracker.service.validation import preview, validate_int64, validate_metric
+from jupyterlab_tracker.service.validation import validate_int64, validate_metric
 from jupyterlab_tracker.store.sqlalchemy_store import decode_page_token, encode_page_token
 
 

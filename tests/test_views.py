@@ -3,11 +3,9 @@ from Python as the frontend would, and the rule that views use the client API on
 
 from __future__ import annotations
 
-import ast
-from pathlib import Path
-
 import pandas as pd
 import pytest
+from import_rules import PACKAGE, imported_modules
 from notebook_session import DEMO_RUNS, seed_demo_runs, tracker  # noqa: F401
 
 import jupyterlab_tracker
@@ -25,8 +23,6 @@ from jupyterlab_tracker.views import (
 from jupyterlab_tracker.views.charts import run_labels
 from jupyterlab_tracker.views.data import metric_histories, resolve_runs, runs_frame
 from jupyterlab_tracker.views.rendering import SVG, ChartWidget
-
-PACKAGE = Path(jupyterlab_tracker.__file__).parent
 
 
 @pytest.fixture
@@ -49,19 +45,6 @@ def layer_with(spec: dict, mark: str) -> dict:
 
 
 # -- rules -------------------------------------------------------------------------------
-
-
-def imported_modules(path: Path, package: str) -> list[str]:
-    """Absolute names of the modules a file imports (relative imports resolved)."""
-    names = []
-    for node in ast.walk(ast.parse(path.read_text())):
-        if isinstance(node, ast.Import):
-            names += [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom):
-            base = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
-            module = node.module or ""
-            names.append(module if not node.level else f"{base}.{module}".rstrip("."))
-    return names
 
 
 def test_views_and_magics_import_only_the_client():

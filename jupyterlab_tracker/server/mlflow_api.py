@@ -19,8 +19,8 @@ from tornado.web import authenticated
 from ..artifacts.mlflow_uris import MlflowArtifactUris
 from ..entities import ACTIVE_ONLY, DEFAULT_EXPERIMENT_ID, RUN_STATUSES, VIEW_TYPES
 from ..errors import INVALID_STATE, RESOURCE_ALREADY_EXISTS, not_found
+from ..limits import MAX_METRICS_PER_BATCH, MAX_PARAMS_PER_BATCH, MAX_TAGS_PER_BATCH
 from ..service.mlflow_compat import MlflowCompatService
-from ..service.validation import MAX_METRICS_PER_BATCH, MAX_PARAMS_PER_BATCH, MAX_TAGS_PER_BATCH
 from . import mlflow_shapes as shapes
 from .handlers import NATIVE_STATUS, TrackerHandler
 from .request_parsing import (

@@ -15,7 +15,7 @@ from tornado.web import authenticated
 
 from ..entities import ACTIVE_ONLY, RUN_STATUSES, VIEW_TYPES
 from ..errors import not_found
-from ..service.validation import MAX_METRICS_PER_BATCH, MAX_PARAMS_PER_BATCH, MAX_TAGS_PER_BATCH
+from ..limits import MAX_METRICS_PER_BATCH, MAX_PARAMS_PER_BATCH, MAX_TAGS_PER_BATCH
 from .handlers import TrackerHandler
 from .request_parsing import (
     entity_list,

@@ -16,8 +16,8 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from ..entities import Dataset, DatasetInput, Metric, Param, RunTag
-from ..errors import invalid
-from ..service.validation import INT64_MAX, INT64_MIN, preview
+from ..errors import invalid, preview
+from ..limits import INT64_MAX, INT64_MIN
 
 T = TypeVar("T")
 

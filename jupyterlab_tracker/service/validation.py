@@ -12,13 +12,14 @@ on both databases. See docs/input-rules.md.
 from __future__ import annotations
 
 import re
-import reprlib
 from collections.abc import Iterable, Sized
 from typing import Any
 
 from ..entities import RUN_STATUSES, VIEW_TYPES
-from ..errors import invalid
+from ..errors import invalid, preview
 from ..limits import (
+    INT64_MAX,
+    INT64_MIN,
     MAX_BATCH_ID_LENGTH,
     MAX_DATASET_DIGEST_LENGTH,
     MAX_DATASET_NAME_LENGTH,
@@ -26,37 +27,22 @@ from ..limits import (
     MAX_DATASET_SCHEMA_LENGTH,
     MAX_DATASET_SOURCE_LENGTH,
     MAX_DATASET_SOURCE_TYPE_LENGTH,
+    MAX_ENTITIES_PER_BATCH,
     MAX_EXPERIMENT_NAME_LENGTH,
     MAX_INPUT_TAG_VALUE_LENGTH,
     MAX_KEY_LENGTH,
+    MAX_METRICS_PER_BATCH,
+    MAX_ORDER_BY_KEYS,
     MAX_PARAM_VALUE_LENGTH,
+    MAX_PARAMS_PER_BATCH,
+    MAX_RESULTS_LIMIT,
     MAX_RUN_NAME_LENGTH,
     MAX_TAG_VALUE_LENGTH,
+    MAX_TAGS_PER_BATCH,
     MAX_URI_LENGTH,
     MAX_USER_LENGTH,
 )
 
-MAX_METRICS_PER_BATCH = 1000
-MAX_PARAMS_PER_BATCH = 100
-MAX_TAGS_PER_BATCH = 100
-MAX_ENTITIES_PER_BATCH = 1000
-MAX_RESULTS_LIMIT = 50000
-
-# Search requests. Every real query fits with room to spare (the UI sends one order_by key
-# and the filter a user types; MLflow's client adds one IN list of run ids), and each
-# stays far from what the databases refuse or take long over: SQLite nests AND-ed clauses
-# one level each up to its expression depth of 1000, joins at most 64 tables (runs + one
-# per metric, param or tag order_by key) and binds at most 32766 values in a statement
-# (SQLite >= 3.32); PostgreSQL plans each metric/param/tag clause as one more semi-join, in
-# time that grows faster than the count (50 clauses: ~0.5 s, 100: ~3 s on 2 busy cores).
-MAX_FILTER_CLAUSES = 50
-MAX_FILTER_VALUES = 10_000  # in all the IN (...) lists of one filter
-MAX_FILTER_LENGTH = 1_000_000  # characters: 50 clauses comparing whole 8000-char tag values
-MAX_ORDER_BY_KEYS = 20
-
-# Integers of MLflow's API are int64 (timestamps, steps, start/end times); they are
-# stored in 64-bit integer columns.
-INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 # Metric values are doubles: an int of more bits than this may not convert (2**1024 won't).
 _MAX_DOUBLE_INT_BITS = 1023
 _KEY_PUNCTUATION = "_-. :/"
@@ -346,19 +332,3 @@ def _check_length(what: str, text: str, limit: int) -> None:
 def _check_choice(what: str, value: Any, choices: tuple[str, ...]) -> None:
     if value not in choices:
         raise invalid(f"{what} must be one of {', '.join(choices)}, got {preview(value)}")
-
-
-_PREVIEW = reprlib.Repr()
-_PREVIEW.maxlevel, _PREVIEW.maxstring, _PREVIEW.maxother = 3, 200, 200
-
-
-def preview(value: Any, limit: int = 60) -> str:
-    """repr() cut short, so a 10 000-character value doesn't flood the error message.
-
-    ``reprlib`` stops at a few levels and items, so a huge or deeply nested value costs
-    no more to describe than a small one."""
-    try:
-        text = _PREVIEW.repr(value)
-    except ValueError:  # an int of more than 4300 digits has no repr
-        text = f"<a {value.bit_length()}-bit integer>"
-    return text if len(text) <= limit else text[: limit - 4] + "...'"

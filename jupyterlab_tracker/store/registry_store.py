@@ -24,9 +24,8 @@ from ..entities import (
     Page,
     RegisteredModel,
 )
-from ..errors import already_exists, invalid, not_found
+from ..errors import already_exists, invalid, not_found, preview
 from ..search import Comparison, OrderBy
-from ..service.validation import preview
 from . import models as m
 from .db import Database
 from .registry_base import RegistryStore

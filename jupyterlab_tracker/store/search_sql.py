@@ -20,9 +20,8 @@ import operator
 from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.sql import Select
 
-from ..errors import invalid
+from ..errors import invalid, preview
 from ..search import Comparison, OrderBy
-from ..service.validation import preview
 from . import models as m
 
 RUN_ATTRIBUTE_COLUMNS = {

@@ -56,10 +56,10 @@ from ..entities import (
     RunInfo,
     RunTag,
 )
-from ..errors import already_exists, invalid, not_found
+from ..errors import already_exists, invalid, not_found, preview
 from ..gc_pause import gc_paused
+from ..limits import INT64_MAX
 from ..search import Comparison, OrderBy
-from ..service.validation import INT64_MAX, preview
 from . import models as m
 from . import search_sql
 from .base import TrackingStore

@@ -17,16 +17,16 @@ from jupyterlab_tracker.errors import (
     TEMPORARILY_UNAVAILABLE,
     TrackerError,
 )
-from jupyterlab_tracker.search import Comparison, OrderBy
-from jupyterlab_tracker.service.factory import model_services
-from jupyterlab_tracker.service.registry import ModelRegistryService
-from jupyterlab_tracker.service.tracking import TrackingService
-from jupyterlab_tracker.service.validation import (
+from jupyterlab_tracker.limits import (
     MAX_FILTER_CLAUSES,
     MAX_FILTER_LENGTH,
     MAX_FILTER_VALUES,
     MAX_ORDER_BY_KEYS,
 )
+from jupyterlab_tracker.search import Comparison, OrderBy
+from jupyterlab_tracker.service.factory import model_services
+from jupyterlab_tracker.service.registry import ModelRegistryService
+from jupyterlab_tracker.service.tracking import TrackingService
 from jupyterlab_tracker.store.db import database_error
 
 
