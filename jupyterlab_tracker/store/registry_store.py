@@ -350,7 +350,9 @@ class SqlRegistryStore(RegistryStore):
                 )
             ).first()
             if row is None:
-                raise not_found(f"Registered model '{name}' has no alias '{alias}'")
+                self._model_row(conn, name)  # RESOURCE_DOES_NOT_EXIST first, as MLflow's
+                # MLflow's code and wording: a missing alias is a bad parameter.
+                raise invalid(f"Registered model alias {alias} not found.")
             return self._versions(conn, [row])[0]
 
     # -- rows and entities -------------------------------------------------------------
@@ -359,7 +361,7 @@ class SqlRegistryStore(RegistryStore):
         query = select(rm).where(rm.c.name == name)
         row = conn.execute(query.with_for_update() if for_update else query).first()
         if row is None:
-            raise not_found(f"No registered model named '{name}'")
+            raise not_found(f"Registered Model with name={name} not found")
         return row
 
     @staticmethod
@@ -368,7 +370,7 @@ class SqlRegistryStore(RegistryStore):
         row = conn.execute(_VERSION_QUERY.where(rm.c.name == name, mv.c.version == number))
         row = row.first()
         if row is None:
-            raise not_found(f"Registered model '{name}' has no version {number}")
+            raise not_found(f"Model Version (name={name}, version={number}) not found")
         return row
 
     @staticmethod

@@ -136,7 +136,11 @@ def test_aliases_point_at_one_version(registry):
     assert registry.get_model_version("m", "2").aliases == ["champion"]
     assert registry.get_registered_model("m").aliases == {"backup": "1", "champion": "2"}
     registry.delete_registered_model_alias("m", "champion")
+    # MLflow's answer for a missing alias of a model that exists: a bad parameter.
     assert error_code(registry.get_model_version_by_alias, "m", "champion") == (
+        "INVALID_PARAMETER_VALUE"
+    )
+    assert error_code(registry.get_model_version_by_alias, "nobody", "champion") == (
         "RESOURCE_DOES_NOT_EXIST"
     )
     assert error_code(registry.set_registered_model_alias, "m", "latest", "1") == (
