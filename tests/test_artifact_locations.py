@@ -133,15 +133,16 @@ async def test_model_version_sources_outside_the_roots_are_refused(tracker_api, 
         ("mlflow-artifacts:/../model", run_id),
         ("s3://bucket/other/model", None),  # MLflow takes it; outside the allowed prefix
     ]
+
+    async def create_on_both_apis(source: str, source_run_id: str | None) -> list:
+        body = {"name": "m", "source": source, "run_id": source_run_id}
+        return [
+            (route, *await tracker_api("POST", route, body))
+            for route in ("api/model-versions", f"{ML}/model-versions/create")
+        ]
+
     for source, source_run_id in refused:
-        for route, body in [
-            ("api/model-versions", {"name": "m", "source": source, "run_id": source_run_id}),
-            (
-                f"{ML}/model-versions/create",
-                {"name": "m", "source": source, "run_id": source_run_id},
-            ),
-        ]:
-            status, answer = await tracker_api("POST", route, body)
+        for route, status, answer in await create_on_both_apis(source, source_run_id):
             assert status == 400, (route, source, answer)
             assert answer["error_code"] == "INVALID_PARAMETER_VALUE"
     accepted = [
@@ -153,14 +154,7 @@ async def test_model_version_sources_outside_the_roots_are_refused(tracker_api, 
         ("models:/m/1", None),
     ]
     for source, source_run_id in accepted:
-        for route, body in [
-            ("api/model-versions", {"name": "m", "source": source, "run_id": source_run_id}),
-            (
-                f"{ML}/model-versions/create",
-                {"name": "m", "source": source, "run_id": source_run_id},
-            ),
-        ]:
-            status, answer = await tracker_api("POST", route, body)
+        for route, status, answer in await create_on_both_apis(source, source_run_id):
             assert status in (200, 201), (route, source, answer)
 
 

@@ -157,23 +157,39 @@ def models_uri_model_id(source: str) -> str | None:
     return rest
 
 
+def _check_local_source(source: str, owner_id: str | None, id_name: str, locate: Locate) -> None:
+    """A local source lies in the local artifact directory of the owner ``owner_id``
+    (a run, or a logged model), which must exist here."""
+    shown = source
+    if owner_id:
+        location = locate(owner_id)
+        if location is None:
+            raise invalid_source(source, id_name)
+        shown = _local_path(source)
+        if is_local(location) and _contains(_local_path(location), shown):
+            return
+    raise invalid(
+        f"Invalid model version source: '{shown}'. To use a local path as a model "
+        f"version source, the {id_name} request parameter has to be specified and the local "
+        "path has to be contained within the artifact directory of the run specified by "
+        f"the {id_name}."
+    )
+
+
+def _check_proxied_source(
+    source: str, owner_id: str | None, id_name: str, locate: Locate, to_mlflow: ToMlflow
+) -> None:
+    """An artifact proxy source lies inside the artifact URI of the owner ``owner_id``."""
+    location = locate(owner_id) if owner_id else None
+    if location is None or not is_within(source, to_mlflow(location)):
+        raise invalid_source(source, id_name)
+
+
 def check_run_source(source: str, run_id: str | None, locate: Locate, to_mlflow: ToMlflow) -> None:
     """MLflow's ``_validate_source_run``: ``source`` of a version of run ``run_id``."""
     if is_local(source):
-        shown = source
-        if run_id:
-            location = locate(run_id)
-            if location is None:
-                raise invalid_source(source, "run_id")
-            shown = _local_path(source)
-            if is_local(location) and _contains(_local_path(location), shown):
-                return
-        raise invalid(
-            f"Invalid model version source: '{shown}'. To use a local path as a model "
-            "version source, the run_id request parameter has to be specified and the local "
-            "path has to be contained within the artifact directory of the run specified by "
-            "the run_id."
-        )
+        _check_local_source(source, run_id, "run_id", locate)
+        return
     check_no_relative_paths(source)
     parts = urlsplit(source)
     if parts.scheme == "runs":
@@ -186,27 +202,15 @@ def check_run_source(source: str, run_id: str | None, locate: Locate, to_mlflow:
             raise invalid_source(source, "model_id")
         return
     if is_mlflow_artifacts(source):
-        location = locate(run_id) if run_id else None
-        if location is None or not is_within(source, to_mlflow(location)):
-            raise invalid_source(source, "run_id")
+        _check_proxied_source(source, run_id, "run_id", locate, to_mlflow)
 
 
 def check_model_source(source: str, model_id: str, locate: Locate, to_mlflow: ToMlflow) -> None:
     """MLflow's ``_validate_source_model``: ``source`` of a version of logged model
     ``model_id``."""
     if is_local(source):
-        location = locate(model_id)
-        if location is None:
-            raise invalid_source(source, "model_id")
-        shown = _local_path(source)
-        if is_local(location) and _contains(_local_path(location), shown):
-            return
-        raise invalid(
-            f"Invalid model version source: '{shown}'. To use a local path as a model "
-            "version source, the model_id request parameter has to be specified and the local "
-            "path has to be contained within the artifact directory of the run specified by "
-            "the model_id."
-        )
+        _check_local_source(source, model_id, "model_id", locate)
+        return
     check_no_relative_paths(source)
     parts = urlsplit(source)
     if parts.scheme == "models":
@@ -219,6 +223,4 @@ def check_model_source(source: str, model_id: str, locate: Locate, to_mlflow: To
     if parts.scheme == "runs":
         raise invalid_source(source, "model_id")
     if is_mlflow_artifacts(source):
-        location = locate(model_id)
-        if location is None or not is_within(source, to_mlflow(location)):
-            raise invalid_source(source, "model_id")
+        _check_proxied_source(source, model_id, "model_id", locate, to_mlflow)
