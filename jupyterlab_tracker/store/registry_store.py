@@ -168,7 +168,9 @@ class SqlRegistryStore(RegistryStore):
         for comparison in comparisons:
             query = query.where(self._condition(comparison, _MODEL_COLUMNS, "registered"))
         if no_prompts:
-            query = query.where(~_tagged_prompt(m.registered_model_tags, rm.c.id).exists())
+            query = query.where(
+                ~_tagged_prompt(m.registered_model_tags.c.registered_model_id, rm.c.id).exists()
+            )
         query = query.order_by(*_order(orders, _MODEL_COLUMNS, order_by, ("name", True)))
         with self.db.session() as conn:
             rows = conn.execute(query.offset(offset).limit(max_results + 1)).all()
@@ -296,7 +298,7 @@ class SqlRegistryStore(RegistryStore):
         if no_prompts:
             # MLflow leaves out every version of a model with a version tagged as a prompt.
             siblings = mv.alias("prompt_versions")
-            prompt = _tagged_prompt(m.model_version_tags, siblings.c.id).where(
+            prompt = _tagged_prompt(m.model_version_tags.c.model_version_id, siblings.c.id).where(
                 siblings.c.registered_model_id == mv.c.registered_model_id
             )
             query = query.where(~prompt.exists())
@@ -544,13 +546,12 @@ def _without_prompts(comparisons: list[Comparison]) -> tuple[list[Comparison], b
     return [c for c in comparisons if c not in on_tag], True
 
 
-def _tagged_prompt(tags, owner_id):
-    """The prompt tag row (value "true") of the owner ``owner_id``."""
-    owner = (
-        tags.c.registered_model_id if tags is m.registered_model_tags else (tags.c.model_version_id)
-    )
+def _tagged_prompt(owner_column, owner_id):
+    """The prompt tag row (value "true") of ``owner_id``; ``owner_column``: the owner
+    column of a tag table."""
+    tags = owner_column.table
     return select(tags.c.key).where(
-        owner == owner_id, tags.c.key == PROMPT_TAG, tags.c.value == "true"
+        owner_column == owner_id, tags.c.key == PROMPT_TAG, tags.c.value == "true"
     )
 
 

@@ -150,6 +150,28 @@ def test_aliases_point_at_one_version(registry):
     assert registry.get_registered_model("m").aliases == {}
 
 
+def test_searches_leave_prompts_out_unless_the_filter_asks(registry):
+    """MLflow's rule: a model tagged as a prompt, and every version of a model one of
+    whose versions is, are left out, unless the first clause on the tag asks for them."""
+    prompt = {"mlflow.prompt.is_prompt": "true"}
+    registry.create_registered_model("model")
+    registry.create_registered_model("prompt", tags=prompt)
+    registry.create_registered_model("mixed")
+    registry.create_model_version("model", "s3://x/m")
+    registry.create_model_version("mixed", "s3://x/plain")
+    registry.create_model_version("mixed", "s3://x/p", tags=prompt)
+    models = lambda text: [m.name for m in registry.search_registered_models(text).items]  # noqa: E731
+    versions = lambda text: [  # noqa: E731
+        (v.name, v.version) for v in registry.search_model_versions(text).items
+    ]
+    assert models("") == ["mixed", "model"]
+    assert models("tags.`mlflow.prompt.is_prompt` != 'true'") == ["mixed", "model"]  # the client's
+    assert models("tags.`mlflow.prompt.is_prompt` = 'true'") == ["prompt"]
+    assert models("tags.`mlflow.prompt.is_prompt` != 'FALSE'") == ["prompt"]
+    assert versions("") == [("model", "1")]
+    assert versions("tags.`mlflow.prompt.is_prompt` = 'true'") == [("mixed", "2")]
+
+
 def test_search_registered_models_and_versions(registry, store):
     for name in ("alpha", "Beta", "alpine", "gamma"):
         registry.create_registered_model(name, tags={"first": name[0].lower()})
