@@ -217,7 +217,7 @@ async def test_log_register_and_load_models(in_each_mode, tmp_path):
 
         for bad_uri, code in [
             ("models:/clf/9", "RESOURCE_DOES_NOT_EXIST"),
-            ("models:/clf@nobody", "RESOURCE_DOES_NOT_EXIST"),
+            ("models:/clf@nobody", "INVALID_PARAMETER_VALUE"),  # MLflow's answer, too
             ("models:/clf/Staging", "RESOURCE_DOES_NOT_EXIST"),
             ("s3://bucket/model", "INVALID_PARAMETER_VALUE"),
         ]:
