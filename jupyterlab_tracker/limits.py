@@ -39,6 +39,10 @@ MAX_INPUT_TAG_VALUE_LENGTH = 500
 
 MAX_MODEL_TYPE_LENGTH = 500
 MAX_REGISTERED_MODEL_NAME_LENGTH = 256
+# A model version's run_id: any string (MLflow's: the run may live on another tracker), up
+# to MLflow's column width. Its model_id is a logged model here (34: "m-" and 32 hex).
+MAX_VERSION_RUN_ID_LENGTH = 32
+MAX_MODEL_ID_LENGTH = 34
 MAX_DESCRIPTION_LENGTH = 5000
 MAX_BATCH_ID_LENGTH = 64
 
@@ -47,6 +51,10 @@ MAX_PARAMS_PER_BATCH = 100
 MAX_TAGS_PER_BATCH = 100
 MAX_ENTITIES_PER_BATCH = 1000
 MAX_RESULTS_LIMIT = 50000
+# Registered model searches: MLflow's default and largest page. Model version pages stop
+# at MAX_RESULTS_LIMIT (MLflow's at 200,000, also its default).
+REGISTERED_MODEL_RESULTS_DEFAULT = 100
+MAX_REGISTERED_MODEL_RESULTS = 1000
 
 # Search requests. Every real query fits with room to spare (the UI sends one order_by key
 # and the filter a user types; MLflow's client adds one IN list of run ids), and each

@@ -193,6 +193,7 @@ _MODEL_VERSIONS = _Schema(
             "creation_timestamp",
             "last_updated_timestamp",
             version_number="version",
+            source_path="source",
         ),
     },
     rules={

@@ -110,41 +110,52 @@ async def test_locations_under_the_roots_are_kept(tracker_api, tmp_path, shared_
     assert got["experiment"]["artifact_location"] == "mlflow-artifacts:/x"
 
 
-async def test_model_version_sources_outside_the_roots_are_refused(tracker_api, tmp_path):
+async def test_model_version_sources_outside_the_roots_are_refused(tracker_api, tracker, tmp_path):
+    """MLflow's rules (a source belongs to the request's run) and the location policy,
+    on both APIs."""
     await tracker_api("POST", "api/registered-models", {"name": "m"})
-    run_id = "0123456789abcdef0123456789abcdef"
+    store = tracker.service.store
+    experiment_id = store.create_experiment("sources")
+    run = store.create_run(experiment_id)
+    run_id, run_dir = run.info.run_id, run.info.artifact_uri  # a path under the root
     refused = [
-        "/etc",
-        "file:///etc/passwd",
-        str(tmp_path / "elsewhere" / "model"),
-        "http://169.254.169.254/model",
-        "relative/model",
-        f"runs:/{run_id}/../../model",
-        f"runs:/{run_id}/%2e%2e/model",
-        "runs://elsewhere/model",
-        "models:/other/../1",
-        "mlflow-artifacts:/../model",
+        ("/etc", run_id),
+        ("file:///etc/passwd", run_id),
+        (str(tmp_path / "elsewhere" / "model"), run_id),
+        (f"{run_dir}/model", None),  # MLflow: a local source needs its run
+        ("http://169.254.169.254/model", None),
+        ("relative/model", run_id),
+        (f"runs:/{run_id}/../../model", run_id),
+        (f"runs:/{run_id}/%2e%2e/model", run_id),
+        (f"runs:/{run_id}/model", None),  # MLflow: the run_id must be the source's
+        ("runs://elsewhere/model", "elsewhere"),
+        ("models:/other/../1", None),
+        ("mlflow-artifacts:/../model", run_id),
+        ("s3://bucket/other/model", None),  # MLflow takes it; outside the allowed prefix
     ]
-    for source in refused:
-        for route, body in [
-            ("api/model-versions", {"name": "m", "source": source}),
-            (f"{ML}/model-versions/create", {"name": "m", "source": source}),
-        ]:
-            status, answer = await tracker_api("POST", route, body)
+
+    async def create_on_both_apis(source: str, source_run_id: str | None) -> list:
+        body = {"name": "m", "source": source, "run_id": source_run_id}
+        return [
+            (route, *await tracker_api("POST", route, body))
+            for route in ("api/model-versions", f"{ML}/model-versions/create")
+        ]
+
+    for source, source_run_id in refused:
+        for route, status, answer in await create_on_both_apis(source, source_run_id):
             assert status == 400, (route, source, answer)
             assert answer["error_code"] == "INVALID_PARAMETER_VALUE"
     accepted = [
-        f"runs:/{run_id}/model",
-        "models:/other/1",
-        "mlflow-artifacts:/0/some/model",
-        str(tmp_path / "artifacts" / "0" / "model"),
-        "s3://bucket/prefix/model",
+        (f"runs:/{run_id}/model", run_id),
+        ("runs:/run_1/model", "run_1"),  # any run id, as in MLflow
+        (f"{run_dir}/model", run_id),
+        (f"mlflow-artifacts:/{experiment_id}/{run_id}/artifacts/model", run_id),
+        ("s3://bucket/prefix/model", None),
+        ("models:/m/1", None),
     ]
-    for source in accepted:
-        status, answer = await tracker_api(
-            "POST", f"{ML}/model-versions/create", {"name": "m", "source": source}
-        )
-        assert status == 200, (source, answer)
+    for source, source_run_id in accepted:
+        for route, status, answer in await create_on_both_apis(source, source_run_id):
+            assert status in (200, 201), (route, source, answer)
 
 
 class CountingHandler(http.server.BaseHTTPRequestHandler):

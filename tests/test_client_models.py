@@ -217,7 +217,7 @@ async def test_log_register_and_load_models(in_each_mode, tmp_path):
 
         for bad_uri, code in [
             ("models:/clf/9", "RESOURCE_DOES_NOT_EXIST"),
-            ("models:/clf@nobody", "RESOURCE_DOES_NOT_EXIST"),
+            ("models:/clf@nobody", "INVALID_PARAMETER_VALUE"),  # MLflow's answer, too
             ("models:/clf/Staging", "RESOURCE_DOES_NOT_EXIST"),
             ("s3://bucket/model", "INVALID_PARAMETER_VALUE"),
         ]:
@@ -232,8 +232,9 @@ async def test_registry_through_the_client(in_each_mode):
     def scenario(client):
         client.create_registered_model("a/b", "desc", {"team": "x"})
         client.create_registered_model("other")
+        run_id = new_run(client)
         for _ in range(3):
-            client.create_model_version("a/b", "models:/whatever")
+            client.create_model_version("a/b", f"runs:/{run_id}/model", run_id=run_id)
         client.transition_model_version_stage("a/b", "1", "Staging")
         client.transition_model_version_stage("a/b", "2", "Staging", archive_existing_versions=True)
         assert client.get_model_version("a/b", "1").current_stage == "Archived"

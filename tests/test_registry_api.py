@@ -91,7 +91,8 @@ async def test_registry_round_trip(tracker_api):
     _, body = await api(
         "GET", "api/model-versions", params={"filter": f"name = '{name}'", "max_results": "2"}
     )
-    assert [v["version"] for v in body["model_versions"]] == ["3", "2"] and body["next_page_token"]
+    # MLflow's default order: the last updated first (1 was archived after 2 was made).
+    assert [v["version"] for v in body["model_versions"]] == ["3", "1"] and body["next_page_token"]
     assert body["model_versions"][0]["tags"] == {"k": "v"}
     assert body["model_versions"][0]["description"] == "d"
 

@@ -2,23 +2,17 @@
 
 - ``runs:/<run_id>/<name>``: the logged model named ``name`` whose source run is
   ``run_id`` (the newest, if several), else the run's own ``<name>/`` artifact directory;
-- ``models:/m-<32 hex>``: a logged model;
-- ``models:/<name>/<version>``, ``models:/<name>@<alias>``, ``models:/<name>/<stage>``
-  (the newest version in that stage) and ``models:/<name>/latest``: a registered version.
-
-Registered model names may contain '/', so the last segment is split off from the right.
+- ``models:/...``: a logged model or a registered version (``registry_uris``).
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-from ..entities import MODEL_VERSION_STAGES, ModelVersion
-from ..errors import invalid, not_found
+from ..entities import ModelVersion
+from ..errors import invalid
+from ..registry_uris import MODEL_ID_PATTERN, registered_version
 from .artifacts import MODEL_OWNER, RUN_OWNER
-
-MODEL_ID = re.compile(r"m-[0-9a-f]{32}")
 
 
 @dataclass(frozen=True)
@@ -45,34 +39,14 @@ def resolve_model_uri(client, uri: str) -> ModelLocation:
         return ModelLocation(RUN_OWNER, run_id, name, run_id=run_id)
     if uri.startswith("models:/"):
         rest = uri[len("models:/") :].strip("/")
-        if MODEL_ID.fullmatch(rest):
+        if MODEL_ID_PATTERN.fullmatch(rest):
             return _logged_model_location(rest, client.get_logged_model(rest).source_run_id)
-        return _version_location(client, _registered_version(client, rest, uri))
+        return _version_location(client, registered_version(client, rest, uri))
     raise invalid(f"Unsupported model URI {uri!r}: use runs:/... or models:/...")
 
 
 def _logged_model_location(model_id: str, run_id: str | None) -> ModelLocation:
     return ModelLocation(MODEL_OWNER, model_id, "", run_id=run_id, model_id=model_id)
-
-
-def _registered_version(client, rest: str, uri: str) -> ModelVersion:
-    if "@" in rest:
-        name, _, alias = rest.rpartition("@")
-        return client.get_model_version_by_alias(name, alias)
-    name, _, reference = rest.rpartition("/")
-    if not name or not reference:
-        raise invalid(f"Expected models:/<name>/<version|stage|latest> or @alias, got {uri!r}")
-    if reference.isdigit():
-        return client.get_model_version(name, reference)
-    if reference.lower() == "latest":
-        versions = client.get_latest_versions(name)
-    elif reference.lower() in (stage.lower() for stage in MODEL_VERSION_STAGES):
-        versions = client.get_latest_versions(name, [reference])
-    else:
-        raise invalid(f"{reference!r} in {uri!r} is not a version number, stage or 'latest'")
-    if not versions:
-        raise not_found(f"Registered model '{name}' has no version matching {uri!r}")
-    return max(versions, key=lambda v: int(v.version))
 
 
 def _version_location(client, version: ModelVersion) -> ModelLocation:

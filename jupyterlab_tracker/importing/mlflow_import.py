@@ -135,7 +135,7 @@ class MlflowImporter:
             for version in model.versions:
                 run_id = version.run_id if self._run_exists(version.run_id) else None
                 try:
-                    ours = self.registry.create_model_version(
+                    ours = self.registry.import_model_version(
                         model.name,
                         _portable_source(version.source, run_id),
                         run_id=run_id,

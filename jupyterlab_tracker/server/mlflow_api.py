@@ -19,7 +19,13 @@ from tornado.web import authenticated
 from ..artifacts.mlflow_uris import MlflowArtifactUris
 from ..entities import ACTIVE_ONLY, DEFAULT_EXPERIMENT_ID, RUN_STATUSES, VIEW_TYPES
 from ..errors import INVALID_STATE, RESOURCE_ALREADY_EXISTS, not_found
-from ..limits import MAX_METRICS_PER_BATCH, MAX_PARAMS_PER_BATCH, MAX_TAGS_PER_BATCH
+from ..limits import (
+    MAX_METRICS_PER_BATCH,
+    MAX_PARAMS_PER_BATCH,
+    MAX_RESULTS_LIMIT,
+    MAX_TAGS_PER_BATCH,
+    REGISTERED_MODEL_RESULTS_DEFAULT,
+)
 from ..service.mlflow_compat import MlflowCompatService
 from . import mlflow_shapes as shapes
 from .handlers import NATIVE_STATUS, TrackerHandler
@@ -364,9 +370,11 @@ def delete_registered_model(api: MlflowApi, fields: Mapping) -> dict:
 
 
 def search_registered_models(api: MlflowApi, fields: Mapping) -> dict:
-    page = api.compat.search_registered_models(
+    page = api.registry.search_registered_models(
         filter_string=optional_str(fields, "filter", ""),
-        max_results=optional_int(fields, "max_results", 100, minimum=1),
+        max_results=optional_int(
+            fields, "max_results", REGISTERED_MODEL_RESULTS_DEFAULT, minimum=1
+        ),
         order_by=shapes.repeated(fields, "order_by"),
         page_token=optional_str(fields, "page_token"),
     )
@@ -427,8 +435,8 @@ def create_model_version(api: MlflowApi, fields: Mapping) -> dict:
     version = api.registry.create_model_version(
         required_str(fields, "name"),
         required_str(fields, "source"),
-        run_id=optional_str(fields, "run_id") or None,
-        model_id=optional_str(fields, "model_id") or None,
+        run_id=optional_str(fields, "run_id"),  # "" is given, None is not (lineage)
+        model_id=optional_str(fields, "model_id"),
         description=optional_str(fields, "description", ""),
         tags=shapes.key_values(fields, "tags"),
     )
@@ -464,7 +472,8 @@ def transition_model_version_stage(api: MlflowApi, fields: Mapping) -> dict:
 def search_model_versions(api: MlflowApi, fields: Mapping) -> dict:
     page = api.registry.search_model_versions(
         filter_string=optional_str(fields, "filter", ""),
-        max_results=optional_int(fields, "max_results", 1000, minimum=1),
+        # MLflow's default is all of them (up to 200,000): here the largest page there is.
+        max_results=optional_int(fields, "max_results", MAX_RESULTS_LIMIT, minimum=1),
         order_by=shapes.repeated(fields, "order_by"),
         page_token=optional_str(fields, "page_token"),
     )

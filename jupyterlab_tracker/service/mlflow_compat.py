@@ -6,16 +6,10 @@ lives here is where MLflow's client expects behaviour our own API does not have.
 
 from __future__ import annotations
 
-from ..entities import LoggedModel, Metric, Page, Param, RegisteredModel, RunTag
+from ..entities import LoggedModel, Metric, Page, Param, RunTag
 from ..search import parse_logged_model_filter
 from .registry import ModelRegistryService
 from .tracking import TrackingService
-
-# The clause MLflow's client appends to every registered-model search: "no prompts".
-# Models without the tag must match it, which a tag comparison cannot say, so it is
-# applied here instead (MLflow's own server special-cases it the same way).
-PROMPT_TAG = "mlflow.prompt.is_prompt"
-NO_PROMPTS_CLAUSE = f"tag.`{PROMPT_TAG}` != 'true'"
 
 
 class MlflowCompatService:
@@ -56,30 +50,6 @@ class MlflowCompatService:
             max_results=max_results,
             page_token=page_token,
         )
-
-    def search_registered_models(
-        self,
-        filter_string: str = "",
-        max_results: int = 100,
-        order_by: list[str] | None = None,
-        page_token: str | None = None,
-    ) -> Page[RegisteredModel]:
-        """The registry's search, with MLflow's "no prompts" clause applied here.
-
-        Prompts are dropped from the page after the search, so a page may hold fewer
-        than ``max_results`` models while a ``next_page_token`` still follows.
-        """
-        filter_string = filter_string or ""
-        no_prompts = filter_string.endswith(NO_PROMPTS_CLAUSE)
-        if no_prompts:
-            filter_string = filter_string[: -len(NO_PROMPTS_CLAUSE)].strip()
-            filter_string = filter_string.removesuffix(" AND").removesuffix(" and").strip()
-        page = self.registry.search_registered_models(
-            filter_string, max_results, order_by, page_token
-        )
-        if no_prompts:
-            page.items = [m for m in page.items if m.tags.get(PROMPT_TAG) != "true"]
-        return page
 
     def log_run_outputs(self, run_id: str, model_ids: list[str]) -> None:
         """``runs/outputs``: the run and the models must exist.

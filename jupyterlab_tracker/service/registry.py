@@ -9,8 +9,8 @@ its files in place" live here.
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
-from ..artifacts.paths import decoded_forms, has_dot_segment
 from ..entities import (
     LOGGED_MODEL_STATUSES,
     MODEL_VERSION_STAGES,
@@ -19,18 +19,22 @@ from ..entities import (
     Page,
     RegisteredModel,
 )
-from ..errors import INVALID_STATE, TrackerError, invalid
+from ..errors import INVALID_STATE, RESOURCE_DOES_NOT_EXIST, TrackerError, invalid
 from ..limits import (
     MAX_DESCRIPTION_LENGTH,
     MAX_KEY_LENGTH,
+    MAX_MODEL_ID_LENGTH,
     MAX_MODEL_TYPE_LENGTH,
     MAX_REGISTERED_MODEL_NAME_LENGTH,
+    MAX_REGISTERED_MODEL_RESULTS,
+    MAX_VERSION_RUN_ID_LENGTH,
 )
+from ..registry_uris import MODEL_ID_PATTERN, MODELS_SCHEME, registered_version
 from ..store.registry_base import LoggedModelStore, RegistryStore
 from . import validation as check
+from . import version_sources as sources
 from .tracking import TrackingService
 
-MODEL_ID_PATTERN = re.compile(r"m-[0-9a-f]{32}")
 # Aliases are identifiers; "latest" and "v<N>" would be ambiguous in models:/ URIs.
 ALIAS_PATTERN = re.compile(r"[A-Za-z0-9_\-]{1,255}")
 RESERVED_ALIAS = re.compile(r"(latest|v\d+)", re.IGNORECASE)
@@ -193,7 +197,7 @@ class ModelRegistryService:
         order_by: list[str] | None = None,
         page_token: str | None = None,
     ) -> Page[RegisteredModel]:
-        check.validate_max_results(max_results)
+        check.validate_max_results(max_results, MAX_REGISTERED_MODEL_RESULTS)
         check.validate_order_by(order_by)
         return self.registry.search_registered_models(
             filter_string or "", max_results, order_by, page_token
@@ -209,13 +213,35 @@ class ModelRegistryService:
         description: str = "",
         tags: dict[str, str] | None = None,
     ) -> ModelVersion:
-        """A new version; a logged model's version needs the model READY (files in place)."""
+        """A new version of ``name`` with its files at ``source``, taken as MLflow's server
+        takes it.
+
+        ``run_id`` is any string (a run of another tracker, say), ``model_id`` a logged
+        model here, READY (its files in place). ``None`` means "not given": a copied
+        version's source (``models:/<name>/<version|stage|latest>`` or ``@alias``) lends
+        its own then, and becomes ``models:/<name>/<number>``. The source must belong to
+        the run or logged model (``version_sources``); a storage location must also meet
+        the artifact location policy."""
         validate_model_name(name)
         check.validate_uri("model version source", source)  # its length, before parsing it
-        self._check_source(source)
-        if run_id is not None:
-            check.validate_run_id(run_id)
-        if model_id is not None:
+        for what, value, limit in (
+            ("run_id", run_id, MAX_VERSION_RUN_ID_LENGTH),
+            ("model_id", model_id, MAX_MODEL_ID_LENGTH),
+        ):
+            if value is not None:
+                check.validate_text(what, value, limit)
+        if sources.addresses_a_host(source):  # MLflow's first check, against our roots
+            self.tracking.locations.confine(source, "source")
+        source, run_id, model_id = self._copied_lineage(source, run_id, model_id)
+        to_mlflow = self.tracking.locations.mlflow_uris.to_mlflow
+        if model_id:
+            sources.check_model_source(source, model_id, self._model_location, to_mlflow)
+        else:
+            sources.check_run_source(source, run_id, self._run_location, to_mlflow)
+        if not source.startswith(REFERENCE_SCHEMES):
+            self.tracking.locations.confine(source, "source")
+        storage_location = None
+        if model_id:
             model = self.get_logged_model(model_id)
             if model.status != "READY":
                 raise TrackerError(
@@ -223,9 +249,104 @@ class ModelRegistryService:
                     "its files are not all uploaded",
                     INVALID_STATE,
                 )
+            run_id = run_id or model.source_run_id  # as MLflow's store fills it in
+            if source == MODELS_SCHEME + model_id:
+                storage_location = model.artifact_uri
+        if storage_location is None and source.startswith(MODELS_SCHEME):
+            # A copy: its files are where the original's are now.
+            copied_name, _, copied_number = source[len(MODELS_SCHEME) :].rpartition("/")
+            storage_location = self._files_location(copied_name, copied_number)
         return self.registry.create_model_version(
-            name, source, run_id, model_id, _check_description(description), _check_tags(tags)
+            name,
+            source,
+            run_id or None,
+            model_id or None,
+            _check_description(description),
+            _check_tags(tags),
+            storage_location=storage_location,
         )
+
+    def import_model_version(
+        self,
+        name: str,
+        source: str,
+        run_id: str | None = None,
+        description: str = "",
+        tags: dict[str, str] | None = None,
+    ) -> ModelVersion:
+        """A version read from another MLflow store (``jupyter tracker import-mlflow``),
+        with the source MLflow took then: its run or logged model need not be here, so
+        only the artifact location policy applies (a location under an allowed root, or a
+        ``runs:/``/``models:/`` reference without an authority or ``.``/``..``)."""
+        validate_model_name(name)
+        check.validate_uri("model version source", source)
+        if run_id is not None:
+            check.validate_text("run_id", run_id, MAX_VERSION_RUN_ID_LENGTH)
+        if source.startswith(REFERENCE_SCHEMES):
+            if urlsplit(source).netloc:
+                raise sources.invalid_source(source, "run_id")
+            sources.check_no_relative_paths(source)
+        else:
+            self.tracking.locations.confine(source, "source")
+        return self.registry.create_model_version(
+            name, source, run_id or None, None, _check_description(description), _check_tags(tags)
+        )
+
+    def _copied_lineage(
+        self, source: str, run_id: str | None, model_id: str | None
+    ) -> tuple[str, str | None, str | None]:
+        """MLflow's ``_resolve_registered_model_source_lineage``: a source naming a
+        registered version becomes ``models:/<name>/<number>``; ``run_id`` and
+        ``model_id`` must be that version's if given, and are taken from it if not."""
+        parts = urlsplit(source)
+        if parts.scheme != "models":
+            return source, run_id, model_id
+        if parts.netloc:
+            raise invalid(
+                f"Invalid model version source: '{source}'. Registered model sources must "
+                "use the active model registry."
+            )
+        if sources.models_uri_model_id(source) is not None:
+            return source, run_id, model_id
+        sources.check_no_relative_paths(source)  # before ".." can be read as part of a name
+        rest = parts.path[1:]
+        name = rest.rpartition("/")[0] if "/" in rest else rest.rpartition("@")[0]
+        self.get_registered_model(name)  # RESOURCE_DOES_NOT_EXIST first, as in MLflow
+        copied = registered_version(self, rest, source)
+        if (run_id is not None and run_id != (copied.run_id or "")) or (
+            model_id is not None and model_id != (copied.model_id or "")
+        ):
+            raise invalid(
+                f"Invalid model version source: '{source}'. The run_id and model_id request "
+                "parameters must match the referenced model version."
+            )
+        return (
+            f"{MODELS_SCHEME}{copied.name}/{copied.version}",
+            copied.run_id if run_id is None else run_id,
+            copied.model_id if model_id is None else model_id,
+        )
+
+    def _run_location(self, run_id: str) -> str | None:
+        """The artifact URI of run ``run_id``, None if there is no such run."""
+        if not check.is_run_id(run_id):
+            return None  # not an id this tracker gives: no run here has it
+        try:
+            return self.tracking.get_run(run_id).info.artifact_uri
+        except TrackerError as error:
+            if error.error_code == RESOURCE_DOES_NOT_EXIST:
+                return None
+            raise
+
+    def _model_location(self, model_id: str) -> str | None:
+        """The artifact URI of logged model ``model_id``, None if there is no such model."""
+        if not MODEL_ID_PATTERN.fullmatch(model_id):
+            return None
+        try:
+            return self.logged_models.get_logged_model(model_id).artifact_uri
+        except TrackerError as error:
+            if error.error_code == RESOURCE_DOES_NOT_EXIST:
+                return None
+            raise
 
     def get_model_version(self, name: str, version: str) -> ModelVersion:
         validate_model_name(name)
@@ -277,43 +398,29 @@ class ModelRegistryService:
         stages = [canonical_stage(s) for s in stages or []]
         return self.registry.get_latest_versions(name, stages or None)
 
-    def _check_source(self, source) -> None:
-        """A reference (``runs:/<run id>/<path>``, ``models:/...``) without '.' or '..'
-        segments, or a location under an allowed artifact root (``artifacts/locations.py``)."""
-        if not isinstance(source, str) or not source:
-            raise invalid("A model version needs a source URI")
-        if not source.startswith(REFERENCE_SCHEMES):
-            self.tracking.locations.confine(source, "source")
-            return
-        scheme, _, rest = source.partition(":/")
-        if rest.startswith("/"):
-            raise invalid(
-                f"Invalid source {source!r}: {scheme}:// would name another server; "
-                f"write {scheme}:/<...>"
-            )
-        if has_dot_segment(rest) or any("\x00" in form for form in decoded_forms(rest)):
-            raise invalid(f"Invalid source {source!r}: '.', '..' and NUL are not allowed in it")
+    def _files_location(self, name: str, version: str) -> str:
+        """Where the files of a version are (MLflow's store answer): its storage location,
+        else its source. Versions made before storage locations were kept (schema 0007)
+        with a logged model's source are resolved here."""
+        location = self.registry.get_model_version_download_uri(name, str(version))
+        if location.startswith(MODELS_SCHEME):
+            model_id = location[len(MODELS_SCHEME) :]
+            if MODEL_ID_PATTERN.fullmatch(model_id):
+                return self.logged_models.get_logged_model(model_id).artifact_uri
+        return location
 
     def get_model_version_download_uri(self, name: str, version: str) -> str:
-        """Where the version's files are: its logged model's artifacts, else its source.
-
-        A location (stored by any client, perhaps before the location policy existed) is
-        confined again here; a ``models:/`` reference (a copied version) is returned as it
-        is, for the client to resolve through the registry."""
-        model_version = self.get_model_version(name, version)
-        source = model_version.source
-        if model_version.model_id:
-            uri = self.logged_models.get_logged_model(model_version.model_id).artifact_uri
-        elif source.startswith("models:/"):
-            return source
-        elif source.startswith("runs:/"):
-            run_id, _, path = source[len("runs:/") :].partition("/")
-            artifact_uri = self.tracking.get_run(run_id).info.artifact_uri
-            uri = f"{artifact_uri.rstrip('/')}/{path}" if path else artifact_uri
-        else:
-            uri = source
+        """Where the version's files are, as MLflow answers: its source, or for a source
+        naming a logged model or another version, where that one's files were when this
+        version was made. A ``runs:/`` source is answered as it is (its run may be on
+        another tracker); a storage location (stored by any client, perhaps before the
+        location policy existed) is confined again here."""
+        validate_model_name(name)
+        location = self._files_location(name, version)
+        if location.startswith(REFERENCE_SCHEMES):
+            return location
         what = f"The files of version {version} of '{name}'"
-        return self.tracking.locations.confine(uri, what)
+        return self.tracking.locations.confine(location, what)
 
     # -- aliases -----------------------------------------------------------------------
     def set_registered_model_alias(self, name: str, alias: str, version: str) -> None:

@@ -36,11 +36,13 @@ from ..limits import (
     MAX_DESCRIPTION_LENGTH,
     MAX_EXPERIMENT_NAME_LENGTH,
     MAX_INPUT_TAG_VALUE_LENGTH,
+    MAX_MODEL_ID_LENGTH,
     MAX_MODEL_TYPE_LENGTH,
     MAX_REGISTERED_MODEL_NAME_LENGTH,
     MAX_RUN_NAME_LENGTH,
     MAX_URI_LENGTH,
     MAX_USER_LENGTH,
+    MAX_VERSION_RUN_ID_LENGTH,
 )
 from ..limits import MAX_KEY_LENGTH as KEY_LENGTH
 from ..limits import MAX_PARAM_VALUE_LENGTH as PARAM_VALUE_LENGTH
@@ -340,7 +342,10 @@ class RunModelOutputModel(Base):
 
 
 class RegisteredModelModel(Base):
-    """A registered model. The surrogate id keeps renames to one UPDATE of one row."""
+    """A registered model. The surrogate id keeps renames to one UPDATE of one row.
+
+    ``last_version`` is the highest version number it has given: the next version takes
+    the one after, so a number is never given twice, even after its version is deleted."""
 
     __tablename__ = "registered_models"
 
@@ -353,6 +358,7 @@ class RegisteredModelModel(Base):
     )
     creation_timestamp: Mapped[int] = mapped_column(BigInteger, nullable=False)
     last_updated_timestamp: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    last_version: Mapped[int] = mapped_column(Integer, nullable=False, server_default="0")
 
 
 class RegisteredModelTagModel(Base):
@@ -367,7 +373,11 @@ class RegisteredModelTagModel(Base):
 
 class ModelVersionModel(Base):
     """One version; (registered_model_id, version) is unique, so two writers racing for
-    the same number cannot both win."""
+    the same number cannot both win.
+
+    ``storage_location`` is where the files are when the source names another registry
+    object (``models:/m-<id>``, ``models:/<name>/<n>``), resolved at creation as MLflow
+    does; NULL when that is the source itself."""
 
     __tablename__ = "model_versions"
 
@@ -377,8 +387,9 @@ class ModelVersionModel(Base):
     )
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     source: Mapped[str] = mapped_column(String(MAX_URI_LENGTH), nullable=False, default="")
-    run_id: Mapped[str | None] = mapped_column(String(32))
-    model_id: Mapped[str | None] = mapped_column(String(34))
+    storage_location: Mapped[str | None] = mapped_column(String(ARTIFACT_URI_LENGTH))
+    run_id: Mapped[str | None] = mapped_column(String(MAX_VERSION_RUN_ID_LENGTH))
+    model_id: Mapped[str | None] = mapped_column(String(MAX_MODEL_ID_LENGTH))
     status: Mapped[str] = mapped_column(String(20), nullable=False, default="READY")
     current_stage: Mapped[str] = mapped_column(String(20), nullable=False, default="None")
     description: Mapped[str] = mapped_column(

@@ -98,8 +98,12 @@ class RegistryStore(ABC):
         model_id: str | None = None,
         description: str = "",
         tags: dict[str, str] | None = None,
+        storage_location: str | None = None,
     ) -> ModelVersion:
-        """The next version number of ``name`` (1, 2, ...), allocated in this transaction."""
+        """The next version number of ``name`` (1, 2, ...), allocated in this transaction;
+        numbers of deleted versions are never given again. ``storage_location``: where
+        the files are, if not at ``source`` itself (a source naming a logged model or
+        another version)."""
 
     @abstractmethod
     def get_model_version(self, name: str, version: str) -> ModelVersion: ...
@@ -109,6 +113,10 @@ class RegistryStore(ABC):
 
     @abstractmethod
     def delete_model_version(self, name: str, version: str) -> None: ...
+
+    @abstractmethod
+    def get_model_version_download_uri(self, name: str, version: str) -> str:
+        """The version's storage location, else its source (MLflow's store answer)."""
 
     @abstractmethod
     def transition_model_version_stage(

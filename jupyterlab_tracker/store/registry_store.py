@@ -1,10 +1,17 @@
 """The model registry on SQLAlchemy (SQLite and PostgreSQL), sharing the tracking database.
 
 Registered models have a surrogate integer id, so a rename is one UPDATE and versions,
-tags and aliases follow by foreign key. Version numbers are allocated inside the write
-transaction that inserts the version: SQLite's ``BEGIN IMMEDIATE`` (see ``db.py``) and
-PostgreSQL's ``SELECT ... FOR UPDATE`` on the registered model row serialise writers of one
-model, and the (model, version) unique constraint guards the rest.
+tags and aliases follow by foreign key. Version numbers come from the model's
+``last_version`` counter, incremented by the UPDATE that starts the write transaction
+inserting the version: SQLite's ``BEGIN IMMEDIATE`` (see ``db.py``) and PostgreSQL's row
+lock on the updated model serialise writers of one model (also several servers sharing
+one PostgreSQL), and the (model, version) unique constraint guards the rest. A deleted
+version's number is never given again, as in MLflow.
+
+Which writes move a registered model's or a version's ``last_updated_timestamp`` is
+MLflow's choice (its ``SqlAlchemyStore``): creating, deleting or moving a version (stage)
+and renaming or describing the model move the model's; describing, moving (also when
+archived by another's move) and renaming move a version's; tags and aliases move neither.
 """
 
 from __future__ import annotations
@@ -12,12 +19,13 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .. import search as search_syntax
 from ..entities import (
     MODEL_VERSION_STAGES,
+    PROMPT_TAG,
     STAGE_ARCHIVED,
     STAGE_NONE,
     ModelVersion,
@@ -31,8 +39,6 @@ from .db import Database
 from .registry_base import RegistryStore
 from .search_sql import numeric_condition, string_condition
 from .sqlalchemy_store import decode_page_token, encode_page_token, integer_value
-
-_VERSION_ALLOCATION_ATTEMPTS = 5
 
 rm, mv = m.registered_models, m.model_versions
 _VERSION_QUERY = select(mv, rm.c.name).join(rm, rm.c.id == mv.c.registered_model_id)
@@ -53,6 +59,8 @@ _VERSION_COLUMNS = {
     "last_updated_timestamp": mv.c.last_updated_timestamp,
 }
 _NUMERIC_KEYS = ("version", "creation_timestamp", "last_updated_timestamp")
+# MLflow's default order of a model version search.
+DEFAULT_MODEL_VERSION_ORDER = ("last_updated_timestamp DESC", "name ASC", "version_number DESC")
 
 
 def now_ms() -> int:
@@ -103,10 +111,17 @@ class SqlRegistryStore(RegistryStore):
         try:
             with self.db.session(write=True) as conn:
                 row = self._model_row(conn, name)
+                now = now_ms()
                 conn.execute(
                     update(rm)
                     .where(rm.c.id == row.id)
-                    .values(name=new_name, last_updated_timestamp=now_ms())
+                    .values(name=new_name, last_updated_timestamp=now)
+                )
+                # MLflow's versions carry the model's name, so a rename touches them all.
+                conn.execute(
+                    update(mv)
+                    .where(mv.c.registered_model_id == row.id)
+                    .values(last_updated_timestamp=now)
                 )
                 return self._registered_models(conn, [self._model_row(conn, new_name)])[0]
         except IntegrityError:
@@ -143,13 +158,20 @@ class SqlRegistryStore(RegistryStore):
         order_by: list[str] | None = None,
         page_token: str | None = None,
     ) -> Page[RegisteredModel]:
-        comparisons = search_syntax.parse_registered_model_filter(filter_string)
+        """MLflow's order: the keys given, then ``name`` ASC unless given."""
+        comparisons, no_prompts = _without_prompts(
+            search_syntax.parse_registered_model_filter(filter_string)
+        )
         orders = [search_syntax.parse_registered_model_order_by(o) for o in order_by or []]
         offset = decode_page_token(page_token)
         query = select(rm)
         for comparison in comparisons:
             query = query.where(self._condition(comparison, _MODEL_COLUMNS, "registered"))
-        query = query.order_by(*_order(orders, _MODEL_COLUMNS), rm.c.name)
+        if no_prompts:
+            query = query.where(
+                ~_tagged_prompt(m.registered_model_tags.c.registered_model_id, rm.c.id).exists()
+            )
+        query = query.order_by(*_order(orders, _MODEL_COLUMNS, order_by, ("name", True)))
         with self.db.session() as conn:
             rows = conn.execute(query.offset(offset).limit(max_results + 1)).all()
             models = self._registered_models(conn, rows[:max_results])
@@ -164,48 +186,41 @@ class SqlRegistryStore(RegistryStore):
         model_id: str | None = None,
         description: str = "",
         tags: dict[str, str] | None = None,
+        storage_location: str | None = None,
     ) -> ModelVersion:
-        for attempt in range(_VERSION_ALLOCATION_ATTEMPTS):
-            try:
-                with self.db.session(write=True) as conn:
-                    registered = self._model_row(conn, name, for_update=True)
-                    number = (
-                        1
-                        + conn.execute(
-                            select(func.coalesce(func.max(mv.c.version), 0)).where(
-                                mv.c.registered_model_id == registered.id
-                            )
-                        ).scalar_one()
-                    )
-                    now = now_ms()
-                    version_id = conn.execute(
-                        insert(mv)
-                        .values(
-                            registered_model_id=registered.id,
-                            version=number,
-                            source=source,
-                            run_id=run_id,
-                            model_id=model_id,
-                            status="READY",
-                            current_stage=STAGE_NONE,
-                            description=description or "",
-                            creation_timestamp=now,
-                            last_updated_timestamp=now,
-                        )
-                        .returning(mv.c.id)
-                    ).scalar_one()
-                    self._insert_tags(conn, m.model_version_tags, version_id, tags)
-                    conn.execute(
-                        update(rm)
-                        .where(rm.c.id == registered.id)
-                        .values(last_updated_timestamp=now)
-                    )
-                    return self._versions(conn, [self._version_row(conn, name, number)])[0]
-            except IntegrityError:
-                # Another writer took this number first: try the next one.
-                if attempt == _VERSION_ALLOCATION_ATTEMPTS - 1:
-                    raise
-        raise AssertionError("unreachable")
+        now = now_ms()
+        with self.db.session(write=True) as conn:
+            # Taking the number is the transaction's first write: it locks the model's row
+            # (PostgreSQL) until commit, so concurrent creators of one model queue here.
+            allocated = conn.execute(
+                update(rm)
+                .where(rm.c.name == name, rm.c.last_version < m.INTEGER_LIMIT - 1)
+                .values(last_version=rm.c.last_version + 1, last_updated_timestamp=now)
+                .returning(rm.c.id, rm.c.last_version)
+            ).first()
+            if allocated is None:
+                self._model_row(conn, name)  # RESOURCE_DOES_NOT_EXIST if there is none
+                raise invalid(f"Registered model '{name}' has used every version number")
+            registered_model_id, number = allocated
+            version_id = conn.execute(
+                insert(mv)
+                .values(
+                    registered_model_id=registered_model_id,
+                    version=number,
+                    source=source,
+                    storage_location=storage_location,
+                    run_id=run_id,
+                    model_id=model_id,
+                    status="READY",
+                    current_stage=STAGE_NONE,
+                    description=description or "",
+                    creation_timestamp=now,
+                    last_updated_timestamp=now,
+                )
+                .returning(mv.c.id)
+            ).scalar_one()
+            self._insert_tags(conn, m.model_version_tags, version_id, tags)
+            return self._versions(conn, [self._version_row(conn, name, number)])[0]
 
     def get_model_version(self, name: str, version: str) -> ModelVersion:
         with self.db.session() as conn:
@@ -215,9 +230,16 @@ class SqlRegistryStore(RegistryStore):
         return self._update_version(name, version, description=description or "")
 
     def delete_model_version(self, name: str, version: str) -> None:
+        """Its tags and the aliases pointing at it go with it; its number stays used."""
         with self.db.session(write=True) as conn:
             row = self._version_row(conn, name, version)
             conn.execute(delete(mv).where(mv.c.id == row.id))
+            self._touch_model(conn, row.registered_model_id, now_ms())
+
+    def get_model_version_download_uri(self, name: str, version: str) -> str:
+        with self.db.session() as conn:
+            row = self._version_row(conn, name, version)
+            return row.storage_location or row.source
 
     def transition_model_version_stage(
         self, name: str, version: str, stage: str, archive_existing_versions: bool = False
@@ -242,6 +264,7 @@ class SqlRegistryStore(RegistryStore):
                 .where(mv.c.id == row.id)
                 .values(current_stage=stage, last_updated_timestamp=now)
             )
+            self._touch_model(conn, row.registered_model_id, now)
             return self._versions(conn, [self._version_row(conn, name, version)])[0]
 
     def set_model_version_tag(self, name: str, version: str, key: str, value: str) -> None:
@@ -261,13 +284,26 @@ class SqlRegistryStore(RegistryStore):
         order_by: list[str] | None = None,
         page_token: str | None = None,
     ) -> Page[ModelVersion]:
-        comparisons = search_syntax.parse_model_version_filter(filter_string)
-        orders = [search_syntax.parse_model_version_order_by(o) for o in order_by or []]
+        """MLflow's order: the keys given (by default ``last_updated_timestamp`` DESC),
+        then ``name`` ASC and ``version_number`` DESC unless given."""
+        comparisons, no_prompts = _without_prompts(
+            search_syntax.parse_model_version_filter(filter_string)
+        )
+        order_by = order_by or list(DEFAULT_MODEL_VERSION_ORDER)
+        orders = [search_syntax.parse_model_version_order_by(o) for o in order_by]
         offset = decode_page_token(page_token)
         query = _VERSION_QUERY
         for comparison in comparisons:
             query = query.where(self._condition(comparison, _VERSION_COLUMNS, "version"))
-        query = query.order_by(*_order(orders, _VERSION_COLUMNS), rm.c.name, mv.c.version.desc())
+        if no_prompts:
+            # MLflow leaves out every version of a model with a version tagged as a prompt.
+            siblings = mv.alias("prompt_versions")
+            prompt = _tagged_prompt(m.model_version_tags.c.model_version_id, siblings.c.id).where(
+                siblings.c.registered_model_id == mv.c.registered_model_id
+            )
+            query = query.where(~prompt.exists())
+        ties = (("name", True), ("version", False))
+        query = query.order_by(*_order(orders, _VERSION_COLUMNS, order_by, *ties))
         with self.db.session() as conn:
             rows = conn.execute(query.offset(offset).limit(max_results + 1)).all()
             versions = self._versions(conn, rows[:max_results])
@@ -316,7 +352,9 @@ class SqlRegistryStore(RegistryStore):
                 )
             ).first()
             if row is None:
-                raise not_found(f"Registered model '{name}' has no alias '{alias}'")
+                self._model_row(conn, name)  # RESOURCE_DOES_NOT_EXIST first, as MLflow's
+                # MLflow's code and wording: a missing alias is a bad parameter.
+                raise invalid(f"Registered model alias {alias} not found.")
             return self._versions(conn, [row])[0]
 
     # -- rows and entities -------------------------------------------------------------
@@ -325,7 +363,7 @@ class SqlRegistryStore(RegistryStore):
         query = select(rm).where(rm.c.name == name)
         row = conn.execute(query.with_for_update() if for_update else query).first()
         if row is None:
-            raise not_found(f"No registered model named '{name}'")
+            raise not_found(f"Registered Model with name={name} not found")
         return row
 
     @staticmethod
@@ -334,8 +372,14 @@ class SqlRegistryStore(RegistryStore):
         row = conn.execute(_VERSION_QUERY.where(rm.c.name == name, mv.c.version == number))
         row = row.first()
         if row is None:
-            raise not_found(f"Registered model '{name}' has no version {number}")
+            raise not_found(f"Model Version (name={name}, version={number}) not found")
         return row
+
+    @staticmethod
+    def _touch_model(conn: Connection, registered_model_id: int, now: int) -> None:
+        conn.execute(
+            update(rm).where(rm.c.id == registered_model_id).values(last_updated_timestamp=now)
+        )
 
     def _update_version(self, name: str, version: str, **values) -> ModelVersion:
         with self.db.session(write=True) as conn:
@@ -380,13 +424,14 @@ class SqlRegistryStore(RegistryStore):
     def _latest_versions(
         self, conn: Connection, registered_model_ids: list[int], stages: list[str] | None
     ) -> list[ModelVersion]:
-        """The newest version of each stage of each model (of ``stages``, if given)."""
+        """The newest version of each stage of each model (of ``stages``, if given), in
+        MLflow's order: stages in the order their lowest version has them."""
         query = _VERSION_QUERY.order_by(mv.c.version)
-        newest = {}  # (model, stage) -> row; later (higher) versions win
+        newest = {}  # (model, stage) -> row; later (higher) versions win, keeping the place
         for row in _select_in(conn, query, mv.c.registered_model_id, registered_model_ids):
             if not stages or row.current_stage in stages:
                 newest[(row.registered_model_id, row.current_stage)] = row
-        return self._versions(conn, sorted(newest.values(), key=lambda row: row.version))
+        return self._versions(conn, list(newest.values()))
 
     def _versions(self, conn: Connection, rows) -> list[ModelVersion]:
         aliases = m.registered_model_aliases
@@ -471,11 +516,43 @@ def _select_in(conn: Connection, query, column, values: list, chunk: int = 500):
         yield from conn.execute(query.where(column.in_(values[start : start + chunk])))
 
 
-def _order(orders: list[OrderBy], columns: dict) -> list:
+def _order(orders: list[OrderBy], columns: dict, order_by: list[str], *ties) -> list:
+    """ORDER BY clauses: ``orders``, then each ``(key, ascending)`` of ``ties`` whose column
+    is not ordered by yet (MLflow's tie-breakers). A column given twice is refused, with
+    MLflow's message."""
+    keys = [order.key for order in orders]  # canonical: "timestamp" is last_updated_...
+    if len(set(keys)) < len(keys):
+        raise invalid(f"`order_by` contains duplicate fields: {order_by}")
+    orders = orders + [
+        OrderBy("attribute", key, ascending) for key, ascending in ties if key not in keys
+    ]
     return [
         columns[order.key].asc() if order.ascending else columns[order.key].desc()
         for order in orders
     ]
+
+
+def _without_prompts(comparisons: list[Comparison]) -> tuple[list[Comparison], bool]:
+    """MLflow's prompt rule: a search leaves prompts out unless its filter's first clause
+    on the prompt tag asks for them (``= 'true'`` or ``!= 'false'``). Leaving them out
+    drops every clause on that tag (MLflow's client adds ``!= 'true'``, which models
+    without the tag would not match) and returns True."""
+    on_tag = [c for c in comparisons if c.kind == "tag" and c.key == PROMPT_TAG]
+    first = on_tag[0] if on_tag else None
+    if first is not None and isinstance(first.value, str):
+        wanted = first.value.lower()
+        if (first.op, wanted) in (("=", "true"), ("!=", "false")):
+            return comparisons, False
+    return [c for c in comparisons if c not in on_tag], True
+
+
+def _tagged_prompt(owner_column, owner_id):
+    """The prompt tag row (value "true") of ``owner_id``; ``owner_column``: the owner
+    column of a tag table."""
+    tags = owner_column.table
+    return select(tags.c.key).where(
+        owner_column == owner_id, tags.c.key == PROMPT_TAG, tags.c.value == "true"
+    )
 
 
 def _next_token(offset: int, limit: int, fetched: int) -> str | None:

@@ -61,6 +61,12 @@ def test_an_old_database_upgrades_with_its_data(tmp_path, revision):
         assert services.registry.get_model_version_by_alias(model.name, "champion").version == "2"
         versions = services.registry.search_model_versions(f"name = '{model.name}'").items
         assert len(versions) == EXPECTED["model_versions"]
+        # Numbers go on after the highest one kept (0007 counts from there; a fixture made
+        # at 0007 or later remembers that it also gave 3).
+        source = f"runs:/{RUN_IDS[0]}/model"
+        services.registry.create_model_version(model.name, source, run_id=RUN_IDS[0])
+        numbers = [v.version for v in services.registry.get_latest_versions(model.name)]
+        assert numbers == (["3"] if revision < "0007" else ["4"])
 
     # Still writable after the upgrade, and the schema is at head.
     run = tracking.create_run(experiment.experiment_id, run_name="after-upgrade")

@@ -11,14 +11,12 @@ from jupyterlab_tracker.artifacts.locations import ArtifactLocations
 from jupyterlab_tracker.errors import TrackerError
 from jupyterlab_tracker.service.factory import model_services
 from jupyterlab_tracker.service.tracking import TrackingService
+from jupyterlab_tracker.store import SqlAlchemyStore
 
 
 @pytest.fixture
 def registry(store):
-    # Version sources must be under an allowed artifact root: these tests use s3://x.
-    locations = ArtifactLocations(store.artifact_root, ["s3://x"])
-    registry, _artifacts = model_services(TrackingService(store, locations))
-    return registry
+    return registry_on(store)
 
 
 def error_code(call, *args, **kwargs) -> str:
@@ -43,6 +41,13 @@ def test_registered_model_lifecycle(registry):
     assert error_code(registry.get_model_version, "fraud/v2", "1") == "RESOURCE_DOES_NOT_EXIST"
 
 
+def registry_on(store):
+    # Version sources must be under an allowed artifact root: these tests use s3://x.
+    locations = ArtifactLocations(store.artifact_root, ["s3://x"])
+    registry, _artifacts = model_services(TrackingService(store, locations))
+    return registry
+
+
 def test_versions_are_numbered_per_model_even_under_concurrency(registry):
     registry.create_registered_model("a")
     registry.create_registered_model("b")
@@ -52,8 +57,55 @@ def test_versions_are_numbered_per_model_even_under_concurrency(registry):
         )
     assert sorted(int(v.version) for v in created) == list(range(1, 17))
     assert registry.create_model_version("b", "s3://x/b").version == "1"
-    registry.delete_model_version("a", "16")
-    assert registry.create_model_version("a", "s3://x/again").version == "16"  # max + 1
+
+
+def test_a_deleted_versions_number_is_never_given_again(registry, db_uri, artifact_root):
+    """As in MLflow: ``models:/m/3`` names one model for good, across deletes and restarts."""
+    registry.create_registered_model("m")
+    for i in range(3):
+        registry.create_model_version("m", f"s3://x/{i}")
+    registry.delete_model_version("m", "3")
+    assert registry.create_model_version("m", "s3://x/again").version == "4"
+    registry.delete_model_version("m", "4")
+    registry.delete_model_version("m", "2")
+    assert registry.create_model_version("m", "s3://x/later").version == "5"
+    renamed = registry.rename_registered_model("m", "renamed")
+    assert [v.version for v in renamed.latest_versions] == ["5"]
+
+    reopened = SqlAlchemyStore(db_uri, artifact_root)  # a restart
+    try:
+        assert registry_on(reopened).create_model_version("renamed", "s3://x/r").version == "6"
+    finally:
+        reopened.close()
+    assert error_code(registry.get_model_version, "renamed", "3") == "RESOURCE_DOES_NOT_EXIST"
+
+    # A new registered model of the same name starts again, as in MLflow.
+    registry.delete_registered_model("renamed")
+    registry.create_registered_model("renamed")
+    assert registry.create_model_version("renamed", "s3://x/new").version == "1"
+
+
+def test_two_servers_on_one_database_never_give_a_number_twice(registry, db_uri, artifact_root):
+    """Two stores (two engines, as two servers sharing one database) create and delete
+    versions of one model at once: the counter lives in the database, so every number
+    is given once."""
+    registry.create_registered_model("shared")
+    other = SqlAlchemyStore(db_uri, artifact_root)
+    try:
+        registries = [registry, registry_on(other)]
+
+        def create_and_maybe_delete(i: int) -> int:
+            version = registries[i % 2].create_model_version("shared", f"s3://x/{i}").version
+            if i % 3 == 0:  # frees nothing: the next number is still new
+                registries[(i + 1) % 2].delete_model_version("shared", version)
+            return int(version)
+
+        with ThreadPoolExecutor(8) as pool:
+            numbers = list(pool.map(create_and_maybe_delete, range(24)))
+    finally:
+        other.close()
+    assert sorted(numbers) == list(range(1, 25))
+    assert registry.create_model_version("shared", "s3://x/last").version == "25"
 
 
 def test_stages_archive_and_latest_versions(registry):
@@ -84,7 +136,11 @@ def test_aliases_point_at_one_version(registry):
     assert registry.get_model_version("m", "2").aliases == ["champion"]
     assert registry.get_registered_model("m").aliases == {"backup": "1", "champion": "2"}
     registry.delete_registered_model_alias("m", "champion")
+    # MLflow's answer for a missing alias of a model that exists: a bad parameter.
     assert error_code(registry.get_model_version_by_alias, "m", "champion") == (
+        "INVALID_PARAMETER_VALUE"
+    )
+    assert error_code(registry.get_model_version_by_alias, "nobody", "champion") == (
         "RESOURCE_DOES_NOT_EXIST"
     )
     assert error_code(registry.set_registered_model_alias, "m", "latest", "1") == (
@@ -92,6 +148,28 @@ def test_aliases_point_at_one_version(registry):
     )
     registry.delete_model_version("m", "1")
     assert registry.get_registered_model("m").aliases == {}
+
+
+def test_searches_leave_prompts_out_unless_the_filter_asks(registry):
+    """MLflow's rule: a model tagged as a prompt, and every version of a model one of
+    whose versions is, are left out, unless the first clause on the tag asks for them."""
+    prompt = {"mlflow.prompt.is_prompt": "true"}
+    registry.create_registered_model("model")
+    registry.create_registered_model("prompt", tags=prompt)
+    registry.create_registered_model("mixed")
+    registry.create_model_version("model", "s3://x/m")
+    registry.create_model_version("mixed", "s3://x/plain")
+    registry.create_model_version("mixed", "s3://x/p", tags=prompt)
+    models = lambda text: [m.name for m in registry.search_registered_models(text).items]  # noqa: E731
+    versions = lambda text: [  # noqa: E731
+        (v.name, v.version) for v in registry.search_model_versions(text).items
+    ]
+    assert models("") == ["mixed", "model"]
+    assert models("tags.`mlflow.prompt.is_prompt` != 'true'") == ["mixed", "model"]  # the client's
+    assert models("tags.`mlflow.prompt.is_prompt` = 'true'") == ["prompt"]
+    assert models("tags.`mlflow.prompt.is_prompt` != 'FALSE'") == ["prompt"]
+    assert versions("") == [("model", "1")]
+    assert versions("tags.`mlflow.prompt.is_prompt` = 'true'") == [("mixed", "2")]
 
 
 def test_search_registered_models_and_versions(registry, store):
@@ -129,7 +207,7 @@ def test_search_registered_models_and_versions(registry, store):
 
     experiment_id = store.create_experiment("e")
     run_id = store.create_run(experiment_id).info.run_id
-    registry.create_model_version("alpha", "runs:/x/model", run_id=run_id)
+    registry.create_model_version("alpha", f"runs:/{run_id}/model", run_id=run_id)
     registry.create_model_version("alpha", "s3://x/other")
     found = registry.search_model_versions(f"run_id = '{run_id}'").items
     assert [(v.name, v.version) for v in found] == [("alpha", "1")]
@@ -146,8 +224,10 @@ def test_logged_models(registry, store):
     assert model.model_id.startswith("m-") and model.status == "PENDING"
     location = store.get_experiment(experiment_id).artifact_location
     assert model.artifact_uri == f"{location}/models/{model.model_id}/artifacts"
-    assert error_code(registry.create_model_version, "x", "models:/m", model_id=model.model_id) in (
-        "INVALID_STATE",
+    source = f"models:/{model.model_id}"
+    registry.create_registered_model("x")
+    assert error_code(registry.create_model_version, "x", source, model_id=model.model_id) == (
+        "INVALID_STATE"
     )
     assert registry.finalize_logged_model(model.model_id, "READY").status == "READY"
     found = registry.search_logged_models(source_run_id=run_id, name="model").items

@@ -158,7 +158,7 @@ def _version_source(place: Place, text: str) -> Written:
     if not place.registry.search_registered_models("name = 'versioned'").items:
         place.registry.create_registered_model("versioned")
     source = _as_path(f"runs:/{place.run_id}/model/", text)
-    version = place.registry.create_model_version("versioned", source).version
+    version = place.registry.create_model_version("versioned", source, place.run_id).version
     return source, lambda: place.registry.get_model_version("versioned", version).source
 
 
