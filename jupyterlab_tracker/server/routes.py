@@ -91,6 +91,15 @@ MLFLOW_ROUTES = [
         ),
     ),
     (rf"{_ml}/logged-models/{MODEL}/tags", ml.endpoint(patch=ml.set_logged_model_tags)),
+    (
+        rf"{_ml}/logged-models/{MODEL}/tags/(?P<tag_key>[^/]+)",
+        ml.endpoint(delete=ml.delete_logged_model_tag),
+    ),
+    (rf"{_ml}/logged-models/{MODEL}/params", ml.endpoint(post=ml.log_logged_model_params)),
+    (
+        rf"{_ml}/logged-models/{MODEL}/artifacts/directories",
+        ml.endpoint(get=ml.list_logged_model_artifacts),
+    ),
     (f"{_ml}/registered-models/create", ml.endpoint(post=ml.create_registered_model)),
     (f"{_ml}/registered-models/get", ml.endpoint(get=ml.get_registered_model)),
     (f"{_ml}/registered-models/rename", ml.endpoint(post=ml.rename_registered_model)),
