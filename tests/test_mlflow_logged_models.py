@@ -398,3 +398,66 @@ def test_nan_and_infinity_stay_as_logged(servers):
     assert [m.model_id for m in found] == [ids["-inf"]]
     ordered = client.search_logged_models([experiment_id], order_by=[{"field_name": "metrics.v"}])
     assert [m.model_id for m in ordered] == [ids["-inf"], ids["inf"], ids["nan"]]
+
+
+# -- artifacts over raw REST (what MLflow's UI calls) ----------------------------------
+
+
+def artifact_routes_sequence(url: str) -> dict:
+    """``logged-models/{id}/artifacts/directories`` and MLflow's ``ajax-api`` download of
+    a model's file, called as MLflow's UI calls them."""
+    import requests
+
+    client = MlflowClient(tracking_uri=url)
+    experiment_id = client.create_experiment("artifact-routes")
+    model = client.create_logged_model(experiment_id, name="files")
+    local = tempfile.mkdtemp()
+    os.makedirs(os.path.join(local, "sub"))
+    for name, text in (("MLmodel", "flavors: {}\n"), ("sub/weights.bin", "\x00\x01 bytes")):
+        with open(os.path.join(local, name), "w") as f:
+            f.write(text)
+    client.log_model_artifacts(model.model_id, local)
+    headers = {"Authorization": f"Bearer {os.environ['MLFLOW_TRACKING_TOKEN']}"}
+
+    def listing(model_id: str, **params) -> tuple:
+        answer = requests.get(
+            f"{url}/api/2.0/mlflow/logged-models/{model_id}/artifacts/directories",
+            params=params,
+            headers=headers,
+            timeout=30,
+        )
+        body = answer.json()
+        if not answer.ok:
+            return answer.status_code, body.get("error_code")
+        root = body["root_uri"].endswith(f"/models/{model_id}/artifacts")
+        files = sorted((f["path"], f["is_dir"], f.get("file_size")) for f in body["files"])
+        return answer.status_code, root, files
+
+    def download(model_id: str, **params) -> tuple:
+        answer = requests.get(
+            f"{url}/ajax-api/2.0/mlflow/logged-models/{model_id}/artifacts/files",
+            params=params,
+            headers=headers,
+            timeout=30,
+        )
+        return answer.status_code, answer.content if answer.ok else answer.json()["error_code"]
+
+    return {
+        "root": listing(model.model_id),
+        "sub": listing(model.model_id, artifact_directory_path="sub"),
+        "list unknown model": listing("m-" + "0" * 32),
+        "file": download(model.model_id, artifact_file_path="MLmodel"),
+        "nested file": download(model.model_id, artifact_file_path="sub/weights.bin"),
+        "file of an unknown model": download("m-" + "0" * 32, artifact_file_path="MLmodel")[0],
+        "escape": download(model.model_id, artifact_file_path="../../etc/passwd")[0],
+        "no path": download(model.model_id),
+        "missing file": download(model.model_id, artifact_file_path="nope"),
+    }
+
+
+def test_artifact_routes_as_mlflow(servers):
+    ours, theirs = replay_both(servers, artifact_routes_sequence)
+    assert ours == theirs
+    assert ours["root"] == (200, True, [("MLmodel", False, 12), ("sub", True, None)])
+    assert ours["nested file"] == (200, b"\x00\x01 bytes")
+    assert ours["escape"] == 400 and ours["no path"] == (400, "BAD_REQUEST")

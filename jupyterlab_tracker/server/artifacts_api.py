@@ -18,7 +18,7 @@ import tornado.web
 from tornado.web import authenticated
 
 from ..artifacts import CHUNK_SIZE
-from ..errors import TrackerError, invalid
+from ..errors import BAD_REQUEST, TrackerError, invalid
 from ..service.artifacts import MODEL_OWNER, RUN_OWNER
 from .handlers import TrackerHandler
 from .request_parsing import optional_str, query_args, required_str
@@ -186,3 +186,19 @@ class ArtifactContentHandler(ArtifactHandler):
             self.write(chunk)
             await self.flush()  # one chunk in memory at a time
         self.finish()
+
+
+class MlflowLoggedModelFileHandler(ArtifactContentHandler):
+    """MLflow's ``ajax-api/2.0/mlflow/logged-models/{model_id}/artifacts/files``: one file
+    of a logged model (``artifact_file_path``), as its UI downloads it. Read-only: uploads
+    go through the artifact proxy, as MLflow's client sends them."""
+
+    SUPPORTED_METHODS = ("GET",)
+
+    def artifact_path(self) -> str:
+        path = optional_str(query_args(self), "artifact_file_path")
+        if not path:  # MLflow's answer, code included
+            raise TrackerError(
+                'Request must include the "artifact_file_path" query parameter.', BAD_REQUEST
+            )
+        return path

@@ -18,7 +18,7 @@ from tornado.web import authenticated
 
 from ..artifacts.mlflow_uris import MlflowArtifactUris
 from ..entities import ACTIVE_ONLY, DEFAULT_EXPERIMENT_ID, RUN_STATUSES, VIEW_TYPES
-from ..errors import INVALID_STATE, RESOURCE_ALREADY_EXISTS, invalid, not_found
+from ..errors import INVALID_STATE, RESOURCE_ALREADY_EXISTS, not_found
 from ..limits import MAX_METRICS_PER_BATCH, MAX_PARAMS_PER_BATCH, MAX_TAGS_PER_BATCH
 from ..service.artifacts import MODEL_OWNER
 from ..service.mlflow_compat import MlflowCompatService
@@ -273,7 +273,7 @@ def log_outputs(api: MlflowApi, fields: Mapping) -> dict:
     run_id = shapes.run_id(fields)
     models = entity_list(fields, "models", shapes.model_output)
     if not models:
-        raise invalid(_missing("models"))
+        raise shapes.missing_parameter("models")
     api.registry.log_run_outputs(run_id, models)
     return {}
 
@@ -289,13 +289,6 @@ def get_metric_history(api: MlflowApi, fields: Mapping) -> dict:
 
 
 # -- logged models (MLflow 3) ----------------------------------------------------------
-
-
-def _missing(name: str) -> str:
-    return (
-        f"Missing value for required parameter '{name}'. See the API docs for more "
-        "information about request parameters."
-    )
 
 
 def create_logged_model(api: MlflowApi, fields: Mapping) -> dict:
@@ -354,7 +347,7 @@ def delete_logged_model_tag(api: MlflowApi, fields: Mapping) -> dict:
 def search_logged_models(api: MlflowApi, fields: Mapping) -> dict:
     experiment_ids = shapes.repeated(fields, "experiment_ids")
     if not experiment_ids:
-        raise invalid(_missing("experiment_ids"))
+        raise shapes.missing_parameter("experiment_ids")
     page = api.registry.search_logged_models(
         experiment_ids,
         filter_string=optional_str(fields, "filter", ""),

@@ -24,7 +24,7 @@ from ..entities import (
     Run,
     RunInfo,
 )
-from ..errors import invalid, preview
+from ..errors import TrackerError, invalid, preview
 from ..search import LoggedModelOrderBy, parse_logged_model_order_field
 from .request_parsing import (
     entity_list,
@@ -231,17 +231,22 @@ def parse_dataset_input(item: Mapping, where: str = "") -> DatasetInput:
     )
 
 
+def missing_parameter(name: str) -> TrackerError:
+    """MLflow's answer for a required field left out."""
+    return invalid(
+        f"Missing value for required parameter '{name}'. See the API docs for more "
+        "information about request parameters."
+    )
+
+
 def logged_model_status(fields: Mapping) -> str:
     """A finalize request's required ``status``: MLflow's enum by name or by number."""
     status = fields.get("status")
     if status is None or status == "":
-        raise invalid(
-            "Missing value for required parameter 'status'. See the API docs for more "
-            "information about request parameters."
-        )
+        raise missing_parameter("status")
     if isinstance(status, int) and not isinstance(status, bool):
         status = LOGGED_MODEL_STATUS_NUMBERS.get(status, status)
-    if status not in LOGGED_MODEL_STATUS_FROM_MLFLOW:
+    if not isinstance(status, str) or status not in LOGGED_MODEL_STATUS_FROM_MLFLOW:
         raise invalid(
             f"Invalid status {preview(status)}; use one of {list(LOGGED_MODEL_STATUS_FROM_MLFLOW)}"
         )

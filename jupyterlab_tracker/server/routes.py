@@ -131,4 +131,9 @@ MLFLOW_ROUTES = [
         r"api/2.0/mlflow-artifacts/artifacts/(?P<artifact_path>.+)",
         ml_artifacts.ArtifactProxyContentHandler,
     ),
+    # Not in MLflow's protos: its server routes this one under ajax-api only.
+    (
+        rf"ajax-api/2.0/mlflow/logged-models/{MODEL}/artifacts/files",
+        artifacts.MlflowLoggedModelFileHandler,
+    ),
 ]
