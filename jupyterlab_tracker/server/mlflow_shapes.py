@@ -274,16 +274,12 @@ def model_metric_link(
 
 
 def model_metric_links(fields: Mapping, points: list[Metric], run_id: str) -> list:
-    """The links of a ``log-batch``'s points (``points`` parsed from ``fields["metrics"]``):
-    one dict lookup per point when none names a model."""
+    """The links of a ``log-batch``'s points (``points`` parsed from ``fields["metrics"]``,
+    so each item is an object): one dict lookup per point when none names a model."""
     items = fields.get("metrics") or []
-    links = []
-    for i, (item, point) in enumerate(zip(items, points, strict=True)):
-        if item.get("model_id") is not None:
-            link = model_metric_link(item, point, run_id, f"metrics[{i}].")
-            if link is not None:
-                links.append(link)
-    return links
+    linked = [i for i, item in enumerate(items) if item.get("model_id") is not None]
+    links = (model_metric_link(items[i], points[i], run_id, f"metrics[{i}].") for i in linked)
+    return [link for link in links if link is not None]
 
 
 def model_output(item: Mapping, where: str = "") -> ModelOutput:
