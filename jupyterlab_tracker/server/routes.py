@@ -14,7 +14,8 @@ from . import registry_api as registry
 
 EXPERIMENT = r"(?P<experiment_id>\d+)"
 RUN = r"(?P<run_id>[0-9a-f]{32})"
-# Loose on purpose: the service checks the m-<32 hex> form and answers 400, not 404.
+# Loose on purpose: the service checks the m-<32 hex> form before any query (any other
+# string names no model: 404, as MLflow answers).
 MODEL = r"(?P<model_id>[^/]+)"
 
 NATIVE_ROUTES = [
