@@ -329,10 +329,7 @@ class LoggedModelMetric:
 
     def to_dict(self) -> dict:
         return {
-            "key": self.key,
-            "value": float_to_json(self.value),
-            "timestamp": self.timestamp,
-            "step": self.step,
+            **Metric(self.key, self.value, self.timestamp, self.step).to_dict(),
             "run_id": self.run_id,
             "model_id": self.model_id,
             "dataset_name": self.dataset_name,
@@ -341,11 +338,12 @@ class LoggedModelMetric:
 
     @classmethod
     def from_dict(cls, d: dict) -> LoggedModelMetric:
+        point = Metric.from_dict(d)
         return cls(
-            key=d["key"],
-            value=float_from_json(d["value"]),
-            timestamp=int(d.get("timestamp") or 0),
-            step=int(d.get("step") or 0),
+            point.key,
+            point.value,
+            point.timestamp,
+            point.step,
             run_id=d["run_id"],
             model_id=d["model_id"],
             dataset_name=d.get("dataset_name"),
