@@ -248,10 +248,24 @@ class RunData:
 
 
 @dataclass(slots=True)
+class ModelOutput:
+    """A logged model a run produced, at a step of the run (MLflow's run outputs)."""
+
+    model_id: str
+    step: int = 0
+
+
+@dataclass(slots=True)
 class Run:
+    """``outputs``: the logged models the run produced; ``model_inputs``: ids of the logged
+    models it used (MLflow's ``run.inputs.model_inputs``; only ``get_run`` fills them, as
+    MLflow's store does). Neither is in the native API's shape."""
+
     info: RunInfo
     data: RunData = field(default_factory=RunData)
     inputs: list[DatasetInput] = field(default_factory=list)
+    outputs: list[ModelOutput] = field(default_factory=list)
+    model_inputs: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {
@@ -303,8 +317,49 @@ class FileInfo:
 
 
 @dataclass(slots=True)
+class LoggedModelMetric:
+    """A metric point of a run linked to a logged model (``model_id`` on MLflow's metrics),
+    optionally computed on a dataset (its name and digest)."""
+
+    key: str
+    value: float
+    timestamp: int
+    step: int
+    run_id: str
+    model_id: str
+    dataset_name: str | None = None
+    dataset_digest: str | None = None
+
+    def to_dict(self) -> dict:
+        return {
+            **Metric(self.key, self.value, self.timestamp, self.step).to_dict(),
+            "run_id": self.run_id,
+            "model_id": self.model_id,
+            "dataset_name": self.dataset_name,
+            "dataset_digest": self.dataset_digest,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict) -> LoggedModelMetric:
+        point = Metric.from_dict(d)
+        return cls(
+            point.key,
+            point.value,
+            point.timestamp,
+            point.step,
+            run_id=d["run_id"],
+            model_id=d["model_id"],
+            dataset_name=d.get("dataset_name"),
+            dataset_digest=d.get("dataset_digest"),
+        )
+
+
+@dataclass(slots=True)
 class LoggedModel:
-    """A model logged by a run (MLflow 3): its own id, artifacts and lifecycle status."""
+    """A model logged by a run (MLflow 3): its own id, artifacts and lifecycle status.
+
+    ``metrics``: every point linked to the model, in logging order. A deleted model
+    (``lifecycle_stage`` deleted) is found only when asked for explicitly."""
 
     model_id: str
     experiment_id: str
@@ -317,6 +372,8 @@ class LoggedModel:
     last_updated_timestamp: int | None = None
     tags: dict[str, str] = field(default_factory=dict)
     params: dict[str, str] = field(default_factory=dict)
+    metrics: list[LoggedModelMetric] = field(default_factory=list)
+    lifecycle_stage: str = ACTIVE
 
     def to_dict(self) -> dict:
         return {
@@ -331,6 +388,8 @@ class LoggedModel:
             "last_updated_timestamp": self.last_updated_timestamp,
             "tags": dict(self.tags),
             "params": dict(self.params),
+            "metrics": [metric.to_dict() for metric in self.metrics],
+            "lifecycle_stage": self.lifecycle_stage,
         }
 
     @classmethod
@@ -347,6 +406,8 @@ class LoggedModel:
             last_updated_timestamp=d.get("last_updated_timestamp"),
             tags=dict(d.get("tags") or {}),
             params=dict(d.get("params") or {}),
+            metrics=[LoggedModelMetric.from_dict(m) for m in d.get("metrics") or []],
+            lifecycle_stage=d.get("lifecycle_stage", ACTIVE),
         )
 
 

@@ -12,8 +12,10 @@ The figures are MLflow's (``mlflow/utils/validation.py`` and its SQL schema) unl
 
 from __future__ import annotations
 
-# Metric, param and tag keys (and logged-model names).
+# Metric, param and tag keys.
 MAX_KEY_LENGTH = 250
+# MLflow's logged_models.name column.
+MAX_LOGGED_MODEL_NAME_LENGTH = 500
 MAX_PARAM_VALUE_LENGTH = 6000
 MAX_TAG_VALUE_LENGTH = 8000
 # MLflow validates 500 (its own schema holds 256: MLflow on PostgreSQL fails in between).

@@ -206,14 +206,59 @@ _MODEL_VERSIONS = _Schema(
     order_kinds=("attribute",),
 )
 
-# Logged models (MLflow 3): the client only asks for `name = '...'` (and, some day,
-# `source_run_id = '...'`); equality on those two is what the logged-model store searches.
+# Logged models (MLflow 3): MLflow's grammar for them (mlflow/utils/search_logged_model_utils
+# .py): the four plural prefixes, bare names are attributes; metrics compare numbers, params,
+# tags and text attributes compare strings (no IS NULL: MLflow has none here).
+LOGGED_MODEL_STATUSES_SEARCHED = ("PENDING", "READY", "FAILED")
 _LOGGED_MODELS = _Schema(
-    prefixes=dict.fromkeys(("attribute", "attributes", "attr"), "attribute"),
-    fixed_keys={"attribute": _spellings("name", "source_run_id")},
-    rules={("attribute", None): _Rule(("=",))},
-    order_kinds=("attribute",),
+    prefixes={
+        "metrics": "metric",
+        "params": "param",
+        "tags": "tag",
+        "attributes": "attribute",
+    },
+    fixed_keys={
+        "attribute": _spellings(
+            "name",
+            "model_id",
+            "model_type",
+            "status",
+            "source_run_id",
+            "experiment_id",
+            "creation_timestamp",
+            "last_updated_timestamp",
+            creation_time="creation_timestamp",
+            creation_timestamp_ms="creation_timestamp",
+            last_updated_time="last_updated_timestamp",
+            last_updated_timestamp_ms="last_updated_timestamp",
+        ),
+    },
+    rules={
+        ("metric", None): _Rule(_COMPARISON_OPS, numeric=True),
+        ("param", None): _STRING_FIELD_RULE,
+        ("tag", None): _STRING_FIELD_RULE,
+        ("attribute", None): _STRING_FIELD_RULE,
+        ("attribute", "status"): _Rule(
+            _STRING_FIELD_RULE.ops, allowed_values=LOGGED_MODEL_STATUSES_SEARCHED
+        ),
+        ("attribute", "experiment_id"): _Rule(("=", "!=") + _LIST_OPS),
+        ("attribute", "creation_timestamp"): _TIME_RULE,
+        ("attribute", "last_updated_timestamp"): _TIME_RULE,
+    },
+    order_kinds=("metric", "attribute"),
 )
+
+
+@dataclass(frozen=True)
+class LoggedModelOrderBy:
+    """One item of a logged-model search's ``order_by`` (MLflow sends objects, not text):
+    a metric (its latest value, optionally on one dataset) or an attribute."""
+
+    kind: Literal["metric", "attribute"]
+    key: str
+    ascending: bool = True
+    dataset_name: str | None = None
+    dataset_digest: str | None = None
 
 
 # --- Public API ---------------------------------------------------------------------------
@@ -265,8 +310,26 @@ def parse_model_version_order_by(clause: str) -> OrderBy:
 
 
 def parse_logged_model_filter(text: str | None) -> list[Comparison]:
-    """Parse a logged model filter: ``name = 'model' AND source_run_id = '...'``."""
+    """Parse a logged model filter, e.g. ``metrics.acc > 0.9 AND params.lr = '0.01'``."""
     return _Parser(text or "", "filter", _LOGGED_MODELS).parse_filter()
+
+
+def parse_logged_model_order_field(field_name: str) -> tuple[Literal["metric", "attribute"], str]:
+    """The ``field_name`` of a logged-model ``order_by`` item, as MLflow reads it:
+    ``metrics.<key>`` (the rest of the text is the key) or an attribute name."""
+    if not isinstance(field_name, str) or not field_name:
+        raise invalid("`field_name` in the `order_by` clause must be specified.")
+    if "." in field_name:
+        prefix, _, key = field_name.partition(".")
+        if prefix != "metrics" or not key:
+            raise invalid(
+                f"Invalid order by field name: {_shorten(field_name)}. Only metrics are supported."
+            )
+        return "metric", key
+    canonical = _LOGGED_MODELS.fixed_keys["attribute"].get(field_name.strip())
+    if canonical is None:
+        raise invalid(f"Invalid order by field name: {_shorten(field_name)}")
+    return "attribute", canonical
 
 
 # --- Tokenizer ----------------------------------------------------------------------------

@@ -18,7 +18,7 @@ import tornado.web
 from tornado.web import authenticated
 
 from ..artifacts import CHUNK_SIZE
-from ..errors import TrackerError, invalid
+from ..errors import BAD_REQUEST, TrackerError, invalid
 from ..service.artifacts import MODEL_OWNER, RUN_OWNER
 from .handlers import TrackerHandler
 from .request_parsing import optional_str, query_args, required_str
@@ -97,8 +97,42 @@ class ArtifactListHandler(ArtifactHandler):
         self.write_json({"files": [f.to_dict() for f in files]})
 
 
+class ArtifactDownloadHandler(ArtifactHandler):
+    """A stored file's bytes (with ``Range``), as a sandboxed download."""
+
+    @property
+    def content_security_policy(self) -> str:
+        # Artifacts are user content (HTML figures, SVG): never let them run as the
+        # Jupyter origin, as jupyter_server does for its own file downloads.
+        return super().content_security_policy + "; sandbox"
+
+    @authenticated
+    async def get(self, **_owner):
+        repository = await self.repository()
+        path = self.artifact_path()
+        size = await self.run_blocking(repository.file_size, path)
+        try:
+            byte_range = parse_range(self.request.headers.get("Range"), size)
+        except ValueError as exc:
+            self.set_header("Content-Range", f"bytes */{size}")
+            self.write_json(invalid(str(exc)).to_dict(), status=416)
+            return
+        start, end = byte_range or (0, size)
+        if byte_range is not None:
+            self.set_status(206)
+            self.set_header("Content-Range", f"bytes {start}-{end - 1}/{size}")
+        self.set_header("Accept-Ranges", "bytes")
+        self.set_header("Content-Length", str(end - start))
+        set_stored_file_headers(self, path)
+        chunks = repository.read_chunks(path, start, end, CHUNK_SIZE)
+        while (chunk := await self.run_blocking(next, chunks, None)) is not None:
+            self.write(chunk)
+            await self.flush()  # one chunk in memory at a time
+        self.finish()
+
+
 @tornado.web.stream_request_body
-class ArtifactContentHandler(ArtifactHandler):
+class ArtifactContentHandler(ArtifactDownloadHandler):
     _upload = None  # the repository's upload context while a PUT body streams in
     _sink = None  # the file the body is written to
     _rejection = None  # why the body is being drained instead of stored
@@ -157,32 +191,16 @@ class ArtifactContentHandler(ArtifactHandler):
             error = ConnectionError("upload interrupted")
             upload.__exit__(ConnectionError, error, None)
 
-    @property
-    def content_security_policy(self) -> str:
-        # Artifacts are user content (HTML figures, SVG): never let them run as the
-        # Jupyter origin, as jupyter_server does for its own file downloads.
-        return super().content_security_policy + "; sandbox"
 
-    @authenticated
-    async def get(self, **_owner):
-        repository = await self.repository()
-        path = self.artifact_path()
-        size = await self.run_blocking(repository.file_size, path)
-        try:
-            byte_range = parse_range(self.request.headers.get("Range"), size)
-        except ValueError as exc:
-            self.set_header("Content-Range", f"bytes */{size}")
-            self.write_json(invalid(str(exc)).to_dict(), status=416)
-            return
-        start, end = byte_range or (0, size)
-        if byte_range is not None:
-            self.set_status(206)
-            self.set_header("Content-Range", f"bytes {start}-{end - 1}/{size}")
-        self.set_header("Accept-Ranges", "bytes")
-        self.set_header("Content-Length", str(end - start))
-        set_stored_file_headers(self, path)
-        chunks = repository.read_chunks(path, start, end, CHUNK_SIZE)
-        while (chunk := await self.run_blocking(next, chunks, None)) is not None:
-            self.write(chunk)
-            await self.flush()  # one chunk in memory at a time
-        self.finish()
+class MlflowLoggedModelFileHandler(ArtifactDownloadHandler):
+    """MLflow's ``ajax-api/2.0/mlflow/logged-models/{model_id}/artifacts/files``: one file
+    of a logged model (``artifact_file_path``), as its UI downloads it. Read-only: uploads
+    go through the artifact proxy, as MLflow's client sends them."""
+
+    def artifact_path(self) -> str:
+        path = optional_str(query_args(self), "artifact_file_path")
+        if not path:  # MLflow's answer, code included
+            raise TrackerError(
+                'Request must include the "artifact_file_path" query parameter.', BAD_REQUEST
+            )
+        return path

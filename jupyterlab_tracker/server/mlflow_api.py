@@ -26,6 +26,7 @@ from ..limits import (
     MAX_TAGS_PER_BATCH,
     REGISTERED_MODEL_RESULTS_DEFAULT,
 )
+from ..service.artifacts import MODEL_OWNER
 from ..service.mlflow_compat import MlflowCompatService
 from . import mlflow_shapes as shapes
 from .handlers import NATIVE_STATUS, TrackerHandler
@@ -55,6 +56,7 @@ class MlflowApi:
     registry: object  # ModelRegistryService
     compat: MlflowCompatService
     uris: MlflowArtifactUris
+    artifacts: object  # ArtifactService
 
 
 class MlflowHandler(TrackerHandler):
@@ -68,6 +70,7 @@ class MlflowHandler(TrackerHandler):
             tracker.registry,
             MlflowCompatService(tracker.service, tracker.registry),
             tracker.service.locations.mlflow_uris,
+            tracker.artifacts,
         )
 
     async def request_fields(self) -> dict:
@@ -227,8 +230,9 @@ def search_runs(api: MlflowApi, fields: Mapping) -> dict:
 
 
 def log_metric(api: MlflowApi, fields: Mapping) -> dict:
-    optional_str(fields, "model_id")  # accepted (a string), not stored: see log_batch
-    api.compat.log_batch(shapes.run_id(fields), metrics=[parse_metric(fields)])
+    run_id, point = shapes.run_id(fields), parse_metric(fields)
+    link = shapes.model_metric_link(fields, point, run_id)
+    api.compat.log_batch(run_id, metrics=[point], model_metrics=[link] if link else [])
     return {}
 
 
@@ -248,26 +252,35 @@ def delete_tag(api: MlflowApi, fields: Mapping) -> dict:
 
 
 def log_batch(api: MlflowApi, fields: Mapping) -> dict:
-    # Metrics may carry a model_id (a link to a logged model): accepted, not stored.
+    run_id = shapes.run_id(fields)
+    metrics = entity_list(fields, "metrics", parse_metric, max_items=MAX_METRICS_PER_BATCH)
     api.compat.log_batch(
-        shapes.run_id(fields),
-        metrics=entity_list(fields, "metrics", parse_metric, max_items=MAX_METRICS_PER_BATCH),
+        run_id,
+        metrics=metrics,
         params=entity_list(fields, "params", parse_param, max_items=MAX_PARAMS_PER_BATCH),
         tags=entity_list(fields, "tags", parse_tag, max_items=MAX_TAGS_PER_BATCH),
+        model_metrics=shapes.model_metric_links(fields, metrics, run_id),
     )
     return {}
 
 
 def log_inputs(api: MlflowApi, fields: Mapping) -> dict:
+    run_id = shapes.run_id(fields)
     datasets = entity_list(fields, "datasets", shapes.parse_dataset_input)
-    if datasets:  # model inputs ("models") are not recorded
-        api.tracking.log_inputs(shapes.run_id(fields), datasets)
+    models = entity_list(fields, "models", lambda item, where: required_str(item, "model_id"))
+    if datasets:
+        api.tracking.log_inputs(run_id, datasets)
+    if models:
+        api.registry.log_run_model_inputs(run_id, models)
     return {}
 
 
 def log_outputs(api: MlflowApi, fields: Mapping) -> dict:
-    models = entity_list(fields, "models", lambda item, where: required_str(item, "model_id"))
-    api.compat.log_run_outputs(shapes.run_id(fields), models)
+    run_id = shapes.run_id(fields)
+    models = entity_list(fields, "models", shapes.model_output)
+    if not models:
+        raise shapes.missing_parameter("models")
+    api.registry.log_run_outputs(run_id, models)
     return {}
 
 
@@ -287,23 +300,33 @@ def get_metric_history(api: MlflowApi, fields: Mapping) -> dict:
 def create_logged_model(api: MlflowApi, fields: Mapping) -> dict:
     model = api.registry.create_logged_model(
         required_id(fields, "experiment_id"),
-        required_str(fields, "name"),
-        source_run_id=optional_str(fields, "source_run_id"),
+        optional_str(fields, "name"),  # none or empty: a generated name, as in MLflow
+        source_run_id=optional_str(fields, "source_run_id") or None,
         model_type=optional_str(fields, "model_type", ""),
         tags=shapes.key_values(fields, "tags"),
         params=shapes.key_values(fields, "params"),
+        as_run_output=False,  # the client logs its outputs itself, with their steps
     )
     return {"model": shapes.logged_model(model, api.uris)}
 
 
+def log_logged_model_params(api: MlflowApi, fields: Mapping) -> dict:
+    api.registry.log_logged_model_params(
+        required_str(fields, "model_id"), shapes.key_values(fields, "params")
+    )
+    return {}
+
+
 def get_logged_model(api: MlflowApi, fields: Mapping) -> dict:
-    model = api.registry.get_logged_model(required_str(fields, "model_id"))
+    model = api.registry.get_logged_model(
+        required_str(fields, "model_id"), optional_bool(fields, "allow_deleted")
+    )
     return {"model": shapes.logged_model(model, api.uris)}
 
 
 def finalize_logged_model(api: MlflowApi, fields: Mapping) -> dict:
     model = api.registry.finalize_logged_model(
-        required_str(fields, "model_id"), shapes.logged_model_status(fields) or "READY"
+        required_str(fields, "model_id"), shapes.logged_model_status(fields)
     )
     return {"model": shapes.logged_model(model, api.uris)}
 
@@ -314,20 +337,45 @@ def delete_logged_model(api: MlflowApi, fields: Mapping) -> dict:
 
 
 def set_logged_model_tags(api: MlflowApi, fields: Mapping) -> dict:
-    model_id = required_str(fields, "model_id")
-    api.registry.set_logged_model_tags(model_id, shapes.key_values(fields, "tags"))
-    return get_logged_model(api, {"model_id": model_id})
+    api.registry.set_logged_model_tags(
+        required_str(fields, "model_id"), shapes.key_values(fields, "tags")
+    )
+    return {}  # MLflow's server answers {} too (its proto has room for the model)
+
+
+def delete_logged_model_tag(api: MlflowApi, fields: Mapping) -> dict:
+    api.registry.delete_logged_model_tag(
+        required_str(fields, "model_id"), required_str(fields, "tag_key")
+    )
+    return {}
 
 
 def search_logged_models(api: MlflowApi, fields: Mapping) -> dict:
-    page = api.compat.search_logged_models(
-        shapes.repeated(fields, "experiment_ids"),
+    experiment_ids = shapes.repeated(fields, "experiment_ids")
+    if not experiment_ids:
+        raise shapes.missing_parameter("experiment_ids")
+    page = api.registry.search_logged_models(
+        experiment_ids,
         filter_string=optional_str(fields, "filter", ""),
-        max_results=optional_int(fields, "max_results", 100, minimum=1),
+        datasets=entity_list(fields, "datasets", shapes.search_dataset),
+        # MLflow's server reads a missing max_results as its proto's default, 50.
+        max_results=optional_int(fields, "max_results", 50, minimum=1),
+        order_by=entity_list(fields, "order_by", shapes.logged_model_order_by),
         page_token=optional_str(fields, "page_token"),
     )
     models = [shapes.logged_model(m, api.uris) for m in page.items]
     return _page("models", models, page.next_page_token)
+
+
+def list_logged_model_artifacts(api: MlflowApi, fields: Mapping) -> dict:
+    """``logged-models/{id}/artifacts/directories``: one level of the model's files."""
+    model_id = required_str(fields, "model_id")
+    repository = api.artifacts.repository(MODEL_OWNER, model_id)
+    files = repository.list_artifacts(optional_str(fields, "artifact_directory_path"))
+    return {
+        "root_uri": api.uris.to_mlflow(api.registry.get_logged_model(model_id).artifact_uri),
+        "files": [shapes.file_info(f) for f in files],
+    }
 
 
 # -- registered models -----------------------------------------------------------------

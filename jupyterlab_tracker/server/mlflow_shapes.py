@@ -14,15 +14,27 @@ from ..artifacts.mlflow_uris import MlflowArtifactUris
 from ..entities import (
     DatasetInput,
     Experiment,
+    FileInfo,
     LoggedModel,
+    LoggedModelMetric,
     Metric,
+    ModelOutput,
     ModelVersion,
     RegisteredModel,
     Run,
     RunInfo,
 )
-from ..errors import invalid
-from .request_parsing import entity_list, optional_str, parse_dataset, parse_tag, required_str
+from ..errors import TrackerError, invalid, preview
+from ..search import LoggedModelOrderBy, parse_logged_model_order_field
+from .request_parsing import (
+    entity_list,
+    optional_bool,
+    optional_int,
+    optional_str,
+    parse_dataset,
+    parse_tag,
+    required_str,
+)
 
 # Logged model statuses: ours -> MLflow's enum names.
 LOGGED_MODEL_STATUS = {
@@ -31,6 +43,12 @@ LOGGED_MODEL_STATUS = {
     "FAILED": "LOGGED_MODEL_UPLOAD_FAILED",
 }
 LOGGED_MODEL_STATUS_FROM_MLFLOW = {v: k for k, v in LOGGED_MODEL_STATUS.items()}
+# The enum's numbers, which MLflow's JSON parser takes as well as its names.
+LOGGED_MODEL_STATUS_NUMBERS = {
+    1: "LOGGED_MODEL_PENDING",
+    2: "LOGGED_MODEL_READY",
+    3: "LOGGED_MODEL_UPLOAD_FAILED",
+}
 
 
 def _compact(fields: dict) -> dict:
@@ -87,15 +105,38 @@ def dataset_input(item: DatasetInput) -> dict:
 
 
 def run(r: Run, uris: MlflowArtifactUris) -> dict:
-    return {
+    inputs = {"dataset_inputs": [dataset_input(i) for i in r.inputs]}
+    if r.model_inputs:
+        inputs["model_inputs"] = [{"model_id": model_id} for model_id in r.model_inputs]
+    shape = {
         "info": run_info(r.info, uris),
         "data": {
             "metrics": [metric(m) for m in r.data.metrics.values()],
             "params": key_value_list(r.data.params),
             "tags": key_value_list(r.data.tags),
         },
-        "inputs": {"dataset_inputs": [dataset_input(i) for i in r.inputs]},
+        "inputs": inputs,
     }
+    if r.outputs:
+        shape["outputs"] = {
+            "model_outputs": [{"model_id": o.model_id, "step": o.step} for o in r.outputs]
+        }
+    return shape
+
+
+def logged_model_metric(point: LoggedModelMetric) -> dict:
+    return _compact(
+        {
+            "key": point.key,
+            "value": point.value,
+            "timestamp": point.timestamp,
+            "step": point.step,
+            "dataset_name": point.dataset_name,
+            "dataset_digest": point.dataset_digest,
+            "model_id": point.model_id,
+            "run_id": point.run_id,
+        }
+    )
 
 
 def logged_model(model: LoggedModel, uris: MlflowArtifactUris) -> dict:
@@ -111,7 +152,15 @@ def logged_model(model: LoggedModel, uris: MlflowArtifactUris) -> dict:
         "source_run_id": model.source_run_id,
         "tags": key_value_list(model.tags),
     }
-    return {"info": _compact(info), "data": {"params": key_value_list(model.params)}}
+    data = {
+        "params": key_value_list(model.params),
+        "metrics": [logged_model_metric(point) for point in model.metrics],
+    }
+    return {"info": _compact(info), "data": data}
+
+
+def file_info(f: FileInfo) -> dict:
+    return _compact({"path": f.path, "is_dir": f.is_dir, "file_size": f.file_size})
 
 
 def model_version(v: ModelVersion) -> dict:
@@ -182,12 +231,78 @@ def parse_dataset_input(item: Mapping, where: str = "") -> DatasetInput:
     )
 
 
-def logged_model_status(fields: Mapping) -> str | None:
-    status = optional_str(fields, "status")
-    if status is None:
-        return None
-    if status not in LOGGED_MODEL_STATUS_FROM_MLFLOW:
+def missing_parameter(name: str) -> TrackerError:
+    """MLflow's answer for a required field left out."""
+    return invalid(
+        f"Missing value for required parameter '{name}'. See the API docs for more "
+        "information about request parameters."
+    )
+
+
+def logged_model_status(fields: Mapping) -> str:
+    """A finalize request's required ``status``: MLflow's enum by name or by number."""
+    status = fields.get("status")
+    if status is None or status == "":
+        raise missing_parameter("status")
+    if isinstance(status, int) and not isinstance(status, bool):
+        status = LOGGED_MODEL_STATUS_NUMBERS.get(status, status)
+    if not isinstance(status, str) or status not in LOGGED_MODEL_STATUS_FROM_MLFLOW:
         raise invalid(
-            f"Invalid status {status!r}; use one of {list(LOGGED_MODEL_STATUS_FROM_MLFLOW)}"
+            f"Invalid status {preview(status)}; use one of {list(LOGGED_MODEL_STATUS_FROM_MLFLOW)}"
         )
     return LOGGED_MODEL_STATUS_FROM_MLFLOW[status]
+
+
+def model_metric_link(
+    item: Mapping, point: Metric, run_id: str, where: str = ""
+) -> LoggedModelMetric | None:
+    """The link of a metric point (``item`` parsed as ``point``) to a logged model, if
+    ``item`` names one (``model_id``, with ``dataset_name`` and ``dataset_digest``)."""
+    model_id = optional_str(item, "model_id", where=where)
+    if not model_id:
+        return None
+    return LoggedModelMetric(
+        point.key,
+        point.value,
+        point.timestamp,
+        point.step,
+        run_id,
+        model_id,
+        optional_str(item, "dataset_name", where=where) or None,
+        optional_str(item, "dataset_digest", where=where) or None,
+    )
+
+
+def model_metric_links(fields: Mapping, points: list[Metric], run_id: str) -> list:
+    """The links of a ``log-batch``'s points (``points`` parsed from ``fields["metrics"]``,
+    so each item is an object): one dict lookup per point when none names a model."""
+    items = fields.get("metrics") or []
+    linked = [i for i, item in enumerate(items) if item.get("model_id") is not None]
+    links = (model_metric_link(items[i], points[i], run_id, f"metrics[{i}].") for i in linked)
+    return [link for link in links if link is not None]
+
+
+def model_output(item: Mapping, where: str = "") -> ModelOutput:
+    return ModelOutput(
+        required_str(item, "model_id", where=where), optional_int(item, "step", 0, where=where)
+    )
+
+
+def search_dataset(item: Mapping, where: str = "") -> tuple[str, str | None]:
+    """One of a logged-model search's ``datasets``: (name, digest or None)."""
+    return (
+        optional_str(item, "dataset_name", "", where=where),
+        optional_str(item, "dataset_digest", where=where) or None,
+    )
+
+
+def logged_model_order_by(item: Mapping, where: str = "") -> LoggedModelOrderBy:
+    """One of a logged-model search's ``order_by`` objects."""
+    kind, key = parse_logged_model_order_field(optional_str(item, "field_name", "", where=where))
+    return LoggedModelOrderBy(
+        kind,
+        key,
+        ascending=optional_bool(item, "ascending", True, where=where),
+        dataset_name=optional_str(item, "dataset_name", where=where) or None,
+        dataset_digest=optional_str(item, "dataset_digest", where=where) or None,
+    )

@@ -14,7 +14,8 @@ from . import registry_api as registry
 
 EXPERIMENT = r"(?P<experiment_id>\d+)"
 RUN = r"(?P<run_id>[0-9a-f]{32})"
-# Loose on purpose: the service checks the m-<32 hex> form and answers 400, not 404.
+# Loose on purpose: the service checks the m-<32 hex> form before any query (any other
+# string names no model: 404, as MLflow answers).
 MODEL = r"(?P<model_id>[^/]+)"
 
 NATIVE_ROUTES = [
@@ -91,6 +92,15 @@ MLFLOW_ROUTES = [
         ),
     ),
     (rf"{_ml}/logged-models/{MODEL}/tags", ml.endpoint(patch=ml.set_logged_model_tags)),
+    (
+        rf"{_ml}/logged-models/{MODEL}/tags/(?P<tag_key>[^/]+)",
+        ml.endpoint(delete=ml.delete_logged_model_tag),
+    ),
+    (rf"{_ml}/logged-models/{MODEL}/params", ml.endpoint(post=ml.log_logged_model_params)),
+    (
+        rf"{_ml}/logged-models/{MODEL}/artifacts/directories",
+        ml.endpoint(get=ml.list_logged_model_artifacts),
+    ),
     (f"{_ml}/registered-models/create", ml.endpoint(post=ml.create_registered_model)),
     (f"{_ml}/registered-models/get", ml.endpoint(get=ml.get_registered_model)),
     (f"{_ml}/registered-models/rename", ml.endpoint(post=ml.rename_registered_model)),
@@ -121,5 +131,10 @@ MLFLOW_ROUTES = [
     (
         r"api/2.0/mlflow-artifacts/artifacts/(?P<artifact_path>.+)",
         ml_artifacts.ArtifactProxyContentHandler,
+    ),
+    # Not in MLflow's protos: its server routes this one under ajax-api only.
+    (
+        rf"ajax-api/2.0/mlflow/logged-models/{MODEL}/artifacts/files",
+        artifacts.MlflowLoggedModelFileHandler,
     ),
 ]

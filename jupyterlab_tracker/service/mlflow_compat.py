@@ -6,8 +6,7 @@ lives here is where MLflow's client expects behaviour our own API does not have.
 
 from __future__ import annotations
 
-from ..entities import LoggedModel, Metric, Page, Param, RunTag
-from ..search import parse_logged_model_filter
+from ..entities import LoggedModelMetric, Metric, Param, RunTag
 from .registry import ModelRegistryService
 from .tracking import TrackingService
 
@@ -23,6 +22,7 @@ class MlflowCompatService:
         metrics: list[Metric] = (),
         params: list[Param] = (),
         tags: list[RunTag] = (),
+        model_metrics: list[LoggedModelMetric] = (),
     ) -> None:
         """``runs/log-batch`` and ``runs/log-metric``: a point the run already has (same key,
         value, timestamp and step), or that the request repeats, is stored once.
@@ -30,34 +30,14 @@ class MlflowCompatService:
         MLflow's store does the same (those columns are its metric table's primary key),
         and its client relies on it twice: it retries a POST whose answer it lost, and
         after ``log_model`` it re-sends the run's points of that step with the new model's
-        id to link them (we keep no metric -> model links, so they are plain repeats).
+        id. There the run's history gains nothing; ``model_metrics`` (the points that carry
+        a ``model_id``) link them to the model, once however often they are re-sent.
         """
-        self.tracking.log_batch(run_id, metrics, params, tags, skip_duplicate_points=True)
-
-    def search_logged_models(
-        self,
-        experiment_ids: list[str],
-        filter_string: str = "",
-        max_results: int = 100,
-        page_token: str | None = None,
-    ) -> Page[LoggedModel]:
-        """MLflow's filter grammar narrowed to what the logged-model store searches."""
-        equal = {c.key: c.value for c in parse_logged_model_filter(filter_string)}
-        return self.registry.search_logged_models(
-            experiment_ids or None,
-            name=equal.get("name"),
-            source_run_id=equal.get("source_run_id"),
-            max_results=max_results,
-            page_token=page_token,
+        self.tracking.log_batch(
+            run_id,
+            metrics,
+            params,
+            tags,
+            skip_duplicate_points=True,
+            model_metrics=model_metrics,
         )
-
-    def log_run_outputs(self, run_id: str, model_ids: list[str]) -> None:
-        """``runs/outputs``: the run and the models must exist.
-
-        A logged model is already recorded as an output of its source run when it is
-        created, which is the only link ``log_model`` makes; links to other runs' models
-        are accepted but not stored.
-        """
-        self.tracking.get_run(run_id)
-        for model_id in model_ids:
-            self.registry.get_logged_model(model_id)

@@ -15,22 +15,31 @@ from ..entities import (
     LOGGED_MODEL_STATUSES,
     MODEL_VERSION_STAGES,
     LoggedModel,
+    ModelOutput,
     ModelVersion,
     Page,
     RegisteredModel,
 )
-from ..errors import INVALID_STATE, RESOURCE_DOES_NOT_EXIST, TrackerError, invalid
+from ..errors import INVALID_STATE, RESOURCE_DOES_NOT_EXIST, TrackerError, invalid, preview
 from ..limits import (
+    MAX_DATASET_DIGEST_LENGTH,
+    MAX_DATASET_NAME_LENGTH,
     MAX_DESCRIPTION_LENGTH,
+    MAX_ENTITIES_PER_BATCH,
+    MAX_FILTER_CLAUSES,
     MAX_KEY_LENGTH,
+    MAX_LOGGED_MODEL_NAME_LENGTH,
     MAX_MODEL_ID_LENGTH,
     MAX_MODEL_TYPE_LENGTH,
+    MAX_ORDER_BY_KEYS,
     MAX_REGISTERED_MODEL_NAME_LENGTH,
     MAX_REGISTERED_MODEL_RESULTS,
     MAX_VERSION_RUN_ID_LENGTH,
 )
 from ..registry_uris import MODEL_ID_PATTERN, MODELS_SCHEME, registered_version
+from ..search import Comparison, LoggedModelOrderBy, parse_logged_model_filter
 from ..store.registry_base import LoggedModelStore, RegistryStore
+from ..store.sqlalchemy_store import generate_run_name, logged_model_not_found
 from . import validation as check
 from . import version_sources as sources
 from .tracking import TrackingService
@@ -56,9 +65,35 @@ def validate_model_name(name) -> None:
     check.validate_text("registered model name", name, MAX_REGISTERED_MODEL_NAME_LENGTH)
 
 
-def validate_model_id(model_id) -> None:
+def _check_model_id(model_id) -> None:
+    """Every logged model id is ``m-<32 hex>`` (the store makes them): any other string
+    names no model, and is answered as an unknown id is, as MLflow does."""
     if not isinstance(model_id, str) or not MODEL_ID_PATTERN.fullmatch(model_id):
-        raise invalid(f"Invalid logged model id {model_id!r}: expected 'm-' and 32 hex digits")
+        raise logged_model_not_found(model_id)
+
+
+# MLflow's rule (utils/validation.py _validate_logged_model_name): model names become
+# parts of URIs (runs:/<run id>/<name>, models:/...).
+LOGGED_MODEL_NAME_FORBIDDEN = ("/", ":", ".", "%", '"', "'")
+
+
+def validate_logged_model_name(name) -> None:
+    if (
+        not isinstance(name, str)
+        or not name
+        or any(char in name for char in LOGGED_MODEL_NAME_FORBIDDEN)
+    ):
+        raise invalid(
+            f"Invalid model name ({preview(name)}) provided. Model name must be a non-empty "
+            f"string and cannot contain the following characters: {LOGGED_MODEL_NAME_FORBIDDEN}"
+        )
+    check.validate_text("logged model name", name, MAX_LOGGED_MODEL_NAME_LENGTH)
+
+
+def _check_params(params: dict[str, str] | None) -> None:
+    for key, value in (params or {}).items():
+        check.validate_key("param", key)
+        check.validate_param_value(key, value)
 
 
 def validate_alias(alias) -> None:
@@ -97,41 +132,69 @@ class ModelRegistryService:
     def create_logged_model(
         self,
         experiment_id: str,
-        name: str,
+        name: str | None = None,
         source_run_id: str | None = None,
         model_type: str = "",
         tags: dict[str, str] | None = None,
         params: dict[str, str] | None = None,
+        *,
+        as_run_output: bool = True,
     ) -> LoggedModel:
+        """A new PENDING model. Without a name (None or empty) it gets a generated one, as
+        in MLflow (``brave-owl-12``, the kind of name a run gets). ``as_run_output``: see
+        ``LoggedModelStore.create_logged_model``."""
         check.validate_experiment_id(experiment_id)
-        check.validate_key("model name", name)
+        name = name or generate_run_name()
+        validate_logged_model_name(name)
         if source_run_id is not None:
             check.validate_run_id(source_run_id)
         if model_type:
             check.validate_text("model type", model_type, MAX_MODEL_TYPE_LENGTH)
-        for key, value in (params or {}).items():
-            check.validate_key("param", key)
-            check.validate_param_value(key, value)
+        _check_params(params)
         return self.logged_models.create_logged_model(
-            experiment_id, name, source_run_id, model_type or "", _check_tags(tags), params
+            experiment_id,
+            name,
+            source_run_id,
+            model_type or "",
+            _check_tags(tags),
+            params,
+            as_run_output=as_run_output,
         )
 
-    def get_logged_model(self, model_id: str) -> LoggedModel:
-        validate_model_id(model_id)
-        return self.logged_models.get_logged_model(model_id)
+    def log_logged_model_params(self, model_id: str, params: dict[str, str]) -> None:
+        """More params for a model (MLflow's client sends them 100 at a time)."""
+        _check_model_id(model_id)
+        if len(params) > MAX_ENTITIES_PER_BATCH:
+            raise invalid(
+                f"At most {MAX_ENTITIES_PER_BATCH} params can be logged in one request, "
+                f"got {len(params)}"
+            )
+        _check_params(params)
+        if params:
+            self.logged_models.log_logged_model_params(model_id, params)
+
+    def get_logged_model(self, model_id: str, allow_deleted: bool = False) -> LoggedModel:
+        _check_model_id(model_id)
+        return self.logged_models.get_logged_model(model_id, allow_deleted)
 
     def finalize_logged_model(self, model_id: str, status: str) -> LoggedModel:
-        validate_model_id(model_id)
+        _check_model_id(model_id)
         if status not in LOGGED_MODEL_STATUSES:
             raise invalid(f"Invalid status {status!r}; use one of {LOGGED_MODEL_STATUSES}")
         return self.logged_models.set_logged_model_status(model_id, status)
 
     def set_logged_model_tags(self, model_id: str, tags: dict[str, str]) -> None:
-        validate_model_id(model_id)
+        _check_model_id(model_id)
         self.logged_models.set_logged_model_tags(model_id, _check_tags(tags))
 
+    def delete_logged_model_tag(self, model_id: str, key: str) -> None:
+        _check_model_id(model_id)
+        check.validate_key("tag", key)
+        self.logged_models.delete_logged_model_tag(model_id, key)
+
     def delete_logged_model(self, model_id: str) -> None:
-        validate_model_id(model_id)
+        """Marks the model deleted (MLflow's soft delete); its files stay."""
+        _check_model_id(model_id)
         self.logged_models.delete_logged_model(model_id)
 
     def search_logged_models(
@@ -141,18 +204,72 @@ class ModelRegistryService:
         source_run_id: str | None = None,
         max_results: int = 100,
         page_token: str | None = None,
+        *,
+        filter_string: str = "",
+        datasets: list[tuple[str, str | None]] = (),
+        order_by: list[LoggedModelOrderBy] = (),
     ) -> Page[LoggedModel]:
+        """Active models of ``experiment_ids`` (None: every experiment), newest first.
+
+        ``name`` and ``source_run_id`` (the native API's) and ``filter_string`` (MLflow's
+        grammar for logged models, ``search.parse_logged_model_filter``) narrow the
+        result; metric clauses look only at points on ``datasets`` ((name, digest or
+        None) pairs) when given; ``order_by`` orders it first."""
         for experiment_id in experiment_ids or []:
             check.validate_experiment_id(experiment_id)
+        comparisons = parse_logged_model_filter(filter_string)
         # Compared with stored values: no NUL (PostgreSQL cannot bind it), no longer than
         # anything stored can be.
-        for what, value in (("logged model name", name), ("source run id", source_run_id)):
+        for key, value in (("name", name), ("source_run_id", source_run_id)):
             if value is not None:
-                check.validate_text(what, value, MAX_KEY_LENGTH)
+                check.validate_text(f"logged model {key}", value, MAX_LOGGED_MODEL_NAME_LENGTH)
+                comparisons.append(Comparison("attribute", key, "=", value))
+        if len(datasets) > MAX_FILTER_CLAUSES:
+            raise invalid(
+                f"A search may name at most {MAX_FILTER_CLAUSES} datasets, got {len(datasets)}"
+            )
+        for dataset_name, dataset_digest in datasets:
+            if not dataset_name:
+                raise invalid("`dataset_name` in the `datasets` clause must be specified.")
+            check.validate_text("dataset_name", dataset_name, MAX_DATASET_NAME_LENGTH)
+            if dataset_digest is not None:
+                check.validate_text("dataset_digest", dataset_digest, MAX_DATASET_DIGEST_LENGTH)
+        if len(order_by) > MAX_ORDER_BY_KEYS:
+            raise invalid(
+                f"order_by may hold at most {MAX_ORDER_BY_KEYS} keys, got {len(order_by)}; "
+                "order by fewer keys"
+            )
+        for order in order_by:
+            for what, value, limit in (
+                ("order_by key", order.key, MAX_KEY_LENGTH),
+                ("order_by dataset_name", order.dataset_name, MAX_DATASET_NAME_LENGTH),
+                ("order_by dataset_digest", order.dataset_digest, MAX_DATASET_DIGEST_LENGTH),
+            ):
+                if value is not None:
+                    check.validate_text(what, value, limit)
         check.validate_max_results(max_results)
         return self.logged_models.search_logged_models(
-            experiment_ids, name, source_run_id, max_results, page_token
+            experiment_ids,
+            comparisons,
+            list(datasets),
+            list(order_by),
+            max_results,
+            page_token,
         )
+
+    def log_run_outputs(self, run_id: str, outputs: list[ModelOutput]) -> None:
+        """``runs/outputs``: the run produced these logged models (at their steps)."""
+        check.validate_run_id(run_id)
+        for output in outputs:
+            _check_model_id(output.model_id)
+        self.logged_models.log_run_outputs(run_id, list(outputs))
+
+    def log_run_model_inputs(self, run_id: str, model_ids: list[str]) -> None:
+        """``runs/log-inputs`` with ``models``: the run used these logged models."""
+        check.validate_run_id(run_id)
+        for model_id in model_ids:
+            _check_model_id(model_id)
+        self.logged_models.log_run_model_inputs(run_id, list(model_ids))
 
     # -- registered models -------------------------------------------------------------
     def create_registered_model(

@@ -17,6 +17,7 @@ from ..entities import (
     TERMINAL_STATUSES,
     DatasetInput,
     Experiment,
+    LoggedModelMetric,
     Metric,
     Page,
     Param,
@@ -188,11 +189,15 @@ class TrackingService:
         batch_id: str | None = None,
         *,
         skip_duplicate_points: bool = False,
+        model_metrics: list[LoggedModelMetric] = (),
     ) -> None:
-        """See ``TrackingStore.log_batch``."""
+        """See ``TrackingStore.log_batch``. ``model_metrics`` link points of ``metrics`` to
+        logged models (MLflow's ``model_id`` on a metric)."""
         check.validate_run_id(run_id)
         check.validate_batch_limits(metrics, params, tags)
         check.validate_metrics(metrics)
+        for link in model_metrics:
+            check.validate_model_metric_link(link)
         for param in params:
             check.validate_key("param", param.key)
             check.validate_param_value(param.key, param.value)
@@ -209,6 +214,7 @@ class TrackingService:
             list(tags),
             batch_id,
             skip_duplicate_points=skip_duplicate_points,
+            model_metrics=list(model_metrics),
         )
 
     def delete_tag(self, run_id: str, key: str) -> None:

@@ -262,6 +262,16 @@ def validate_dataset_input(dataset_input: Any) -> None:
         validate_text(f"dataset input tag {preview(key)} value", value, MAX_INPUT_TAG_VALUE_LENGTH)
 
 
+def validate_model_metric_link(link: Any) -> None:
+    """The logged model and dataset of a metric point (the point itself is checked as a
+    metric): strings within the columns' widths, without NUL."""
+    validate_text("metric model_id", link.model_id, MAX_KEY_LENGTH)
+    if link.dataset_name is not None:
+        validate_text("metric dataset_name", link.dataset_name, MAX_DATASET_NAME_LENGTH)
+    if link.dataset_digest is not None:
+        validate_text("metric dataset_digest", link.dataset_digest, MAX_DATASET_DIGEST_LENGTH)
+
+
 def validate_run_status(status: Any) -> None:
     _check_choice("run status", status, RUN_STATUSES)
 

@@ -13,6 +13,7 @@ from ..entities import (
     ACTIVE_ONLY,
     DatasetInput,
     Experiment,
+    LoggedModelMetric,
     Metric,
     Page,
     Param,
@@ -108,6 +109,7 @@ class TrackingStore(ABC):
         batch_id: str | None = None,
         *,
         skip_duplicate_points: bool = False,
+        model_metrics: list[LoggedModelMetric] = (),
     ) -> None:
         """Write everything in one transaction.
 
@@ -120,6 +122,10 @@ class TrackingStore(ABC):
         ``skip_duplicate_points``: a metric point equal in key, value, timestamp and step
         to one the run already has, or to an earlier one of the batch, is not stored
         again (MLflow's store does this, and its clients rely on it when they retry).
+
+        ``model_metrics``: links of points of this batch to logged models (which must
+        exist), stored for the models' metrics; an exact repeat of a stored link is not
+        stored again.
         """
 
     @abstractmethod

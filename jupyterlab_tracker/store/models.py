@@ -36,6 +36,7 @@ from ..limits import (
     MAX_DESCRIPTION_LENGTH,
     MAX_EXPERIMENT_NAME_LENGTH,
     MAX_INPUT_TAG_VALUE_LENGTH,
+    MAX_LOGGED_MODEL_NAME_LENGTH,
     MAX_MODEL_ID_LENGTH,
     MAX_MODEL_TYPE_LENGTH,
     MAX_REGISTERED_MODEL_NAME_LENGTH,
@@ -292,7 +293,7 @@ class LoggedModelModel(Base):
     experiment_id: Mapped[int] = mapped_column(
         ForeignKey("experiments.experiment_id", ondelete="CASCADE"), nullable=False
     )
-    name: Mapped[str] = mapped_column(String(500), nullable=False)
+    name: Mapped[str] = mapped_column(String(MAX_LOGGED_MODEL_NAME_LENGTH), nullable=False)
     source_run_id: Mapped[str | None] = mapped_column(
         ForeignKey("runs.run_id", ondelete="SET NULL")
     )
@@ -303,6 +304,8 @@ class LoggedModelModel(Base):
     artifact_uri: Mapped[str] = mapped_column(String(ARTIFACT_URI_LENGTH), nullable=False)
     creation_timestamp: Mapped[int] = mapped_column(BigInteger, nullable=False)
     last_updated_timestamp: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    # Deleting a logged model marks it deleted, as MLflow does (migration 0008).
+    lifecycle_stage: Mapped[str] = mapped_column(String(32), nullable=False, default="active")
 
     __table_args__ = (Index("ix_logged_models_run_name", "source_run_id", "name"),)
 
@@ -325,6 +328,64 @@ class LoggedModelParamModel(Base):
     )
     key: Mapped[str] = mapped_column(String(KEY_LENGTH), primary_key=True)
     value: Mapped[str] = mapped_column(String(PARAM_VALUE_LENGTH), nullable=False)
+
+
+class LoggedModelMetricModel(Base):
+    """A run's metric point linked to a logged model (migration 0008): MLflow's
+    ``logged_model_metrics``. The point is also in ``metrics`` (the run's history); this
+    row adds the link and the dataset the value was computed on. NaN is NULL plus
+    ``is_nan``, as in ``metrics``."""
+
+    __tablename__ = "logged_model_metrics"
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True, autoincrement=True)
+    model_id: Mapped[str] = mapped_column(
+        ForeignKey("logged_models.model_id", ondelete="CASCADE"), nullable=False
+    )
+    run_id: Mapped[str] = mapped_column(
+        ForeignKey("runs.run_id", ondelete="CASCADE"), nullable=False
+    )
+    key: Mapped[str] = mapped_column(String(KEY_LENGTH), nullable=False)
+    value: Mapped[float | None] = mapped_column(Double)
+    timestamp: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    step: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+    is_nan: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    dataset_name: Mapped[str | None] = mapped_column(String(MAX_DATASET_NAME_LENGTH))
+    dataset_digest: Mapped[str | None] = mapped_column(String(MAX_DATASET_DIGEST_LENGTH))
+
+    __table_args__ = (
+        # A model's points (get, search filters, order by a metric) and a run's, for the
+        # cascade when a run goes and for spotting repeats.
+        Index("ix_logged_model_metrics_model_key", "model_id", "key", "timestamp", "step"),
+        Index("ix_logged_model_metrics_run_id", "run_id"),
+    )
+
+
+# The columns of a logged_model_metrics row as the stores write and read them.
+LOGGED_MODEL_METRIC_COLUMNS = (
+    "model_id",
+    "run_id",
+    "key",
+    "value",
+    "timestamp",
+    "step",
+    "is_nan",
+    "dataset_name",
+    "dataset_digest",
+)
+
+
+class RunModelInputModel(Base):
+    """A run used a logged model (MLflow's ``run.inputs.model_inputs``; migration 0008)."""
+
+    __tablename__ = "run_model_inputs"
+
+    run_id: Mapped[str] = mapped_column(
+        ForeignKey("runs.run_id", ondelete="CASCADE"), primary_key=True
+    )
+    model_id: Mapped[str] = mapped_column(
+        ForeignKey("logged_models.model_id", ondelete="CASCADE"), primary_key=True
+    )
 
 
 class RunModelOutputModel(Base):
@@ -443,6 +504,8 @@ logged_batches = LoggedBatchModel.__table__
 logged_models = LoggedModelModel.__table__
 logged_model_tags = LoggedModelTagModel.__table__
 logged_model_params = LoggedModelParamModel.__table__
+logged_model_metrics = LoggedModelMetricModel.__table__
+run_model_inputs = RunModelInputModel.__table__
 run_model_outputs = RunModelOutputModel.__table__
 registered_models = RegisteredModelModel.__table__
 registered_model_tags = RegisteredModelTagModel.__table__

@@ -9,10 +9,15 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 
-from ..entities import LoggedModel, ModelVersion, Page, RegisteredModel
+from ..entities import LoggedModel, ModelOutput, ModelVersion, Page, RegisteredModel
+from ..search import Comparison, LoggedModelOrderBy
 
 
 class LoggedModelStore(ABC):
+    """MLflow 3's logged models. Deleting one marks it deleted: it keeps its rows, ``get``
+    finds it only with ``allow_deleted``, search skips it, and the other writes still
+    apply to it (as in MLflow)."""
+
     @abstractmethod
     def create_logged_model(
         self,
@@ -22,13 +27,21 @@ class LoggedModelStore(ABC):
         model_type: str = "",
         tags: dict[str, str] | None = None,
         params: dict[str, str] | None = None,
+        *,
+        as_run_output: bool = True,
     ) -> LoggedModel:
         """A PENDING model with a new ``m-<32hex>`` id and artifact URI
-        ``<experiment artifact location>/models/<model_id>/artifacts``; the source run (if
-        any) gets it as an output."""
+        ``<experiment artifact location>/models/<model_id>/artifacts``, in an active
+        experiment. ``as_run_output``: the source run (if any) gets it as an output at step
+        0 (MLflow's client records outputs itself, with their steps)."""
 
     @abstractmethod
-    def get_logged_model(self, model_id: str) -> LoggedModel: ...
+    def log_logged_model_params(self, model_id: str, params: dict[str, str]) -> None:
+        """New params; one already logged with the same value is left as it is, another
+        value is INVALID_PARAMETER_VALUE (params are immutable, as a run's)."""
+
+    @abstractmethod
+    def get_logged_model(self, model_id: str, allow_deleted: bool = False) -> LoggedModel: ...
 
     @abstractmethod
     def set_logged_model_status(self, model_id: str, status: str) -> LoggedModel: ...
@@ -37,18 +50,34 @@ class LoggedModelStore(ABC):
     def set_logged_model_tags(self, model_id: str, tags: dict[str, str]) -> None: ...
 
     @abstractmethod
+    def delete_logged_model_tag(self, model_id: str, key: str) -> None:
+        """RESOURCE_DOES_NOT_EXIST if the model has no such tag."""
+
+    @abstractmethod
     def delete_logged_model(self, model_id: str) -> None: ...
 
     @abstractmethod
     def search_logged_models(
         self,
         experiment_ids: list[str] | None = None,
-        name: str | None = None,
-        source_run_id: str | None = None,
+        comparisons: list[Comparison] = (),
+        datasets: list[tuple[str, str | None]] = (),
+        order_by: list[LoggedModelOrderBy] = (),
         max_results: int = 100,
         page_token: str | None = None,
     ) -> Page[LoggedModel]:
-        """Newest first; each argument given narrows the result."""
+        """Active models of ``experiment_ids`` (None: of every experiment) matching every
+        comparison; metric comparisons look only at points on ``datasets`` ((name, digest
+        or None) pairs) when given. Ordered by ``order_by``, then newest first."""
+
+    @abstractmethod
+    def log_run_outputs(self, run_id: str, outputs: list[ModelOutput]) -> None:
+        """The active run produced these (existing) models; a model already recorded as
+        an output of the run keeps its first step."""
+
+    @abstractmethod
+    def log_run_model_inputs(self, run_id: str, model_ids: list[str]) -> None:
+        """The active run used these (existing) models."""
 
 
 class RegistryStore(ABC):

@@ -48,7 +48,9 @@ from ..entities import (
     Dataset,
     DatasetInput,
     Experiment,
+    LoggedModelMetric,
     Metric,
+    ModelOutput,
     Page,
     Param,
     Run,
@@ -56,7 +58,7 @@ from ..entities import (
     RunInfo,
     RunTag,
 )
-from ..errors import already_exists, invalid, not_found, preview
+from ..errors import TrackerError, already_exists, invalid, not_found, preview
 from ..gc_pause import gc_paused
 from ..limits import INT64_MAX
 from ..search import Comparison, OrderBy
@@ -186,10 +188,12 @@ class RunDataQueries(NamedTuple):
     tags: Select
     latest_metrics: Select
     inputs: Select  # with their datasets, in logging order
+    outputs: Select  # the logged models the runs produced
 
 
 def _run_data_queries(dialect: str) -> RunDataQueries:
     params, tags, latest = m.params.c, m.tags.c, m.latest_metrics.c
+    outputs = m.run_model_outputs.c
     return RunDataQueries(
         params=select(params.run_id, params.key, params.value).where(
             _run_id_in_list(params.run_id, dialect)
@@ -202,6 +206,9 @@ def _run_data_queries(dialect: str) -> RunDataQueries:
         .join(m.datasets, m.datasets.c.dataset_id == m.inputs.c.dataset_id)
         .where(_run_id_in_list(m.inputs.c.run_id, dialect))
         .order_by(m.inputs.c.input_id),
+        outputs=select(outputs.run_id, outputs.model_id, outputs.step).where(
+            _run_id_in_list(outputs.run_id, dialect)
+        ),
     )
 
 
@@ -249,6 +256,11 @@ def experiment_db_id(experiment_id: str | int) -> int:
     if number is None or not 0 <= number < m.INTEGER_LIMIT:
         raise not_found(f"No experiment with id {preview(experiment_id)}")
     return number
+
+
+def logged_model_not_found(model_id: str) -> TrackerError:
+    """MLflow's answer for a logged model id that names none (of any form)."""
+    return not_found(f"Logged model with ID {preview(model_id)} not found.")
 
 
 def integer_value(value: str | int) -> int | None:
@@ -539,12 +551,16 @@ class SqlAlchemyStore(TrackingStore):
             metrics[run_id][key] = Metric(key, nan if is_nan else value, timestamp, step)
         for run_id, dataset_input in self._dataset_inputs(conn, ids):
             inputs[run_id].append(dataset_input)
+        outputs: dict[str, list[ModelOutput]] = defaultdict(list)
+        for run_id, model_id, step in self._driver_rows(conn, queries.outputs, ids):
+            outputs[run_id].append(ModelOutput(model_id, step))
         run_info = self._run_info_from_row
         return [
             Run(
                 run_info(row),
                 RunData(metrics.get(run_id, {}), params.get(run_id, {}), tags.get(run_id, {})),
                 inputs.get(run_id, []),
+                outputs.get(run_id, []),
             )
             for run_id, row in zip(run_ids, rows, strict=True)
         ]
@@ -791,7 +807,14 @@ class SqlAlchemyStore(TrackingStore):
 
     def get_run(self, run_id: str) -> Run:
         with self.db.session() as conn:
-            return self._runs_from_rows(conn, [self._run_row(conn, run_id)])[0]
+            run = self._runs_from_rows(conn, [self._run_row(conn, run_id)])[0]
+            inputs = m.run_model_inputs.c
+            run.model_inputs = list(
+                conn.execute(
+                    select(inputs.model_id).where(inputs.run_id == run_id).order_by(inputs.model_id)
+                ).scalars()
+            )
+            return run
 
     def update_run_info(
         self,
@@ -841,18 +864,20 @@ class SqlAlchemyStore(TrackingStore):
         batch_id: str | None = None,
         *,
         skip_duplicate_points: bool = False,
+        model_metrics: list[LoggedModelMetric] = (),
     ) -> None:
         digest = None if batch_id is None else batch_digest(metrics, params, tags)
+        arguments = (run_id, metrics, params, tags, batch_id, digest, skip_duplicate_points)
         try:
-            self._log_batch(run_id, metrics, params, tags, batch_id, digest, skip_duplicate_points)
+            self._log_batch(*arguments, model_metrics)
         except IntegrityError:
             # PostgreSQL only (SQLite writers are serialised by BEGIN IMMEDIATE): a
             # concurrent writer inserted the same param or batch id first. Once more: this
             # time the checks see its committed rows and decide properly.
-            self._log_batch(run_id, metrics, params, tags, batch_id, digest, skip_duplicate_points)
+            self._log_batch(*arguments, model_metrics)
 
     def _log_batch(
-        self, run_id, metrics, params, tags, batch_id, digest, skip_duplicate_points
+        self, run_id, metrics, params, tags, batch_id, digest, skip_duplicate_points, model_metrics
     ) -> None:
         with self.db.session(write=True) as conn:
             # Skipping points already stored means reading before writing: on PostgreSQL,
@@ -868,6 +893,8 @@ class SqlAlchemyStore(TrackingStore):
                 self._upsert_tags(conn, run_id, {tag.key: tag.value for tag in tags})
             if metrics:
                 self._insert_metrics(conn, run_id, metrics, skip_duplicate_points)
+            if model_metrics:
+                self._insert_model_metrics(conn, run_id, model_metrics)
 
     def _claim_batch_id(self, conn: Connection, run_id: str, batch_id: str, digest: str) -> bool:
         """True if the batch is new (and now recorded); False for a replay of the same
@@ -1000,6 +1027,58 @@ class SqlAlchemyStore(TrackingStore):
         if not stored:
             return unique
         return [row for row in unique if row[1:] not in stored]
+
+    def _insert_model_metrics(
+        self, conn: Connection, run_id: str, links: list[LoggedModelMetric]
+    ) -> None:
+        """Rows of ``logged_model_metrics`` for points of a batch, less exact repeats (of an
+        earlier link of the batch or a stored one). Only batches that link points pay for
+        this: after ``log_model`` or ``evaluate``, a few points each."""
+        model_ids = sorted({link.model_id for link in links})
+        found = set(
+            conn.execute(
+                select(m.logged_models.c.model_id).where(m.logged_models.c.model_id.in_(model_ids))
+            ).scalars()
+        )
+        for model_id in model_ids:
+            if model_id not in found:
+                raise logged_model_not_found(model_id)
+        rows = []
+        for link in links:
+            value = float(link.value)
+            is_nan = value != value
+            rows.append(
+                (
+                    link.model_id,
+                    run_id,
+                    link.key,
+                    None if is_nan else value,
+                    int(link.timestamp),
+                    int(link.step or 0),
+                    is_nan,
+                    link.dataset_name,
+                    link.dataset_digest,
+                )
+            )
+        rows = list(dict.fromkeys(rows))
+        columns = m.LOGGED_MODEL_METRIC_COLUMNS
+        table = m.logged_model_metrics.c
+        _, _, keys, _, timestamps, steps, *_ = zip(*rows, strict=True)
+        stored = {
+            tuple(row)
+            for row in conn.execute(
+                select(*(table[name] for name in columns)).where(
+                    table.model_id.in_(model_ids),
+                    table.key.in_(sorted(set(keys))),
+                    table.timestamp.between(min(timestamps), max(timestamps)),
+                    table.step.between(min(steps), max(steps)),
+                    table.run_id == run_id,
+                )
+            )
+        }
+        rows = [row for row in rows if row not in stored]
+        if rows:
+            self._bulk_insert(conn, m.logged_model_metrics, columns, rows)
 
     def delete_tag(self, run_id: str, key: str) -> None:
         with self.db.session(write=True) as conn:
