@@ -19,7 +19,12 @@ from tornado.web import authenticated
 from ..artifacts.mlflow_uris import MlflowArtifactUris
 from ..entities import ACTIVE_ONLY, DEFAULT_EXPERIMENT_ID, RUN_STATUSES, VIEW_TYPES
 from ..errors import INVALID_STATE, RESOURCE_ALREADY_EXISTS, not_found
-from ..limits import MAX_METRICS_PER_BATCH, MAX_PARAMS_PER_BATCH, MAX_TAGS_PER_BATCH
+from ..limits import (
+    MAX_METRICS_PER_BATCH,
+    MAX_PARAMS_PER_BATCH,
+    MAX_RESULTS_LIMIT,
+    MAX_TAGS_PER_BATCH,
+)
 from ..service.mlflow_compat import MlflowCompatService
 from . import mlflow_shapes as shapes
 from .handlers import NATIVE_STATUS, TrackerHandler
@@ -29,7 +34,6 @@ from .request_parsing import (
     optional_bool,
     optional_int,
     optional_str,
-    parse_metric,
     parse_param,
     parse_tag,
     required_id,
@@ -67,7 +71,7 @@ class MlflowHandler(TrackerHandler):
     async def request_fields(self) -> dict:
         if self.request.method != "GET":
             return await self.json_body()
-        fields = {}
+        fields = shapes.QueryFields()
         for name in self.request.query_arguments:
             values = self.get_query_arguments(name)
             fields[name] = values if len(values) > 1 else values[0]
@@ -84,7 +88,8 @@ def endpoint(**verbs: Endpoint) -> type[MlflowHandler]:
     def verb(fn: Endpoint):
         @authenticated
         async def handle(self, **path_args):
-            fields = {**(await self.request_fields()), **path_args}
+            fields = await self.request_fields()
+            fields.update(path_args)
             self.write_json(await self.run_blocking(fn, self.api, fields))
 
         return handle
@@ -208,12 +213,12 @@ def restore_run(api: MlflowApi, fields: Mapping) -> dict:
 
 def search_runs(api: MlflowApi, fields: Mapping) -> dict:
     page = api.tracking.search_runs(
-        shapes.repeated(fields, "experiment_ids"),
+        shapes.repeated(fields, "experiment_ids", ids=True),
         filter_string=optional_str(fields, "filter", ""),
         run_view_type=one_of(
             optional_str(fields, "run_view_type", ACTIVE_ONLY), "run_view_type", VIEW_TYPES
         ),
-        max_results=optional_int(fields, "max_results", 1000, minimum=1),
+        max_results=optional_int(fields, "max_results", 1000, minimum=1, maximum=MAX_RESULTS_LIMIT),
         order_by=shapes.repeated(fields, "order_by"),
         page_token=optional_str(fields, "page_token"),
     )
@@ -221,18 +226,19 @@ def search_runs(api: MlflowApi, fields: Mapping) -> dict:
 
 
 def log_metric(api: MlflowApi, fields: Mapping) -> dict:
+    run_id, metric = shapes.run_id(fields), shapes.mlflow_metric(fields)
     optional_str(fields, "model_id")  # accepted (a string), not stored: see log_batch
-    api.compat.log_batch(shapes.run_id(fields), metrics=[parse_metric(fields)])
+    api.compat.log_metric(run_id, metric)
     return {}
 
 
 def log_param(api: MlflowApi, fields: Mapping) -> dict:
-    api.tracking.log_batch(shapes.run_id(fields), params=[parse_param(fields)])
+    api.tracking.log_param(shapes.run_id(fields), parse_param(fields))
     return {}
 
 
 def set_tag(api: MlflowApi, fields: Mapping) -> dict:
-    api.tracking.log_batch(shapes.run_id(fields), tags=[parse_tag(fields)])
+    api.tracking.set_tag(shapes.run_id(fields), parse_tag(fields))
     return {}
 
 
@@ -245,7 +251,9 @@ def log_batch(api: MlflowApi, fields: Mapping) -> dict:
     # Metrics may carry a model_id (a link to a logged model): accepted, not stored.
     api.compat.log_batch(
         shapes.run_id(fields),
-        metrics=entity_list(fields, "metrics", parse_metric, max_items=MAX_METRICS_PER_BATCH),
+        metrics=entity_list(
+            fields, "metrics", shapes.mlflow_metric, max_items=MAX_METRICS_PER_BATCH
+        ),
         params=entity_list(fields, "params", parse_param, max_items=MAX_PARAMS_PER_BATCH),
         tags=entity_list(fields, "tags", parse_tag, max_items=MAX_TAGS_PER_BATCH),
     )
@@ -266,10 +274,10 @@ def log_outputs(api: MlflowApi, fields: Mapping) -> dict:
 
 
 def get_metric_history(api: MlflowApi, fields: Mapping) -> dict:
-    page = api.tracking.get_metric_history(
+    page = api.compat.get_metric_history(
         shapes.run_id(fields),
         required_str(fields, "metric_key"),
-        max_results=optional_int(fields, "max_results", minimum=1),
+        max_results=optional_int(fields, "max_results"),
         page_token=optional_str(fields, "page_token"),
     )
     return _page("metrics", [shapes.metric(m) for m in page.items], page.next_page_token)
@@ -315,7 +323,7 @@ def set_logged_model_tags(api: MlflowApi, fields: Mapping) -> dict:
 
 def search_logged_models(api: MlflowApi, fields: Mapping) -> dict:
     page = api.compat.search_logged_models(
-        shapes.repeated(fields, "experiment_ids"),
+        shapes.repeated(fields, "experiment_ids", ids=True),
         filter_string=optional_str(fields, "filter", ""),
         max_results=optional_int(fields, "max_results", 100, minimum=1),
         page_token=optional_str(fields, "page_token"),
