@@ -40,6 +40,11 @@ from .request_parsing import (
     required_str,
 )
 
+# The MLflow release whose REST API this server speaks (the client tests run that release):
+# what ``GET <tracking_uri>/version`` answers, as MLflow's server answers its own version.
+# The client reads it before it logs spans (``RestStore._get_server_version``).
+MLFLOW_VERSION = "3.17.2"
+
 # MLflow's ErrorCode -> HTTP status differs from ours in one place: it answers
 # RESOURCE_ALREADY_EXISTS with 400 (its client relies on that in register_model).
 MLFLOW_STATUS = {**NATIVE_STATUS, RESOURCE_ALREADY_EXISTS: 400, INVALID_STATE: 400}
@@ -497,7 +502,19 @@ def delete_model_version_tag(api: MlflowApi, fields: Mapping) -> dict:
     return {}
 
 
-# -- server info (API 3.0) -------------------------------------------------------------
+# -- server info -----------------------------------------------------------------------
+
+
+def plain_text(text: str) -> type[TrackerHandler]:
+    """A handler answering ``GET`` with ``text``, as MLflow's ``/health`` and ``/version``
+    do (200, the bare text), behind Jupyter's authentication like every route here."""
+
+    class PlainTextHandler(TrackerHandler):
+        @authenticated
+        async def get(self):
+            self.finish(text, set_content_type="text/plain; charset=utf-8")
+
+    return PlainTextHandler
 
 
 def server_info(api: MlflowApi, fields: Mapping) -> dict:

@@ -28,7 +28,7 @@ def reference(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
-    server = LiveServer(tmp_path_factory.mktemp("tracker-exact")).start()
+    server = LiveServer(tmp_path_factory.mktemp("tracker-exact")).start(timeout=240)
     yield server
     server.stop()
 
