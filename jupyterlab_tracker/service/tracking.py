@@ -63,7 +63,9 @@ class TrackingService:
             check.validate_uri("artifact location", artifact_location)
         self._check_tags(tags or {})
         if artifact_location:
-            artifact_location = self.locations.confine(artifact_location, "artifact_location")
+            artifact_location = self.locations.confine_new_location(
+                artifact_location, "artifact_location"
+            )
         return self.store.create_experiment(name, artifact_location or None, tags)
 
     def get_experiment(self, experiment_id: str) -> Experiment:
