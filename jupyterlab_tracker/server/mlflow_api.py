@@ -266,9 +266,10 @@ def log_batch(api: MlflowApi, fields: Mapping) -> dict:
 
 
 def log_inputs(api: MlflowApi, fields: Mapping) -> dict:
+    # The run is checked even with no datasets, as MLflow does; model inputs ("models")
+    # are not recorded.
     datasets = entity_list(fields, "datasets", shapes.parse_dataset_input)
-    if datasets:  # model inputs ("models") are not recorded
-        api.tracking.log_inputs(shapes.run_id(fields), datasets)
+    api.tracking.log_inputs(shapes.run_id(fields), datasets)
     return {}
 
 

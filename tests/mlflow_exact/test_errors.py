@@ -90,6 +90,15 @@ CASES = [
     ("update-run-deleted", "POST", "runs/update", {"run_id": D, "status": "FINISHED"}),
     ("delete-run-unknown", "POST", "runs/delete", {"run_id": "run_id_1"}),
     ("restore-run-unknown", "POST", "runs/restore", {"run_id": "run_id_1"}),
+    ("delete-tag-unknown-run", "POST", "runs/delete-tag", {"run_id": "run_id_1", "key": "t"}),
+    ("delete-tag-unknown-hex", "POST", "runs/delete-tag", {"run_id": "ab" * 16, "key": "t"}),
+    (
+        "log-inputs-unknown-run",
+        "POST",
+        "runs/log-inputs",
+        {"run_id": "run_id_1", "datasets": []},
+    ),
+    ("log-inputs-odd-run-id", "POST", "runs/log-inputs", {"run_id": "a b", "datasets": []}),
     # runs/search
     ("search-runs-ids-str", "POST", "runs/search", {"experiment_ids": "0"}),
     ("search-runs-id-not-int", "POST", "runs/search", {"experiment_ids": ["abc"]}),
