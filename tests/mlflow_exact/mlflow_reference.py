@@ -23,7 +23,7 @@ from pathlib import Path
 
 import requests
 
-from jupyterlab_tracker.testing import LiveServer, free_port
+from jupyterlab_tracker.testing import LiveServer, free_port, stop_process
 
 
 @dataclass
@@ -102,14 +102,7 @@ class MlflowReference(Endpoint):
             time.sleep(0.5)
 
     def stop(self) -> None:
-        if self.process is None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        stop_process(self.process, timeout=30)
         self.process = None
 
 
