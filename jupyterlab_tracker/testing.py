@@ -90,14 +90,7 @@ class LiveServer:
             time.sleep(0.25)
 
     def stop(self) -> None:
-        if self.process is None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        stop_process(self.process, timeout=20)
         self.process = None
 
     def api(self, method: str, path: str, timeout: float = 30, **kwargs):
@@ -124,3 +117,16 @@ class LiveServer:
 
     def __exit__(self, *exc_info) -> None:
         self.stop()
+
+
+def stop_process(process: subprocess.Popen | None, timeout: float) -> None:
+    """Terminate ``process`` (a server this module or a test started), killing it if it
+    is not gone after ``timeout`` seconds."""
+    if process is None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

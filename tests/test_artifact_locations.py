@@ -110,6 +110,27 @@ async def test_locations_under_the_roots_are_kept(tracker_api, tmp_path, shared_
     assert got["experiment"]["artifact_location"] == "mlflow-artifacts:/x"
 
 
+async def test_a_relative_location_is_resolved_as_mlflow_resolves_it(
+    tracker_api, tmp_path, shared_root, monkeypatch
+):
+    """Against the server's working directory (MLflow's ``resolve_uri_if_local``), and then
+    confined like any other location."""
+    monkeypatch.chdir(shared_root)
+    cases = {"team/x": f"{shared_root}/team/x", "file:team/y": f"file://{shared_root}/team/y"}
+    for i, (given, resolved) in enumerate(cases.items()):
+        body = {"name": f"r{i}", "artifact_location": given}
+        status, answer = await tracker_api("POST", f"{ML}/experiments/create", body)
+        assert status == 200, answer
+        query = {"experiment_id": answer["experiment_id"]}
+        _, got = await tracker_api("GET", f"{ML}/experiments/get", params=query)
+        assert got["experiment"]["artifact_location"] == resolved
+    monkeypatch.chdir(tmp_path)  # outside the roots once resolved: refused, saying where
+    body = {"name": "out", "artifact_location": "team/z"}
+    status, answer = await tracker_api("POST", f"{ML}/experiments/create", body)
+    assert (status, answer["error_code"]) == (400, "INVALID_PARAMETER_VALUE")
+    assert str(tmp_path / "team" / "z") in answer["message"]
+
+
 async def test_model_version_sources_outside_the_roots_are_refused(tracker_api, tracker, tmp_path):
     """MLflow's rules (a source belongs to the request's run) and the location policy,
     on both APIs."""

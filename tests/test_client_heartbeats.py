@@ -116,7 +116,7 @@ async def test_heartbeat_endpoint(tracker_api, jp_serverapp):
         200,
         {"stopped_run_ids": []},
     )
-    for bad in ({"run_ids": ["nope"]}, {"run_ids": "x"}, {}):
+    for bad in ({"run_ids": [""]}, {"run_ids": [5]}, {"run_ids": "x"}, {}):
         status, body = await tracker_api("POST", "api/runs/heartbeat", bad)
         assert (status, body["error_code"]) == (400, "INVALID_PARAMETER_VALUE"), bad
 

@@ -10,7 +10,13 @@ import json
 import pytest
 
 from jupyterlab_tracker.entities import Metric
-from jupyterlab_tracker.errors import BAD_REQUEST, INVALID_PARAMETER_VALUE, TrackerError, preview
+from jupyterlab_tracker.errors import (
+    BAD_REQUEST,
+    INVALID_PARAMETER_VALUE,
+    TrackerError,
+    json_preview,
+    preview,
+)
 from jupyterlab_tracker.server.handlers import escaped_input_error
 from jupyterlab_tracker.server.json_body import MAX_JSON_VALUES, BodyReader, parse_json
 from jupyterlab_tracker.server.request_parsing import (
@@ -18,6 +24,7 @@ from jupyterlab_tracker.server.request_parsing import (
     optional_int,
     parse_metric,
     required_number,
+    required_str,
 )
 from jupyterlab_tracker.service.validation import validate_int64, validate_metric
 from jupyterlab_tracker.store.sqlalchemy_store import decode_page_token, encode_page_token
@@ -40,7 +47,7 @@ def test_integers_in_text(text, number):
 
 @pytest.mark.parametrize("text", ["--5", "²", "٣", "1e3", "1.5", "1_000", "0x10", "five"])
 def test_text_that_is_not_a_decimal_integer(text):
-    with refused("'n': expected an integer"):
+    with refused("for parameter 'n' supplied:  Hint: Value was of type 'str'"):
         optional_int({"n": text}, "n")
 
 
@@ -48,15 +55,15 @@ def test_text_that_is_not_a_decimal_integer(text):
     "value", [2**63, -(2**63) - 1, 10**30, str(2**63), "9" * 5000, "-" + "9" * 30]
 )
 def test_integers_beyond_64_bits(value):
-    with refused("'n': the integer must fit in 64 bits"):
+    with refused("for parameter 'n' supplied: The integer must fit in 64 bits"):
         optional_int({"n": value}, "n")
 
 
 def test_metric_values_beyond_the_doubles():
-    with refused("'value': too large for a double"):
+    with refused("for parameter 'value' supplied: It is too large for a double"):
         required_number({"value": 10**400}, "value")
     item = {"key": "m", "value": -(10**400), "timestamp": 1, "step": 0}
-    with refused("'metrics.value': too large for a double"):
+    with refused("'metrics.value' supplied: It is too large for a double"):
         parse_metric(item, "metrics.")
     with refused("too large for a double"):
         validate_metric(Metric("m", 10**400, 1, 0))  # the embedded client's path
@@ -73,7 +80,7 @@ def test_a_long_list_is_refused_before_its_items_are_parsed():
     def parse_item(item, where):
         raise AssertionError("no item may be parsed")
 
-    with refused("'metrics' may hold at most 1000 items, got 1001"):
+    with refused("can contain at most 1000 metrics. Got 1001 metrics"):
         entity_list({"metrics": [{}] * 1001}, "metrics", parse_item, max_items=1000)
 
 
@@ -81,6 +88,36 @@ def test_previews_of_huge_values_stay_short():
     assert preview(10**5000) == "<a 16610-bit integer>"
     deep = json.loads("[" * 500 + "]" * 500)
     assert len(preview(deep)) <= 60 and len(preview("x" * 10**6)) <= 60
+    assert json_preview(10**5000) == "<a 16610-bit integer>"
+    assert len(json_preview(deep)) <= 500 and len(json_preview("x" * 10**6)) <= 500
+    assert len(json_preview([{"k": "x" * 1000}] * 10**5)) <= 500
+
+
+def test_values_are_quoted_as_mlflow_quotes_them():
+    """json.dumps(value, sort_keys=True, separators=(",", ":")), as in MLflow's messages."""
+    assert json_preview(123) == "123" and json_preview(True) == "true"
+    assert json_preview("a@b") == '"a@b"' and json_preview(None) == "null"
+    assert json_preview({"b": [1, "x"], "a": None}) == '{"a":null,"b":[1,"x"]}'
+    assert json_preview("\ud800") == '"\\ud800"'  # a lone surrogate, escaped
+
+
+def test_missing_and_wrong_type_are_mlflows_words():
+    with refused(
+        "^Missing value for required parameter 'metrics\\[0\\].key'. See the API docs "
+        "for more information about request parameters.$"
+    ):
+        parse_metric({"value": 1}, "metrics[0].")
+    with refused(
+        "^Invalid value 123 for parameter 'name' supplied:  Hint: Value was of type 'int'. "
+        "See the API docs for more information about request parameters.$"
+    ):
+        required_str({"name": 123}, "name")
+
+
+def test_a_metric_without_a_timestamp():
+    assert parse_metric({"key": "m", "value": 1}).timestamp > 0  # the native API: now
+    with refused("^Missing value for required parameter 'timestamp'"):  # MLflow's API
+        parse_metric({"key": "m", "value": 1}, timestamp_required=True)
 
 
 def _token(payload: str) -> str:

@@ -10,8 +10,10 @@ or written there, so a client cannot make the server open ``/home/user/.ssh``, f
 
 A location is one of:
 
-- an absolute local path or a ``file:///`` URI (relative paths and ``~`` are refused:
-  they would be resolved against whatever directory or user the server runs as);
+- an absolute local path or a ``file:///`` URI (``~`` is refused: it would be expanded for
+  whatever user the server runs as). A new experiment's relative location (``rel/x``,
+  ``file:rel/x``) is first made absolute against the server's working directory, as
+  MLflow's store does, and must then lie under a root like any other;
 - ``mlflow-artifacts:/<path>``: MLflow's name for the artifact root, translated;
 - ``<scheme>://<authority>/<path>`` (``s3://bucket/prefix``, ``https://...``): allowed only
   under a root of the same scheme and authority.
@@ -107,6 +109,23 @@ def canonical_root(root: str, what: str = "artifact root") -> str:
     return root
 
 
+def _resolved_like_mlflow(location: str) -> str:
+    """A relative local path or ``file:`` URI made absolute against the working directory,
+    as MLflow's ``resolve_uri_if_local`` makes an experiment's location; anything else as
+    it is. Forms ``_parse`` refuses (dot segments, ``~``, NUL) are left for it to refuse."""
+    if (
+        not isinstance(location, str)
+        or location.startswith(("~", "/"))
+        or has_dot_segment(location)
+    ):
+        return location
+    if location.startswith("file:") and not location.startswith("file:/"):
+        return _FILE_SCHEME + os.path.join(os.getcwd(), location[len("file:") :])
+    if _URI_SCHEME.match(location) or not location.strip():
+        return location
+    return os.path.join(os.getcwd(), location)
+
+
 class ArtifactLocations:
     """The artifact root and the other roots allowed: the policy every location meets."""
 
@@ -117,6 +136,11 @@ class ArtifactLocations:
         roots += [canonical_root(r, "allowed artifact root") for r in allowed_roots]
         self.roots = tuple(dict.fromkeys(roots))
         self._places = [_parse(root, "An artifact root") for root in self.roots]
+
+    def confine_new_location(self, location: str, what: str) -> str:
+        """``confine`` for a location a client gives a new experiment, a relative one
+        resolved first as MLflow resolves it (against the working directory)."""
+        return self.confine(_resolved_like_mlflow(location), what)
 
     def confine(self, location: str, what: str) -> str:
         """Where ``location`` is (``mlflow-artifacts:`` translated), if the policy allows it;

@@ -36,12 +36,16 @@ from .request_parsing import (
     optional_bool,
     optional_int,
     optional_str,
-    parse_metric,
     parse_param,
     parse_tag,
     required_id,
     required_str,
 )
+
+# The MLflow release whose REST API this server speaks (the client tests run that release):
+# what ``GET <tracking_uri>/version`` answers, as MLflow's server answers its own version.
+# The client reads it before it logs spans (``RestStore._get_server_version``).
+MLFLOW_VERSION = "3.17.2"
 
 # MLflow's ErrorCode -> HTTP status differs from ours in one place: it answers
 # RESOURCE_ALREADY_EXISTS with 400 (its client relies on that in register_model).
@@ -76,7 +80,7 @@ class MlflowHandler(TrackerHandler):
     async def request_fields(self) -> dict:
         if self.request.method != "GET":
             return await self.json_body()
-        fields = {}
+        fields = shapes.QueryFields()
         for name in self.request.query_arguments:
             values = self.get_query_arguments(name)
             fields[name] = values if len(values) > 1 else values[0]
@@ -93,7 +97,8 @@ def endpoint(**verbs: Endpoint) -> type[MlflowHandler]:
     def verb(fn: Endpoint):
         @authenticated
         async def handle(self, **path_args):
-            fields = {**(await self.request_fields()), **path_args}
+            fields = await self.request_fields()
+            fields.update(path_args)
             self.write_json(await self.run_blocking(fn, self.api, fields))
 
         return handle
@@ -217,12 +222,12 @@ def restore_run(api: MlflowApi, fields: Mapping) -> dict:
 
 def search_runs(api: MlflowApi, fields: Mapping) -> dict:
     page = api.tracking.search_runs(
-        shapes.repeated(fields, "experiment_ids"),
+        shapes.repeated(fields, "experiment_ids", ids=True),
         filter_string=optional_str(fields, "filter", ""),
         run_view_type=one_of(
             optional_str(fields, "run_view_type", ACTIVE_ONLY), "run_view_type", VIEW_TYPES
         ),
-        max_results=optional_int(fields, "max_results", 1000, minimum=1),
+        max_results=optional_int(fields, "max_results", 1000, minimum=1, maximum=MAX_RESULTS_LIMIT),
         order_by=shapes.repeated(fields, "order_by"),
         page_token=optional_str(fields, "page_token"),
     )
@@ -230,19 +235,19 @@ def search_runs(api: MlflowApi, fields: Mapping) -> dict:
 
 
 def log_metric(api: MlflowApi, fields: Mapping) -> dict:
-    run_id, point = shapes.run_id(fields), parse_metric(fields)
+    run_id, point = shapes.run_id(fields), shapes.mlflow_metric(fields)
     link = shapes.model_metric_link(fields, point, run_id)
-    api.compat.log_batch(run_id, metrics=[point], model_metrics=[link] if link else [])
+    api.compat.log_metric(run_id, point, model_metrics=[link] if link else [])
     return {}
 
 
 def log_param(api: MlflowApi, fields: Mapping) -> dict:
-    api.tracking.log_batch(shapes.run_id(fields), params=[parse_param(fields)])
+    api.tracking.log_param(shapes.run_id(fields), parse_param(fields))
     return {}
 
 
 def set_tag(api: MlflowApi, fields: Mapping) -> dict:
-    api.tracking.log_batch(shapes.run_id(fields), tags=[parse_tag(fields)])
+    api.tracking.set_tag(shapes.run_id(fields), parse_tag(fields))
     return {}
 
 
@@ -253,7 +258,7 @@ def delete_tag(api: MlflowApi, fields: Mapping) -> dict:
 
 def log_batch(api: MlflowApi, fields: Mapping) -> dict:
     run_id = shapes.run_id(fields)
-    metrics = entity_list(fields, "metrics", parse_metric, max_items=MAX_METRICS_PER_BATCH)
+    metrics = entity_list(fields, "metrics", shapes.mlflow_metric, max_items=MAX_METRICS_PER_BATCH)
     api.compat.log_batch(
         run_id,
         metrics=metrics,
@@ -268,8 +273,8 @@ def log_inputs(api: MlflowApi, fields: Mapping) -> dict:
     run_id = shapes.run_id(fields)
     datasets = entity_list(fields, "datasets", shapes.parse_dataset_input)
     models = entity_list(fields, "models", lambda item, where: required_str(item, "model_id"))
-    if datasets:
-        api.tracking.log_inputs(run_id, datasets)
+    # The run is checked even with no datasets, as MLflow does.
+    api.tracking.log_inputs(run_id, datasets)
     if models:
         api.registry.log_run_model_inputs(run_id, models)
     return {}
@@ -285,10 +290,10 @@ def log_outputs(api: MlflowApi, fields: Mapping) -> dict:
 
 
 def get_metric_history(api: MlflowApi, fields: Mapping) -> dict:
-    page = api.tracking.get_metric_history(
+    page = api.compat.get_metric_history(
         shapes.run_id(fields),
         required_str(fields, "metric_key"),
-        max_results=optional_int(fields, "max_results", minimum=1),
+        max_results=optional_int(fields, "max_results"),
         page_token=optional_str(fields, "page_token"),
     )
     return _page("metrics", [shapes.metric(m) for m in page.items], page.next_page_token)
@@ -351,7 +356,7 @@ def delete_logged_model_tag(api: MlflowApi, fields: Mapping) -> dict:
 
 
 def search_logged_models(api: MlflowApi, fields: Mapping) -> dict:
-    experiment_ids = shapes.repeated(fields, "experiment_ids")
+    experiment_ids = shapes.repeated(fields, "experiment_ids", ids=True)
     if not experiment_ids:
         raise shapes.missing_parameter("experiment_ids")
     page = api.registry.search_logged_models(
@@ -546,7 +551,19 @@ def delete_model_version_tag(api: MlflowApi, fields: Mapping) -> dict:
     return {}
 
 
-# -- server info (API 3.0) -------------------------------------------------------------
+# -- server info -----------------------------------------------------------------------
+
+
+def plain_text(text: str) -> type[TrackerHandler]:
+    """A handler answering ``GET`` with ``text``, as MLflow's ``/health`` and ``/version``
+    do (200, the bare text), behind Jupyter's authentication like every route here."""
+
+    class PlainTextHandler(TrackerHandler):
+        @authenticated
+        async def get(self):
+            self.finish(text, set_content_type="text/plain; charset=utf-8")
+
+    return PlainTextHandler
 
 
 def server_info(api: MlflowApi, fields: Mapping) -> dict:

@@ -23,6 +23,7 @@ from ..entities import (
     RegisteredModel,
     Run,
     RunInfo,
+    RunTag,
 )
 from ..errors import TrackerError, invalid, preview
 from ..search import LoggedModelOrderBy, parse_logged_model_order_field
@@ -32,8 +33,9 @@ from .request_parsing import (
     optional_int,
     optional_str,
     parse_dataset,
-    parse_tag,
+    parse_metric,
     required_str,
+    wrong_type,
 )
 
 # Logged model statuses: ours -> MLflow's enum names.
@@ -200,31 +202,55 @@ def registered_model(model: RegisteredModel) -> dict:
 
 
 def key_values(fields: Mapping, name: str, *, where: str = "") -> dict[str, str]:
-    """MLflow's ``[{key, value}]`` list (tags, params) as a dict."""
-    return {tag.key: tag.value for tag in entity_list(fields, name, parse_tag, where=where)}
+    """MLflow's ``[{key, value}]`` list (tags, params) as a dict. A missing key is an empty
+    one, as proto3 reads it, which the service then refuses as MLflow's store does."""
+    return {tag.key: tag.value for tag in entity_list(fields, name, _key_value, where=where)}
 
 
-def repeated(fields: Mapping, name: str) -> list[str]:
-    """A list field: a JSON list, or a query argument given once (str) or repeated (list)."""
+def _key_value(item: Mapping, where: str) -> RunTag:
+    return RunTag(
+        optional_str(item, "key", "", where=where), optional_str(item, "value", "", where=where)
+    )
+
+
+class QueryFields(dict):
+    """The fields of a GET request, from its query string: a list field given once is a
+    single string there (a JSON body must send a list)."""
+
+
+def repeated(fields: Mapping, name: str, *, ids: bool = False) -> list[str]:
+    """A list field: a JSON list of strings, or a query argument given once (str) or
+    repeated (list). ``ids``: numbers are taken as ids too (``"experiment_ids": [1]``)."""
     value = fields.get(name)
     if value is None:
         return []
-    if isinstance(value, str | int) and not isinstance(value, bool):
-        return [str(value)]
-    if isinstance(value, list) and all(isinstance(v, str | int) for v in value):
+    if isinstance(value, str) and isinstance(fields, QueryFields):
+        return [value]
+    allowed = (str, int) if ids else str
+    if isinstance(value, list) and all(
+        isinstance(v, allowed) and not isinstance(v, bool) for v in value
+    ):
         return [str(v) for v in value]
-    raise invalid(f"Invalid value {value!r} for '{name}': expected a list of strings")
+    raise wrong_type(name, value)
 
 
 def run_id(fields: Mapping) -> str:
-    """``run_id``, or ``run_uuid`` as older clients send it."""
-    return optional_str(fields, "run_id") or required_str(fields, "run_uuid")
+    """``run_id``, or ``run_uuid`` as older clients send it when there is no ``run_id``."""
+    value = fields.get("run_id")
+    if value is None:
+        value = fields.get("run_uuid")
+    return required_str({"run_id": value}, "run_id")
+
+
+def mlflow_metric(item: Mapping, where: str = "") -> Metric:
+    """A metric of MLflow's API, where ``timestamp`` is required."""
+    return parse_metric(item, where, timestamp_required=True)
 
 
 def parse_dataset_input(item: Mapping, where: str = "") -> DatasetInput:
     dataset = item.get("dataset")
     if not isinstance(dataset, dict):
-        raise invalid(f"Invalid value {dataset!r} for '{where}dataset': expected an object")
+        raise wrong_type(f"{where}dataset", dataset)
     return DatasetInput(
         dataset=parse_dataset(dataset, f"{where}dataset."),
         tags=key_values(item, "tags", where=where),

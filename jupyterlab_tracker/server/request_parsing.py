@@ -5,7 +5,11 @@ and the field's name, and either returns a value of the right type or raises a
 ``TrackerError`` (INVALID_PARAMETER_VALUE) whose message names the field. So bad input is
 always a 400 that says what to fix, never a 500.
 
-Nested fields are named like ``metrics[3].value``.
+The messages are MLflow's (``_validate_param_against_schema`` in its server's handlers):
+"Missing value for required parameter 'name'. See the API docs ..." and "Invalid value
+123 for parameter 'name' supplied:  Hint: Value was of type 'int'. See the API docs ...",
+so that scripts matching on MLflow's answers match ours. Nested fields are named like
+``metrics[3].value``.
 """
 
 from __future__ import annotations
@@ -16,14 +20,31 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from ..entities import Dataset, DatasetInput, Metric, Param, RunTag
-from ..errors import invalid, preview
+from ..errors import invalid, invalid_value, json_preview
 from ..limits import INT64_MAX, INT64_MIN
+from ..service.validation import batch_limit_exceeded
 
 T = TypeVar("T")
 
 _INTEGER_TEXT = re.compile(r"\s*[-+]?[0-9]+\s*")
 # The non-finite doubles MLflow's JSON encoding sends as strings.
 NON_FINITE_STRINGS = {"NaN": float("nan"), "Infinity": float("inf"), "-Infinity": float("-inf")}
+
+
+_API_DOCS = " See the API docs for more information about request parameters."
+
+
+def missing_value(path: str):
+    """A required field is absent or empty (proto3 JSON cannot tell those apart)."""
+    return invalid(f"Missing value for required parameter '{path}'.{_API_DOCS}")
+
+
+def wrong_type(path: str, value: Any):
+    """A field of the wrong JSON type, or one MLflow's schema check refuses."""
+    return invalid(
+        f"Invalid value {json_preview(value)} for parameter '{path}' supplied:  "
+        f"Hint: Value was of type '{type(value).__name__}'.{_API_DOCS}"
+    )
 
 
 def query_args(handler) -> dict[str, str]:
@@ -41,9 +62,9 @@ def query_args(handler) -> dict[str, str]:
 def required_str(fields: Mapping, name: str, *, where: str = "") -> str:
     value = fields.get(name)
     if value is None or value == "":
-        raise invalid(f"Missing value for required parameter '{where}{name}'")
+        raise missing_value(f"{where}{name}")
     if not isinstance(value, str):
-        raise invalid(f"Invalid value {preview(value)} for '{where}{name}': expected a string")
+        raise wrong_type(f"{where}{name}", value)
     return value
 
 
@@ -60,7 +81,7 @@ def optional_str(fields: Mapping, name: str, default: str | None = None, *, wher
     if value is None:
         return default
     if not isinstance(value, str):
-        raise invalid(f"Invalid value {preview(value)} for '{where}{name}': expected a string")
+        raise wrong_type(f"{where}{name}", value)
     return value
 
 
@@ -70,11 +91,15 @@ def optional_int(
     default: int | None = None,
     *,
     minimum: int | None = None,
+    maximum: int | None = None,
     where: str = "",
 ) -> int | None:
     """A 64-bit integer (MLflow's int64); decimal strings are accepted (query arguments
     are strings, and proto3 JSON may send int64 as a string): ASCII digits with an
-    optional sign, nothing else that ``int()`` would read ('²' or '1e3' or '1_000')."""
+    optional sign, nothing else that ``int()`` would read ('²' or '1e3' or '1_000').
+
+    ``maximum`` is a check of MLflow's request schema (``runs/search``'s ``max_results``),
+    answered as it answers it; ``minimum`` words its refusal as MLflow's store does."""
     value = fields.get(name)
     if value is None or value == "":
         return default
@@ -83,14 +108,20 @@ def optional_int(
         # More than 20 digits is more than int64: refused without converting it.
         number = int(value) if len(value.strip().lstrip("+-")) <= 20 else INT64_MAX + 1
     if not isinstance(number, int) or isinstance(number, bool):
-        raise invalid(f"Invalid value {preview(value)} for '{where}{name}': expected an integer")
+        raise wrong_type(f"{where}{name}", value)
     if not INT64_MIN <= number <= INT64_MAX:
-        raise invalid(
-            f"Invalid value {preview(value)} for '{where}{name}': the integer must fit in "
-            f"64 bits ({INT64_MIN} to {INT64_MAX})"
+        raise invalid_value(
+            f"{where}{name}",
+            value,
+            f"The integer must fit in 64 bits ({INT64_MIN} to {INT64_MAX}).",
         )
     if minimum is not None and number < minimum:
-        raise invalid(f"Invalid value {number} for '{where}{name}': must be at least {minimum}")
+        must = "a positive integer" if minimum == 1 else f"at least {minimum}"
+        raise invalid(
+            f"Invalid value {number} for parameter '{where}{name}' supplied. It must be {must}"
+        )
+    if maximum is not None and number > maximum:
+        raise wrong_type(f"{where}{name}", value)
     return number
 
 
@@ -98,7 +129,7 @@ def required_number(fields: Mapping, name: str, *, where: str = "") -> float:
     """A double: a JSON number, or "NaN" / "Infinity" / "-Infinity" as MLflow sends them."""
     value = fields.get(name)
     if value is None:
-        raise invalid(f"Missing value for required parameter '{where}{name}'")
+        raise missing_value(f"{where}{name}")
     if isinstance(value, str) and value in NON_FINITE_STRINGS:
         return NON_FINITE_STRINGS[value]
     if isinstance(value, str):
@@ -110,11 +141,10 @@ def required_number(fields: Mapping, name: str, *, where: str = "") -> float:
         try:
             return float(value)
         except OverflowError:  # an int beyond the doubles, such as 10**400
-            raise invalid(
-                f"Invalid value {preview(value)} for '{where}{name}': too large for a double "
-                "(about ±1.8e308 at most)"
+            raise invalid_value(
+                f"{where}{name}", value, "It is too large for a double (about ±1.8e308 at most)."
             ) from None
-    raise invalid(f"Invalid value {preview(value)} for '{where}{name}': expected a number")
+    raise wrong_type(f"{where}{name}", value)
 
 
 def optional_bool(fields: Mapping, name: str, default: bool = False, *, where: str = "") -> bool:
@@ -125,13 +155,19 @@ def optional_bool(fields: Mapping, name: str, default: bool = False, *, where: s
         return value
     if isinstance(value, str) and value.lower() in ("true", "false", "1", "0"):
         return value.lower() in ("true", "1")
-    raise invalid(f"Invalid value {preview(value)} for '{where}{name}': expected true or false")
+    if isinstance(value, str):  # a query argument: MLflow's words for it
+        shown = json_preview(value)[1:-1]
+        raise invalid(f"Invalid boolean value: {shown}, must be 'true' or 'false'.")
+    raise wrong_type(f"{where}{name}", value)
 
 
 def one_of(value: str | None, name: str, allowed: tuple[str, ...]) -> str | None:
-    """``value`` itself when it is one of ``allowed`` (or None)."""
+    """``value`` itself when it is one of ``allowed`` (or None).
+
+    MLflow ignores an enum value it does not know (its proto parsing drops the field);
+    we refuse it, saying what is allowed."""
     if value is not None and value not in allowed:
-        raise invalid(f"Invalid value {preview(value)} for '{name}': expected one of {allowed}")
+        raise invalid_value(name, value, f"It must be one of {', '.join(allowed)}.")
     return value
 
 
@@ -146,13 +182,13 @@ def str_list(values: Any, name: str) -> list[str]:
     if values is None:
         return []
     if not isinstance(values, list):
-        raise invalid(f"Invalid value {preview(values)} for '{name}': expected a list")
+        raise wrong_type(name, values)
     out = []
     for i, value in enumerate(values):
         if isinstance(value, int) and not isinstance(value, bool):
             value = str(value)
         if not isinstance(value, str):
-            raise invalid(f"Invalid value {preview(value)} for '{name}[{i}]': expected a string")
+            raise wrong_type(f"{name}[{i}]", value)
         out.append(value)
     return out
 
@@ -163,10 +199,10 @@ def str_dict(fields: Mapping, name: str) -> dict[str, str]:
     if value is None:
         return {}
     if not isinstance(value, dict):
-        raise invalid(f"Invalid value {preview(value)} for '{name}': expected an object")
+        raise wrong_type(name, value)
     for key, item in value.items():
         if not isinstance(item, str):
-            raise invalid(f"Invalid value {preview(item)} for '{name}.{key}': expected a string")
+            raise wrong_type(f"{name}.{key}", item)
     return dict(value)
 
 
@@ -180,24 +216,20 @@ def entity_list(
 ) -> list[T]:
     """A list of JSON objects, each turned into an entity by ``parse_item(item, where)``.
 
-    ``max_items`` refuses a longer list before any of its entities is made."""
+    ``max_items`` (a batch's limit) refuses a longer list before any of its entities is
+    made."""
     value = fields.get(name)
     if value is None:
         return []
     if not isinstance(value, list):
-        raise invalid(f"Invalid value {preview(value)} for '{where}{name}': expected a list")
+        raise wrong_type(f"{where}{name}", value)
     if max_items is not None and len(value) > max_items:
-        raise invalid(
-            f"'{where}{name}' may hold at most {max_items} items, got {len(value)}; "
-            "split the request"
-        )
+        raise batch_limit_exceeded(name, max_items, len(value))
     items = []
     for i, item in enumerate(value):
         item_where = f"{where}{name}[{i}]."
         if not isinstance(item, dict):
-            raise invalid(
-                f"Invalid value {preview(item)} for '{item_where[:-1]}': expected an object"
-            )
+            raise wrong_type(item_where[:-1], item)
         items.append(parse_item(item, item_where))
     return items
 
@@ -205,8 +237,9 @@ def entity_list(
 # -- entities --------------------------------------------------------------------------
 
 
-def parse_metric(item: Mapping, where: str = "") -> Metric:
-    """A metric; ``timestamp`` defaults to now and ``step`` to 0."""
+def parse_metric(item: Mapping, where: str = "", *, timestamp_required: bool = False) -> Metric:
+    """A metric; ``step`` defaults to 0, and ``timestamp`` to now unless it is required
+    (MLflow's API requires it)."""
     # The usual item (a batch holds up to 1000), settled with exact type checks; anything
     # else takes the general path below, with its conversions and error messages.
     key, value, step = item.get("key"), item.get("value"), item.get("step", 0)
@@ -222,10 +255,14 @@ def parse_metric(item: Mapping, where: str = "") -> Metric:
             return Metric(key, float(value), timestamp, step)
         except OverflowError:  # an int beyond the doubles: the path below names the field
             pass
+    key = required_str(item, "key", where=where)
+    value = required_number(item, "value", where=where)
     timestamp = optional_int(item, "timestamp", where=where)
+    if timestamp is None and timestamp_required:
+        raise missing_value(f"{where}timestamp")
     return Metric(
-        key=required_str(item, "key", where=where),
-        value=required_number(item, "value", where=where),
+        key=key,
+        value=value,
         timestamp=int(time.time() * 1000) if timestamp is None else timestamp,
         step=optional_int(item, "step", 0, where=where),
     )
@@ -259,10 +296,8 @@ def parse_dataset(item: Mapping, where: str = "") -> Dataset:
 def parse_dataset_input(item: Mapping, where: str = "") -> DatasetInput:
     dataset = item.get("dataset")
     if not isinstance(dataset, dict):
-        raise invalid(f"Invalid value {preview(dataset)} for '{where}dataset': expected an object")
+        raise wrong_type(f"{where}dataset", dataset)
     tags = item.get("tags") or {}
     if not isinstance(tags, dict) or not all(isinstance(v, str) for v in tags.values()):
-        raise invalid(
-            f"Invalid value {preview(tags)} for '{where}tags': expected an object of strings"
-        )
+        raise wrong_type(f"{where}tags", tags)
     return DatasetInput(dataset=parse_dataset(dataset, f"{where}dataset."), tags=dict(tags))

@@ -127,6 +127,8 @@ MLFLOW_ROUTES = [
     (f"{_ml}/model-versions/set-tag", ml.endpoint(post=ml.set_model_version_tag)),
     (f"{_ml}/model-versions/delete-tag", ml.endpoint(delete=ml.delete_model_version_tag)),
     (r"api/3.0/mlflow/server-info", ml.endpoint(get=ml.server_info)),
+    (r"health", ml.plain_text("OK")),
+    (r"version", ml.plain_text(ml.MLFLOW_VERSION)),
     (r"api/2.0/mlflow-artifacts/artifacts", ml_artifacts.ArtifactProxyListHandler),
     (
         r"api/2.0/mlflow-artifacts/artifacts/(?P<artifact_path>.+)",

@@ -25,7 +25,8 @@ from ..entities import (
     RunInfo,
     RunTag,
 )
-from ..errors import invalid
+from ..errors import ParamValueChanged, invalid
+from ..limits import MAX_RESULTS_LIMIT
 from ..store.base import TrackingStore
 from . import validation as check
 from .validation import RUN_NAME_TAG
@@ -63,7 +64,9 @@ class TrackingService:
             check.validate_uri("artifact location", artifact_location)
         self._check_tags(tags or {})
         if artifact_location:
-            artifact_location = self.locations.confine(artifact_location, "artifact_location")
+            artifact_location = self.locations.confine_new_location(
+                artifact_location, "artifact_location"
+            )
         return self.store.create_experiment(name, artifact_location or None, tags)
 
     def get_experiment(self, experiment_id: str) -> Experiment:
@@ -192,29 +195,79 @@ class TrackingService:
         model_metrics: list[LoggedModelMetric] = (),
     ) -> None:
         """See ``TrackingStore.log_batch``. ``model_metrics`` link points of ``metrics`` to
-        logged models (MLflow's ``model_id`` on a metric)."""
-        check.validate_run_id(run_id)
-        check.validate_batch_limits(metrics, params, tags)
+        logged models (MLflow's ``model_id`` on a metric). Checked in MLflow's order, with its
+        messages (each naming its item: ``params[2].key``)."""
+        check.validate_mlflow_run_id(run_id)
         check.validate_metrics(metrics)
         for link in model_metrics:
             check.validate_model_metric_link(link)
-        for param in params:
-            check.validate_key("param", param.key)
-            check.validate_param_value(param.key, param.value)
-        for tag in tags:
-            check.validate_run_tag(tag.key, tag.value)
+        for index, param in enumerate(params):
+            check.validate_param(param.key, param.value, f"params[{index}]")
+        for index, tag in enumerate(tags):
+            check.validate_run_tag(tag.key, tag.value, f"tags[{index}]")
+        check.validate_batch_limits(metrics, params, tags)
+        check.validate_param_keys_unique(params)
         if batch_id is not None:
             check.validate_batch_id(batch_id)
         if not (metrics or params or tags):
             return
-        self.store.log_batch(
+        self._log(
             run_id,
             list(metrics),
             list(params),
             list(tags),
             batch_id,
+            skip_duplicate_points,
+            list(model_metrics),
+        )
+
+    def log_metric(
+        self,
+        run_id: str,
+        metric: Metric,
+        *,
+        skip_duplicate_points=False,
+        model_metrics: list[LoggedModelMetric] = (),
+    ) -> None:
+        """One point: ``log_batch`` of it, with MLflow's messages for a single metric (its
+        fields are named ``name``, ``value``, ... rather than ``metrics[0].name``)."""
+        check.validate_run_id(run_id)
+        check.validate_metric(metric)
+        for link in model_metrics:
+            check.validate_model_metric_link(link)
+        self._log(run_id, [metric], [], [], None, skip_duplicate_points, list(model_metrics))
+
+    def log_param(self, run_id: str, param: Param) -> None:
+        """One param, with MLflow's messages for a single one."""
+        check.validate_run_id(run_id)
+        check.validate_param(param.key, param.value)
+        try:
+            self._log(run_id, [], [param], [], None, False)
+        except ParamValueChanged as changed:
+            (key, old_value, new_value), *_ = changed.conflicts
+            raise invalid(
+                f"Changing param values is not allowed. Param with key='{key}' was already "
+                f"logged with value='{old_value}' for run ID='{run_id}'. Attempted logging "
+                f"new value '{new_value}'."
+            ) from None
+
+    def set_tag(self, run_id: str, tag: RunTag) -> None:
+        """One tag, with MLflow's messages for a single one."""
+        check.validate_run_id(run_id)
+        check.validate_run_tag(tag.key, tag.value)
+        self._log(run_id, [], [], [tag], None, False)
+
+    def _log(
+        self, run_id, metrics, params, tags, batch_id, skip_duplicate_points, model_metrics=()
+    ) -> None:
+        self.store.log_batch(
+            run_id,
+            metrics,
+            params,
+            tags,
+            batch_id,
             skip_duplicate_points=skip_duplicate_points,
-            model_metrics=list(model_metrics),
+            model_metrics=model_metrics,
         )
 
     def delete_tag(self, run_id: str, key: str) -> None:
@@ -223,18 +276,26 @@ class TrackingService:
         self.store.delete_tag(run_id, key)
 
     def log_inputs(self, run_id: str, datasets: list[DatasetInput]) -> None:
-        check.validate_run_id(run_id)
+        check.validate_mlflow_run_id(run_id)
         for dataset_input in datasets:
             check.validate_dataset_input(dataset_input)
         self.store.log_inputs(run_id, list(datasets))
 
     def get_metric_history(
-        self, run_id: str, key: str, max_results: int | None = None, page_token: str | None = None
+        self,
+        run_id: str,
+        key: str,
+        max_results: int | None = None,
+        page_token: str | None = None,
+        *,
+        max_page_size: int = MAX_RESULTS_LIMIT,
     ) -> Page[Metric]:
+        """All points, or a page of ``max_results`` (at most ``max_page_size``) from
+        ``page_token`` on."""
         check.validate_run_id(run_id)
         check.validate_key("metric", key)
         if max_results is not None:
-            check.validate_max_results(max_results)
+            check.validate_max_results(max_results, max_page_size)
         return self.store.get_metric_history(run_id, key, max_results, page_token)
 
     def sample_metric_history(self, run_id: str, key: str, max_points: int) -> list[Metric]:

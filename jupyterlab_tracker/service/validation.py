@@ -11,12 +11,13 @@ on both databases. See docs/input-rules.md.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Iterable, Sized
 from typing import Any
 
 from ..entities import RUN_STATUSES, VIEW_TYPES
-from ..errors import invalid, preview
+from ..errors import exceeds_maximum_length, invalid, invalid_value, preview
 from ..limits import (
     INT64_MAX,
     INT64_MIN,
@@ -45,98 +46,147 @@ from ..limits import (
 
 # Metric values are doubles: an int of more bits than this may not convert (2**1024 won't).
 _MAX_DOUBLE_INT_BITS = 1023
-_KEY_PUNCTUATION = "_-. :/"
-# A quick accept for the usual key; \w is str.isalnum() characters plus "_".
-_KEY_CHARACTERS = re.compile(r"[\w\-. :/]+")
+# MLflow's key characters (\w: str.isalnum() characters plus "_"), and its messages.
+_KEY_CHARACTERS = re.compile(r"[\w\-. :/]*")
+_BAD_KEY_CHARACTERS = (
+    "Names may only contain alphanumerics, underscores (_), dashes (-), periods (.), "
+    "spaces ( ), colon(:) and slashes (/)."
+)
+# What MLflow calls a key in "'<what>' exceeds the maximum length"; others say the field.
+_KEY_LENGTH_NAMES = {"metric": "Metric name", "param": "Param key"}
 _HEX_DIGITS = "0123456789abcdef"
+# Run ids MLflow's store accepts where it checks them (log_batch, log_inputs): its regex.
+_MLFLOW_RUN_ID = re.compile(r"[a-zA-Z0-9][\w\-]{0,255}")
+# The longest run id looked up: MLflow's own pattern allows no longer one (ours are 32).
+MAX_RUN_ID_LENGTH = 256
 # The tag that holds a run's name (MLflow's); the store keeps runs.name equal to it.
 RUN_NAME_TAG = "mlflow.runName"
 
 
-def validate_key(kind: str, key: Any) -> None:
-    """Check a metric, param or tag key (``kind`` names it in the message).
+def validate_key(kind: str, key: Any, path: str = "key") -> None:
+    """Check a metric, param or tag key, with MLflow's rules and messages; ``kind`` says
+    which ("metric", "param", "tag", ...) and ``path`` names the field in the message
+    ("key", "params[3].key"; MLflow calls a metric's key "name").
 
     Allowed, as in MLflow: 1 to 250 characters, each a letter or digit (any script), or one
     of ``_ - . : /`` or a space. Keys may become file paths in some stores, so a key must
-    also be a normalised relative path: no leading or trailing ``/``, no ``//``, and no
-    ``.`` or ``..`` segment. Leading and trailing spaces are allowed because MLflow allows
-    them and its clients may send them.
+    also be its own normalised relative path (``posixpath.normpath``): no leading or
+    trailing ``/``, no ``//``, no ``.`` or ``..`` segment, not starting with ``..``.
+    Leading and trailing spaces are allowed because MLflow allows them and its clients may
+    send them.
     """
-    if not isinstance(key, str) or not key:
-        raise invalid(f"{kind} key must be a non-empty string, got {key!r}")
-    if len(key) > MAX_KEY_LENGTH:
-        _check_length(f"{kind} key {preview(key)}", key, MAX_KEY_LENGTH)
+    if not isinstance(key, str):
+        raise invalid_value(path, key, "A key name must be a string.")
     if not _KEY_CHARACTERS.fullmatch(key):
-        bad = sorted({ch for ch in key if not (ch.isalnum() or ch in _KEY_PUNCTUATION)})
-        raise invalid(
-            f"{kind} key {preview(key)} contains {', '.join(map(repr, bad))}; keys may only "
-            "contain letters, digits, spaces and _ - . : /"
+        raise invalid_value(path, key, _BAD_KEY_CHARACTERS)
+    if not key or (("." in key or "/" in key) and _resolves_elsewhere(key)):
+        raise invalid_value(
+            path,
+            key,
+            "Names may be treated as files in certain cases, and must not resolve to other "
+            f"names when treated as such. This name would resolve to {posixpath.normpath(key)!r}",
         )
-    if key in (".", "..") or (
-        "/" in key and any(segment in ("", ".", "..") for segment in key.split("/"))
-    ):
-        raise invalid(
-            f"{kind} key {preview(key)} is not a clean relative path: remove leading, trailing "
-            "or doubled '/' and any '.' or '..' segment"
-        )
+    if len(key) > MAX_KEY_LENGTH:
+        raise exceeds_maximum_length(_KEY_LENGTH_NAMES.get(kind, path), MAX_KEY_LENGTH)
 
 
-def validate_param_value(key: str, value: Any) -> None:
-    """A param value is a string of at most 6000 characters, no NUL (empty is fine)."""
-    _check_string_value("param", key, value, MAX_PARAM_VALUE_LENGTH)
+def _resolves_elsewhere(key: str) -> bool:
+    """MLflow's ``path_not_unique``: the key is not its own normalised relative path."""
+    normalised = posixpath.normpath(key)
+    return (
+        normalised != key
+        or normalised == "."
+        or normalised.startswith("..")
+        or normalised.startswith("/")
+    )
 
 
-def validate_tag_value(key: str, value: Any) -> None:
+def validate_param_value(key: str, value: Any, what: str = "Param value") -> None:
+    """A param value is a string of at most 6000 characters, no NUL (empty is fine).
+
+    Longer values are refused: MLflow's server cuts them to 6000 characters (its
+    MLFLOW_TRUNCATE_LONG_VALUES) and we do not change what was logged; its message with
+    truncation off is ours."""
+    _check_string_value(what, key, value, MAX_PARAM_VALUE_LENGTH)
+
+
+def validate_tag_value(key: str, value: Any, what: str = "value") -> None:
     """A tag value is a string of at most 8000 characters, no NUL (empty is fine)."""
-    _check_string_value("tag", key, value, MAX_TAG_VALUE_LENGTH)
+    _check_string_value(what, key, value, MAX_TAG_VALUE_LENGTH)
 
 
-def validate_run_tag(key: Any, value: Any) -> None:
+def validate_param(key: Any, value: Any, path: str = "") -> None:
+    """A param, with MLflow's messages (``path``: "params[3]" in a batch)."""
+    validate_key("param", key, _join(path, "key"))
+    validate_param_value(key, value)
+
+
+def validate_run_tag(key: Any, value: Any, path: str = "") -> None:
     """A run tag: ``validate_key`` and ``validate_tag_value``, and ``mlflow.runName`` (the
-    run's name, stored in its column too) must also be a valid run name."""
-    validate_key("tag", key)
-    validate_tag_value(key, value)
+    run's name, stored in its column too) must also be a valid run name. ``path``:
+    "tags[3]" in a batch; MLflow names a tag's fields so when one is too long."""
+    validate_key("tag", key, _join(path, "key"))
+    validate_tag_value(key, value, _join(path, "value"))
     if key == RUN_NAME_TAG:
         validate_run_name(value)
 
 
-def validate_metric(metric: Any) -> None:
-    """Check a ``Metric`` (or anything with key, value, timestamp and step attributes).
+def _join(path: str, field: str) -> str:
+    """MLflow's ``append_to_json_path``: "metrics[2]" + "value" -> "metrics[2].value"."""
+    return f"{path}.{field}" if path else field
+
+
+def validate_metric(metric: Any, path: str = "") -> None:
+    """Check a ``Metric`` (or anything with key, value, timestamp and step attributes),
+    with MLflow's rules and messages (``path``: "metrics[3]" in a batch).
 
     ``value`` is an int or float, NaN and infinities included (MLflow stores them);
-    bools are rejected because ``True`` is almost always a mistake. ``timestamp`` (ms) and
-    ``step`` are ints that fit in 64 bits.
+    bools are rejected because ``True`` is almost always a mistake. ``timestamp`` (ms) is
+    an int from 0 to 2**63 - 1 (MLflow refuses negative ones) and ``step`` an int that
+    fits in 64 bits.
     """
-    validate_key("metric", metric.key)
-    value = metric.value
+    key, value, timestamp, step = metric.key, metric.value, metric.timestamp, metric.step
+    validate_key("metric", key, _join(path, "name"))
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise invalid(f"metric {preview(metric.key)} value must be a number, got {preview(value)}")
-    if isinstance(value, int) and value.bit_length() > _MAX_DOUBLE_INT_BITS:
-        raise invalid(
-            f"metric {preview(metric.key)} value {preview(value)} is too large for a double "
-            "(about ±1.8e308 at most)"
+        raise invalid_value(
+            _join(path, "value"),
+            value,
+            f"(timestamp={preview(timestamp)}). "
+            "Please specify value as a valid double (64-bit floating point)",
         )
-    for field in ("timestamp", "step"):
-        number = getattr(metric, field)
-        if isinstance(number, bool) or not isinstance(number, int):
-            raise invalid(
-                f"metric {preview(metric.key)} {field} must be an integer, got {preview(number)}"
-            )
+    if isinstance(value, int) and value.bit_length() > _MAX_DOUBLE_INT_BITS:
+        raise invalid_value(
+            _join(path, "value"),
+            value,
+            f"(timestamp={preview(timestamp)}). The value is too large for a double "
+            "(about ±1.8e308 at most)",
+        )
+    about = f"metric '{key}' (value={float(value)})."
+    if isinstance(timestamp, bool) or not isinstance(timestamp, int) or timestamp < 0:
+        raise invalid_value(
+            _join(path, "timestamp"),
+            timestamp,
+            f"{about} Timestamp must be a nonnegative long (64-bit integer) ",
+        )
+    if isinstance(step, bool) or not isinstance(step, int):
+        raise invalid_value(
+            _join(path, "step"), step, f"{about} Step must be a valid long (64-bit integer)."
+        )
+    for field, number in (("timestamp", timestamp), ("step", step)):
         if not INT64_MIN <= number <= INT64_MAX:
-            raise invalid(
-                f"metric {preview(metric.key)} {field} {preview(number)} does not fit in 64 bits"
-            )
+            raise invalid_value(_join(path, field), number, f"{about} It does not fit in 64 bits.")
 
 
-def validate_metrics(metrics: Iterable) -> None:
-    """``validate_metric`` for every item of a batch, in order (same checks, same errors).
+def validate_metrics(metrics: Iterable, path: str = "metrics") -> None:
+    """``validate_metric`` for every item of a batch, in order (same checks, same errors,
+    each naming its item: ``metrics[3].value``).
 
     Cheaper per point, which matters at 1000 points a batch: each distinct key is checked
     once, and a point whose value is a float or int and whose timestamp and step are
     64-bit ints is accepted with exact type checks. Anything else gets the full check.
     """
     valid_keys: set[str] = set()
-    for metric in metrics:
+    for index, metric in enumerate(metrics):
         key, value, timestamp, step = metric.key, metric.value, metric.timestamp, metric.step
         if (
             type(key) is str  # hashable, for the set
@@ -147,11 +197,11 @@ def validate_metrics(metrics: Iterable) -> None:
             )
             and type(timestamp) is int
             and type(step) is int
-            and INT64_MIN <= timestamp <= INT64_MAX
+            and 0 <= timestamp <= INT64_MAX
             and INT64_MIN <= step <= INT64_MAX
         ):
             continue
-        validate_metric(metric)
+        validate_metric(metric, f"{path}[{index}]")
         valid_keys.add(key)
 
 
@@ -189,15 +239,32 @@ def validate_batch_limits(metrics: Sized, params: Sized, tags: Sized) -> None:
         ("tags", tags, MAX_TAGS_PER_BATCH),
     ):
         if len(items) > limit:
-            raise invalid(
-                f"a batch may hold at most {limit} {what}, got {len(items)}; "
-                "split it into several requests"
-            )
+            raise batch_limit_exceeded(what, limit, len(items))
     total = len(metrics) + len(params) + len(tags)
     if total > MAX_ENTITIES_PER_BATCH:
+        raise batch_limit_exceeded("metrics, params, and tags", MAX_ENTITIES_PER_BATCH, total)
+
+
+def batch_limit_exceeded(what: str, limit: int, count: int):
+    """The error for a batch of ``count`` items where ``limit`` is allowed (MLflow's)."""
+    return invalid(
+        f"A batch logging request can contain at most {limit} {what}. Got {count} {what}. "
+        f"Please split up {what} across multiple requests and try again."
+    )
+
+
+def validate_param_keys_unique(params: Iterable) -> None:
+    """A batch gives each param key one value (MLflow's message). The same key twice with
+    the same value is accepted: it changes nothing (MLflow refuses that too)."""
+    values: dict[str, str] = {}
+    conflicting = []
+    for param in params:
+        if values.setdefault(param.key, param.value) != param.value:
+            conflicting.append(param.key)
+    if conflicting:
         raise invalid(
-            f"a batch may hold at most {MAX_ENTITIES_PER_BATCH} metrics, params and tags "
-            f"in all, got {total}; split it into several requests"
+            f"Duplicate parameter keys have been submitted: {conflicting}. Please ensure "
+            "the request contains only one param value per param key."
         )
 
 
@@ -209,9 +276,16 @@ def validate_batch_id(batch_id: Any) -> None:
 
 
 def validate_experiment_name(name: Any) -> None:
-    """1 to 500 characters, not only whitespace; '/' is fine (``team/project`` names)."""
-    if not isinstance(name, str) or not name.strip():
-        raise invalid(f"experiment name must be a non-empty string, got {preview(name)}")
+    """1 to 500 characters, not only whitespace; '/' is fine (``team/project`` names).
+    MLflow's messages; it takes a name of spaces, which we refuse."""
+    if name == "" or name is None:
+        raise invalid(f"Invalid experiment name: '{'' if name is None else name}'")
+    if not isinstance(name, str):
+        raise invalid(f"Invalid experiment name: {preview(name)}. Expects a string.")
+    if not name.strip():
+        raise invalid(f"Invalid experiment name: {preview(name)}. It is only whitespace.")
+    if len(name) > MAX_EXPERIMENT_NAME_LENGTH:
+        raise exceeds_maximum_length("name", MAX_EXPERIMENT_NAME_LENGTH)
     _check_text(f"experiment name {preview(name)}", name, MAX_EXPERIMENT_NAME_LENGTH)
 
 
@@ -281,11 +355,19 @@ def validate_view_type(view_type: Any) -> None:
 
 
 def validate_max_results(max_results: Any, limit: int = MAX_RESULTS_LIMIT) -> None:
-    """A positive int no larger than ``limit``."""
+    """A positive int no larger than ``limit`` (MLflow's store's messages)."""
     if isinstance(max_results, bool) or not isinstance(max_results, int):
-        raise invalid(f"max_results must be an integer, got {max_results!r}")
-    if not 1 <= max_results <= limit:
-        raise invalid(f"max_results must be between 1 and {limit}, got {max_results}")
+        raise invalid_value("max_results", max_results, "It must be an integer")
+    if max_results < 1:
+        raise invalid(
+            f"Invalid value {max_results} for parameter 'max_results' supplied. It must be "
+            "a positive integer"
+        )
+    if max_results > limit:
+        raise invalid(
+            f"Invalid value {max_results} for parameter 'max_results' supplied. It must be "
+            f"at most {limit}"
+        )
 
 
 def is_run_id(run_id: Any) -> bool:
@@ -295,8 +377,26 @@ def is_run_id(run_id: Any) -> bool:
 
 
 def validate_run_id(run_id: Any) -> None:
-    if not is_run_id(run_id):
-        raise invalid(f"run id must be 32 lowercase hex digits, got {preview(run_id)}")
+    """A run id to look up: any string MLflow could have made one of, so that an unknown id
+    of any shape is "not found" (404) as in MLflow. Refused (400) only what the store
+    should not be asked about: not a string, empty, longer than MLflow's own pattern
+    allows (256), or holding NUL (which PostgreSQL cannot take)."""
+    if not isinstance(run_id, str) or not run_id:
+        raise invalid_value("run_id", run_id, "A run id must be a non-empty string.")
+    if len(run_id) > MAX_RUN_ID_LENGTH:
+        raise invalid_value(
+            "run_id", run_id, f"A run id has at most {MAX_RUN_ID_LENGTH} characters."
+        )
+    if "\x00" in run_id:
+        raise invalid_value("run_id", run_id, "A run id cannot hold a NUL character.")
+
+
+def validate_mlflow_run_id(run_id: Any) -> None:
+    """The run id of a write MLflow's store checks against its pattern first (log_batch,
+    log_inputs): a letter or digit, then up to 255 letters, digits, ``_`` or ``-``."""
+    validate_run_id(run_id)
+    if not _MLFLOW_RUN_ID.fullmatch(run_id):
+        raise invalid_value("run_id", run_id)
 
 
 def validate_run_ids(run_ids: Any, limit: int = MAX_RESULTS_LIMIT) -> None:
@@ -310,19 +410,33 @@ def validate_run_ids(run_ids: Any, limit: int = MAX_RESULTS_LIMIT) -> None:
 
 
 def validate_experiment_id(experiment_id: Any) -> None:
-    """A string of decimal digits, e.g. "0" or "42"."""
-    # isascii() too: str.isdigit() accepts characters such as '²'.
-    if not (isinstance(experiment_id, str) and experiment_id.isascii() and experiment_id.isdigit()):
-        raise invalid(f"experiment id must be a string of digits, got {preview(experiment_id)}")
+    """An integer as a string, e.g. "0" or "42" ("-1" is well-formed and names no
+    experiment, as in MLflow). ASCII digits only, with an optional sign, at most 20 of
+    them: ``int()`` would also read '٣' or ' 5', and numbers of thousands of digits."""
+    text = experiment_id if isinstance(experiment_id, str) else ""
+    digits = text[1:] if text[:1] in ("-", "+") else text
+    if not (digits.isascii() and digits.isdigit() and len(digits) <= 20):
+        raise invalid(
+            f"Invalid experiment ID {_quoted(experiment_id)}. "
+            "Experiment ID must be a valid integer."
+        )
+
+
+def _quoted(value: Any) -> str:
+    """MLflow's f"'{value}'" for a string, cut short; other values as ``preview`` puts them."""
+    return f"'{preview(value)[1:-1]}'" if isinstance(value, str) else preview(value)
 
 
 # --- helpers --------------------------------------------------------------------------------
 
 
-def _check_string_value(kind: str, key: str, value: Any, limit: int) -> None:
+def _check_string_value(what: str, key: str, value: Any, limit: int) -> None:
+    """A param's or tag's value; ``what`` is MLflow's name for it in the length message."""
     if not isinstance(value, str):
-        raise invalid(f"{kind} {preview(key)} value must be a string, got {type(value).__name__}")
-    _check_text(f"{kind} {preview(key)} value", value, limit)
+        raise invalid_value(what, value, f"The value of {preview(key)} must be a string.")
+    if len(value) > limit:
+        raise exceeds_maximum_length(what, limit)
+    _check_text(f"The value of {preview(key)}", value, limit)
 
 
 def _check_text(what: str, text: str, limit: int) -> None:

@@ -9,7 +9,8 @@ SQL. Both dialects must agree on every operator:
   GLOB pattern; ILIKE is ``lower(x) LIKE lower(p) ESCAPE '\\'`` on SQLite.
 - A metric, param or tag comparison matches runs that *have* the key with a matching
   value; ``IS NULL`` matches runs without the key. Metrics compare their latest value;
-  a NaN (stored as NULL) matches no numeric comparison.
+  a NaN (stored as NULL) differs from every number, so it matches ``!=`` (as in MLflow)
+  and no other comparison.
 - Sorting puts NULLs (runs lacking the key) last in both directions, like MLflow.
 """
 
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 import operator
 
-from sqlalchemy import ColumnElement, and_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.sql import Select
 
 from ..errors import invalid, preview
@@ -103,6 +104,14 @@ def numeric_condition(column, comparison: Comparison) -> ColumnElement:
     return compare(column, value)
 
 
+def _metric_condition(value_column, comparison: Comparison) -> ColumnElement:
+    """A latest metric value against a number; a NaN is NULL plus ``is_nan`` there."""
+    condition = numeric_condition(value_column, comparison)
+    if comparison.op == "!=":
+        return or_(condition, value_column.table.c.is_nan)
+    return condition
+
+
 def string_condition(column, comparison: Comparison, dialect: str) -> ColumnElement:
     op, value = comparison.op, comparison.value
     if op in ("IN", "NOT IN"):
@@ -153,7 +162,7 @@ def run_condition(comparison: Comparison, dialect: str) -> ColumnElement:
     run_id = m.runs.c.run_id
     if kind == "metric":
         latest = m.latest_metrics
-        return _keyed_condition(latest, latest.c.run_id, run_id, comparison, numeric_condition)
+        return _keyed_condition(latest, latest.c.run_id, run_id, comparison, _metric_condition)
     if kind == "param":
         return _keyed_condition(m.params, m.params.c.run_id, run_id, comparison, string_match)
     if kind == "tag":

@@ -58,7 +58,7 @@ from ..entities import (
     RunInfo,
     RunTag,
 )
-from ..errors import TrackerError, already_exists, invalid, not_found, preview
+from ..errors import ParamValueChanged, TrackerError, already_exists, invalid, not_found, preview
 from ..gc_pause import gc_paused
 from ..limits import INT64_MAX
 from ..search import Comparison, OrderBy
@@ -105,24 +105,25 @@ def encode_page_token(offset: int) -> str:
 
 
 def decode_page_token(token: str | None) -> int:
-    """The offset inside an opaque page token; INVALID_PARAMETER_VALUE if it is not ours.
+    """The offset inside an opaque page token; INVALID_PARAMETER_VALUE if it is not ours
+    (in MLflow's words: "Invalid page token, could not base64-decode" and the like).
 
     Ours are short (``{"offset": n}``, n a 64-bit int, in base64): anything longer is
     refused before it is decoded, so a forged token cannot be deeply nested JSON."""
     if not token:
         return 0
-    refusal = invalid(
-        f"Invalid page token {preview(token)}: pass the next_page_token of the previous page"
-    )
     if not isinstance(token, str) or len(token) > _MAX_PAGE_TOKEN_LENGTH:
-        raise refusal
+        raise invalid(f"Invalid page token, it is not one this server gave: {preview(token)}")
     try:
-        payload = json.loads(base64.urlsafe_b64decode(token.encode()))
-        offset = payload["offset"]
-    except (binascii.Error, ValueError, TypeError, KeyError, UnicodeError):
-        raise refusal from None
+        decoded = base64.urlsafe_b64decode(token.encode())
+    except (binascii.Error, ValueError):
+        raise invalid("Invalid page token, could not base64-decode") from None
+    try:
+        offset = json.loads(decoded)["offset"]
+    except (ValueError, TypeError, KeyError, UnicodeError):
+        raise invalid(f"Invalid page token, decoded value={preview(decoded)}") from None
     if not isinstance(offset, int) or isinstance(offset, bool) or not 0 <= offset <= INT64_MAX:
-        raise refusal
+        raise invalid(f"Invalid page token, decoded value={preview(decoded)}")
     return offset
 
 
@@ -254,7 +255,7 @@ def experiment_db_id(experiment_id: str | int) -> int:
     """The database id of an experiment id; RESOURCE_DOES_NOT_EXIST if none can have it."""
     number = integer_value(experiment_id)
     if number is None or not 0 <= number < m.INTEGER_LIMIT:
-        raise not_found(f"No experiment with id {preview(experiment_id)}")
+        raise not_found(f"No Experiment with id={preview(str(experiment_id))[1:-1]} exists")
     return number
 
 
@@ -467,15 +468,15 @@ class SqlAlchemyStore(TrackingStore):
             _EXPERIMENT_QUERY, {"experiment_id": experiment_db_id(experiment_id)}
         ).first()
         if row is None:
-            raise not_found(f"No experiment with id '{experiment_id}'")
+            raise not_found(f"No Experiment with id={experiment_id} exists")
         return row
 
-    def _active_experiment_row(self, conn: Connection, experiment_id: str | int, action: str):
+    def _active_experiment_row(self, conn: Connection, experiment_id: str | int):
         row = self._experiment_row(conn, experiment_id)
-        if row.lifecycle_stage != ACTIVE:
+        if row.lifecycle_stage != ACTIVE:  # MLflow's words
             raise invalid(
-                f"Cannot {action}: experiment '{row.name}' (id {experiment_id}) is deleted; "
-                f"restore it first"
+                f"The experiment {row.experiment_id} must be in the 'active' state. "
+                f"Current state is {row.lifecycle_stage}."
             )
         return row
 
@@ -513,9 +514,9 @@ class SqlAlchemyStore(TrackingStore):
         if row is None:
             raise not_found(f"Run with id={run_id} not found")
         if row.lifecycle_stage != ACTIVE:
-            raise invalid(
-                f"The run {run_id} must be in the 'active' state to be modified; "
-                f"it is '{row.lifecycle_stage}' (restore it first)"
+            raise invalid(  # MLflow's words
+                f"The run {run_id} must be in the 'active' state. "
+                f"Current state is {row.lifecycle_stage}."
             )
         return row
 
@@ -602,7 +603,7 @@ class SqlAlchemyStore(TrackingStore):
         try:
             with self.db.session(write=True) as conn:
                 if self._name_taken(conn, name):
-                    raise already_exists(f"Experiment '{name}' already exists")
+                    raise already_exists(f"Experiment(name={name}) already exists.")
                 experiment_id = conn.execute(
                     insert(m.experiments)
                     .values(
@@ -630,7 +631,7 @@ class SqlAlchemyStore(TrackingStore):
                     )
         except IntegrityError:
             # Lost a race with a concurrent create of the same name (PostgreSQL).
-            raise already_exists(f"Experiment '{name}' already exists") from None
+            raise already_exists(f"Experiment(name={name}) already exists.") from None
         return str(experiment_id)
 
     @staticmethod
@@ -680,25 +681,25 @@ class SqlAlchemyStore(TrackingStore):
     def rename_experiment(self, experiment_id: str, new_name: str) -> None:
         try:
             with self.db.session(write=True) as conn:
-                row = self._active_experiment_row(conn, experiment_id, "rename it")
+                row = self._active_experiment_row(conn, experiment_id)
                 if row.name == new_name:
                     return
                 if self._name_taken(conn, new_name):
-                    raise already_exists(f"Experiment '{new_name}' already exists")
+                    raise already_exists(f"Experiment(name={new_name}) already exists.")
                 conn.execute(
                     update(m.experiments)
                     .where(m.experiments.c.experiment_id == row.experiment_id)
                     .values(name=new_name, last_update_time=now_ms())
                 )
         except IntegrityError:
-            raise already_exists(f"Experiment '{new_name}' already exists") from None
+            raise already_exists(f"Experiment(name={new_name}) already exists.") from None
 
     def delete_experiment(self, experiment_id: str) -> None:
         if str(experiment_id) == DEFAULT_EXPERIMENT_ID:
             raise invalid("The default experiment (id 0) cannot be deleted")
         now = now_ms()
         with self.db.session(write=True) as conn:
-            row = self._active_experiment_row(conn, experiment_id, "delete it again")
+            row = self._active_experiment_row(conn, experiment_id)
             conn.execute(
                 update(m.experiments)
                 .where(m.experiments.c.experiment_id == row.experiment_id)
@@ -735,7 +736,7 @@ class SqlAlchemyStore(TrackingStore):
 
     def set_experiment_tag(self, experiment_id: str, key: str, value: str) -> None:
         with self.db.session(write=True) as conn:
-            row = self._active_experiment_row(conn, experiment_id, "set a tag")
+            row = self._active_experiment_row(conn, experiment_id)
             conn.execute(
                 self._upsert(m.experiment_tags, ["experiment_id", "key"], ["value"]).values(
                     experiment_id=row.experiment_id, key=key, value=value
@@ -744,7 +745,7 @@ class SqlAlchemyStore(TrackingStore):
 
     def delete_experiment_tag(self, experiment_id: str, key: str) -> None:
         with self.db.session(write=True) as conn:
-            row = self._active_experiment_row(conn, experiment_id, "delete a tag")
+            row = self._active_experiment_row(conn, experiment_id)
             result = conn.execute(
                 delete(m.experiment_tags).where(
                     m.experiment_tags.c.experiment_id == row.experiment_id,
@@ -776,7 +777,7 @@ class SqlAlchemyStore(TrackingStore):
         run_id = new_run_id()
         start_time = now_ms() if start_time is None else start_time
         with self.db.session(write=True) as conn:
-            experiment = self._active_experiment_row(conn, experiment_id, "create a run")
+            experiment = self._active_experiment_row(conn, experiment_id)
             values = {
                 "run_id": run_id,
                 "experiment_id": experiment.experiment_id,
@@ -922,20 +923,18 @@ class SqlAlchemyStore(TrackingStore):
         wanted: dict[str, str] = {}
         for param in params:
             value = str(param.value)
-            if param.key in wanted and wanted[param.key] != value:
-                raise invalid(
-                    f"Param '{param.key}' appears twice in one batch with different values "
-                    f"('{wanted[param.key]}' and '{value}')"
-                )
-            wanted[param.key] = value
-        existing = conn.execute(_PARAMS_QUERY, {"run_id": run_id, "keys": list(wanted)})
-        for key, old_value in existing:
-            if wanted.pop(key) != old_value:
-                raise invalid(
-                    f"Changing param values is not allowed. Param with key='{key}' was already "
-                    f"logged with value='{old_value}' for run ID='{run_id}'. Attempted logging "
-                    f"new param with value='{value_of(params, key)}'."
-                )
+            if wanted.setdefault(param.key, value) != value:  # the service says so first
+                raise invalid(f"Param '{param.key}' appears twice in one batch")
+        logged = dict(conn.execute(_PARAMS_QUERY, {"run_id": run_id, "keys": list(wanted)}).all())
+        conflicts = [
+            (key, logged[key], value)
+            for key, value in wanted.items()
+            if key in logged and logged[key] != value
+        ]
+        if conflicts:
+            raise ParamValueChanged(run_id, conflicts)
+        for key in logged:
+            del wanted[key]
         if wanted:
             rows = [(run_id, key, value) for key, value in wanted.items()]
             self._bulk_insert(conn, m.params, ("run_id", "key", "value"), rows)
@@ -1144,9 +1143,11 @@ class SqlAlchemyStore(TrackingStore):
     def get_metric_history(
         self, run_id: str, key: str, max_results: int | None = None, page_token: str | None = None
     ) -> Page[Metric]:
-        if max_results is not None:
-            _check_max_results(max_results)
+        if max_results is not None and (type(max_results) is not int or max_results < 1):
+            raise invalid(f"max_results must be a positive integer, got {max_results!r}")
         offset = decode_page_token(page_token)
+        if max_results is not None:  # a page of any size: MLflow's history has no limit
+            max_results = min(max_results, INT64_MAX - 1)
         limit = None if max_results is None else max_results + 1  # +1: is there more?
         with self.db.session() as conn:
             self._run_row(conn, run_id)
@@ -1274,8 +1275,3 @@ class SqlAlchemyStore(TrackingStore):
 
     def close(self) -> None:
         self.db.dispose()
-
-
-def value_of(params: list[Param], key: str) -> str:
-    """The value a batch gives for ``key`` (for error messages)."""
-    return next(str(p.value) for p in params if p.key == key)

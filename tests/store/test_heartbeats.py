@@ -38,13 +38,14 @@ def test_heartbeat_of_ended_or_unknown_runs_says_which_to_stop(store):
     ended = store.create_run(experiment_id, start_time=0).info.run_id
     running = store.create_run(experiment_id, start_time=0).info.run_id
     store.update_run_info(ended, status="FINISHED", end_time=1)
-    unknown = "0" * 32
-    # The ended run is left as it is; both it and the unknown one are reported.
-    assert service.heartbeat([ended, running, unknown]) == sorted([ended, unknown])
+    unknown, unknown_word = "0" * 32, "not-a-run-id"  # any shape is a run id not found
+    # The ended run is left as it is; it and the unknown ones are reported.
+    reported = service.heartbeat([ended, running, unknown, unknown_word])
+    assert sorted(reported) == sorted([ended, unknown, unknown_word])
     assert service.heartbeat([]) == []
     assert service.reap_dead_runs(now=10**15, timeout=1) == [running]
     assert store.get_run(ended).info.status == "FINISHED"
-    for bad in ("0" * 32, ["not-a-run-id"], None):
+    for bad in ("0" * 32, [""], [5], None):
         with pytest.raises(TrackerError) as error:
             service.heartbeat(bad)
         assert error.value.error_code == "INVALID_PARAMETER_VALUE"

@@ -56,13 +56,13 @@ def found(store, experiment_id, filter_string="", **kwargs) -> list[str]:
 
 
 FILTER_CASES = [
-    # metrics (latest values; NaN matches no comparison)
+    # metrics (latest values; NaN matches != only, as in MLflow: it differs from every number)
     ("metrics.acc > 0.6", {"alpha", "gamma"}),
     ("metrics.acc >= 0.7", {"alpha", "gamma"}),
     ("metrics.acc < 0.7", {"beta"}),
     ("metrics.acc <= 0.7", {"beta", "gamma"}),
     ("metrics.acc = 0.5", {"beta"}),
-    ("metrics.acc != 0.5", {"alpha", "gamma"}),
+    ("metrics.acc != 0.5", {"alpha", "gamma", "delta"}),
     ("metrics.loss IS NULL", {"gamma", "delta"}),
     ("metrics.loss IS NOT NULL", {"alpha", "beta"}),
     ("metrics.acc > 0.6 AND metrics.loss < 0.2", {"alpha"}),
