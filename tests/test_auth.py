@@ -94,6 +94,11 @@ def test_tracker_routes_are_found(jp_serverapp):
     assert any(p.endswith("tracker/api/2.0/mlflow/runs/create$") for p in patterns)
     assert any("mlflow-artifacts/artifacts/(?P<artifact_path>" in p for p in patterns)
     assert any(p.endswith("tracker/api/3.0/mlflow/server-info$") for p in patterns)
+    # MLflow's REST API under its web UI's prefix too, and the routes of its web UI.
+    assert any(p.endswith("tracker/ajax-api/2.0/mlflow/runs/create$") for p in patterns)
+    assert any(p.endswith("tracker/ajax-api/2.0/mlflow/upload-artifact$") for p in patterns)
+    assert any(p.endswith("tracker/get-artifact$") for p in patterns)
+    assert any(p.endswith("tracker/model-versions/get-artifact$") for p in patterns)
 
 
 async def test_every_tracker_endpoint_requires_authentication(jp_serverapp, http_server_client):

@@ -13,7 +13,9 @@ from collections.abc import Mapping
 from ..artifacts.mlflow_uris import MlflowArtifactUris
 from ..entities import (
     DatasetInput,
+    DatasetSummary,
     Experiment,
+    FileInfo,
     LoggedModel,
     Metric,
     ModelVersion,
@@ -84,6 +86,21 @@ def run_info(info: RunInfo, uris: MlflowArtifactUris) -> dict:
 
 def dataset_input(item: DatasetInput) -> dict:
     return {"tags": key_value_list(item.tags), "dataset": _compact(item.dataset.to_dict())}
+
+
+def dataset_summary(summary: DatasetSummary) -> dict:
+    return _compact(
+        {
+            "experiment_id": summary.experiment_id,
+            "name": summary.name,
+            "digest": summary.digest,
+            "context": summary.context,
+        }
+    )
+
+
+def file_info(info: FileInfo) -> dict:
+    return _compact(info.to_dict())
 
 
 def run(r: Run, uris: MlflowArtifactUris) -> dict:

@@ -12,6 +12,7 @@ from abc import ABC, abstractmethod
 from ..entities import (
     ACTIVE_ONLY,
     DatasetInput,
+    DatasetSummary,
     Experiment,
     Metric,
     Page,
@@ -161,6 +162,11 @@ class TrackingStore(ABC):
         ``{"metrics": [...], "params": [...], "tags": [...]}``, each sorted; the panel uses
         them for column pickers and filter completion.
         """
+
+    @abstractmethod
+    def dataset_summaries(self, experiment_ids: list[str], limit: int) -> list[DatasetSummary]:
+        """The distinct (dataset, context) pairs the runs of these experiments used, runs of
+        any lifecycle stage, at most ``limit``, ordered by experiment, name, digest, context."""
 
     # -- liveness (server-side only: clients reach it through the service) --------------
     def heartbeat(self, run_ids: list[str], now: int) -> list[str]:
