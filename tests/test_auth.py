@@ -11,10 +11,13 @@ from __future__ import annotations
 import json
 import re
 from http.cookies import SimpleCookie
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import tornado.web
 from tornado.routing import PathMatches
+
+from jupyterlab_tracker.server.link_page import LinkPageHandler
 
 FAKE_RUN_ID = "0123456789abcdef0123456789abcdef"
 HTTP_VERBS = ("GET", "POST", "PUT", "PATCH", "DELETE")
@@ -105,6 +108,8 @@ async def test_every_tracker_endpoint_requires_authentication(jp_serverapp, http
     # http_server_client sends no token (jp_fetch would add one).
     checked = []
     for pattern, handler in tracker_routes(jp_serverapp.web_app):
+        if handler is LinkPageHandler:  # a page: the test below
+            continue
         path = concrete_path(pattern)
         for verb in verbs(handler):
             body = b"{}" if verb in ("POST", "PUT", "PATCH") else None
@@ -119,6 +124,21 @@ async def test_every_tracker_endpoint_requires_authentication(jp_serverapp, http
             assert_says_what_to_send(response, f"{verb} {path}")
             checked.append(f"{verb} {path}")
     assert len(checked) >= 80, checked
+
+
+async def test_the_link_page_sends_a_browser_without_login_to_the_login_page(
+    http_server_client, jp_base_url
+):
+    """``<base_url>tracker/`` (where the mlflow client's links lead) is a Jupyter page: a
+    browser without a login is sent to Jupyter's login, and comes back to it after."""
+    response = await http_server_client.fetch(
+        jp_base_url + "tracker/", raise_error=False, follow_redirects=False
+    )
+    assert response.code == 302
+    login = urlsplit(response.headers["Location"])
+    assert login.path == jp_base_url + "login"
+    assert parse_qs(login.query) == {"next": [jp_base_url + "tracker/"]}
+    assert b"tracker-open" not in response.body
 
 
 def assert_says_what_to_send(response, what: str = "") -> None:
