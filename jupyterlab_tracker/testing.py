@@ -38,7 +38,7 @@ def _wait_until_ready(server, is_ready, timeout: float, what: str) -> None:
         try:
             if is_ready():
                 return
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # a busy machine answers late
             pass
         if server.process.poll() is not None or time.monotonic() > deadline:
             server.stop()
