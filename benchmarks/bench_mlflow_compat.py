@@ -32,12 +32,14 @@ MLFLOW_VENV_PYTHON = HERE / ".venv-mlflow" / "bin" / "python"
 TARGET_SPEEDUP = 3.0
 
 WORKLOAD = r"""
-import json, random, statistics, sys, time
+import json, random, sys, time
 import mlflow.utils.rest_utils as rest_utils
 from mlflow import MlflowClient
 from mlflow.entities import Metric, Param, RunTag
 
 sizes = json.loads(sys.argv[1])
+sys.path.insert(0, sys.argv[2])
+from mlflow_workload import median_time  # noqa: E402 (bench_tracking.py's MLflow side)
 random.seed(0)  # the same runs on both servers
 client = MlflowClient()
 now = int(time.time() * 1000)
@@ -46,37 +48,30 @@ real_http_request = rest_utils.http_request
 
 def timed(fn, repeats):
     "Median seconds of fn() after one warm-up call; and the client's floor for it."
-    fn()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    # Record one call's HTTP responses, then replay them with no server at all.
+    return median_time(fn, repeats), client_floor(fn, max(repeats, 5))
+
+
+def client_floor(fn, repeats):
+    "Median seconds of fn() with one call's HTTP responses recorded, then replayed."
     recorded = []
     def recording(**kwargs):
         response = real_http_request(**kwargs)
         response.content  # read the body now, so replaying costs nothing
         recorded.append(response)
         return response
-    rest_utils.http_request = recording
-    fn()
     replay = []
     def replaying(**kwargs):
-        if not replay:
-            replay.extend(recorded)
         return replay.pop(0)
-    rest_utils.http_request = replaying
-    floor = []
     try:
-        for _ in range(max(repeats, 5)):
+        rest_utils.http_request = recording
+        fn()
+        rest_utils.http_request = replaying
+        def replayed():
             replay[:] = recorded
-            start = time.perf_counter()
             fn()
-            floor.append(time.perf_counter() - start)
+        return median_time(replayed, repeats, warm_up=False)
     finally:
         rest_utils.http_request = real_http_request
-    return statistics.median(times), statistics.median(floor)
 
 
 figures = {}
@@ -160,7 +155,7 @@ SIZES = {
 
 def run_workload(env: dict, sizes: dict) -> dict:
     result = subprocess.run(
-        [sys.executable, "-c", WORKLOAD, json.dumps(sizes)],
+        [sys.executable, "-c", WORKLOAD, json.dumps(sizes), str(HERE)],
         env=env,
         capture_output=True,
         text=True,

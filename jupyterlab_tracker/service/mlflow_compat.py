@@ -38,6 +38,17 @@ def _point_order(metric: Metric) -> tuple:
     return (0.0 if is_nan else metric.value, is_nan)
 
 
+def _check_id_count(ids: list[str], limit: int, request: str, what: str) -> None:
+    """At least one id and at most ``limit``, in MLflow's words for its bulk requests."""
+    if not ids:
+        raise invalid(f"{request} request must specify at least one {what}.")
+    if len(ids) > limit:
+        raise invalid(
+            f"{request} request cannot specify more than {limit} {what}s. "
+            f"Received {len(ids)} {what}s."
+        )
+
+
 def sample_like_ntile(points: list, count: int) -> list:
     """MLflow's sample of ordered points (``get_metric_history_bulk_interval``): cut them
     into ``count`` tiles as SQL's ``NTILE`` does (the first ``len % count`` tiles one point
@@ -145,13 +156,7 @@ class MlflowCompatService:
         """``metrics/get-history-bulk``: (run id, point) for the points of ``key`` in these
         runs, by run id, then timestamp, step and value; at most ``max_results`` (and
         never more than MLflow's 25,000) in all."""
-        if not run_ids:
-            raise invalid("GetMetricHistoryBulk request must specify at least one run_id.")
-        if len(run_ids) > MAX_RUNS_PER_BULK_HISTORY:
-            raise invalid(
-                f"GetMetricHistoryBulk request cannot specify more than "
-                f"{MAX_RUNS_PER_BULK_HISTORY} run_ids. Received {len(run_ids)} run_ids."
-            )
+        _check_id_count(run_ids, MAX_RUNS_PER_BULK_HISTORY, "GetMetricHistoryBulk", "run_id")
         max_results = min(max_results, MAX_BULK_HISTORY_POINTS)
         points: list[tuple[str, Metric]] = []
         for run_id in sorted(set(run_ids)):
@@ -202,14 +207,9 @@ class MlflowCompatService:
     def search_datasets(self, experiment_ids: list[str]) -> list[DatasetSummary]:
         """``experiments/search-datasets``: the datasets these experiments' runs used, with
         their contexts (MLflow's web UI lists them)."""
-        if not experiment_ids:
-            raise invalid("SearchDatasets request must specify at least one experiment_id.")
-        if len(experiment_ids) > MAX_EXPERIMENTS_PER_DATASET_SEARCH:
-            raise invalid(
-                f"SearchDatasets request cannot specify more than "
-                f"{MAX_EXPERIMENTS_PER_DATASET_SEARCH} experiment_ids. "
-                f"Received {len(experiment_ids)} experiment_ids."
-            )
+        _check_id_count(
+            experiment_ids, MAX_EXPERIMENTS_PER_DATASET_SEARCH, "SearchDatasets", "experiment_id"
+        )
         for experiment_id in experiment_ids:
             check.validate_experiment_id(experiment_id)
         return self.tracking.store.dataset_summaries(experiment_ids, MAX_DATASET_SUMMARIES)
