@@ -3,6 +3,7 @@ path-traversal attempts (which must all be refused with 400)."""
 
 from __future__ import annotations
 
+import json
 import os
 from urllib.parse import quote
 
@@ -126,6 +127,21 @@ async def test_streamed_upload_larger_than_one_chunk(
     stored = [name for _, _, names in os.walk(tracker_artifact_root) for name in names]
     assert "stream.bin" in stored
     assert not [name for name in stored if name.startswith(".tracker-upload")]
+
+
+@pytest.mark.parametrize("route", UPLOAD_ROUTES)
+async def test_an_undecodable_path_gets_a_400_after_the_body_not_a_reset(
+    tracker_api, http_server_client, jp_base_url, jp_auth_header, route
+):
+    """``%C0%AF`` is not UTF-8: tornado refuses the argument with an HTTPError. Raised
+    while the client still sends 4 MB, it reset the connection (the MLflow fuzz saw it);
+    the body is drained and the 400 answered after it, as for any refused upload."""
+    run_id = await new_run(tracker_api)
+    response, _ = await stream_upload(
+        http_server_client, jp_base_url, jp_auth_header, route, run_id, "%C0%AF", 4 << 20
+    )
+    assert response.code == 400, (response.code, response.error)
+    assert json.loads(response.body)["error_code"] in ("BAD_REQUEST", "INVALID_PARAMETER_VALUE")
 
 
 @pytest.mark.parametrize("route", UPLOAD_ROUTES)

@@ -129,9 +129,10 @@ class StreamedUploadHandler(TrackerHandler):
             self._sink = await self.run_blocking(upload.__enter__)
             self._pending = bytearray()
             self._upload = upload
-        except TrackerError as error:
+        except (TrackerError, tornado.web.HTTPError) as error:
             # Answering now would reset a client that is still sending: drain the body
-            # and answer in the verb.
+            # and answer in the verb. (HTTPError: tornado refuses an argument that is not
+            # UTF-8.)
             self._rejection = error
 
     async def data_received(self, chunk: bytes) -> None:
