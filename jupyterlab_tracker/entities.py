@@ -183,6 +183,17 @@ class DatasetInput:
         return cls(dataset=Dataset.from_dict(d["dataset"]), tags=dict(d.get("tags") or {}))
 
 
+@dataclass(slots=True, frozen=True)
+class DatasetSummary:
+    """A dataset some run of an experiment used, with the context it was used in
+    (the ``mlflow.data.context`` tag of that input; None without one)."""
+
+    experiment_id: str
+    name: str
+    digest: str
+    context: str | None = None
+
+
 @dataclass(slots=True)
 class RunInfo:
     run_id: str

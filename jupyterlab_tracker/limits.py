@@ -58,6 +58,15 @@ MAX_RESULTS_LIMIT = 50000
 REGISTERED_MODEL_RESULTS_DEFAULT = 100
 MAX_REGISTERED_MODEL_RESULTS = 1000
 
+# MLflow's bulk routes for its web UI (mlflow/server/handlers.py), which scripts call too:
+# metrics/get-history-bulk (points in all), get-history-bulk-interval (points per run),
+# experiments/search-datasets (summaries in all).
+MAX_RUNS_PER_BULK_HISTORY = 100
+MAX_BULK_HISTORY_POINTS = 25000
+MAX_INTERVAL_POINTS_PER_RUN = 2500
+MAX_EXPERIMENTS_PER_DATASET_SEARCH = 20
+MAX_DATASET_SUMMARIES = 1000
+
 # Search requests. Every real query fits with room to spare (the UI sends one order_by key
 # and the filter a user types; MLflow's client adds one IN list of run ids), and each
 # stays far from what the databases refuse or take long over: SQLite nests AND-ed clauses

@@ -6,6 +6,9 @@
 
 The server gets its own store, artifact root and runtime directory under ``root``, so it
 sees only what the caller creates. ``app="jupyterlab"`` serves the lab UI as well.
+
+``MlflowServer`` is ``mlflow server`` itself, the same way: the reference that tests and
+benchmarks compare against.
 """
 
 from __future__ import annotations
@@ -23,6 +26,24 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def _wait_until_ready(server, is_ready, timeout: float, what: str) -> None:
+    """Poll ``is_ready()`` until it is true; stop ``server`` and raise with its log if
+    its process ends or ``timeout`` seconds pass first."""
+    import requests
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if is_ready():
+                return
+        except (requests.ConnectionError, requests.Timeout):  # a busy machine answers late
+            pass
+        if server.process.poll() is not None or time.monotonic() > deadline:
+            server.stop()
+            raise RuntimeError(f"{what} did not start:\n{server.log_path.read_text()}")
+        time.sleep(0.25)
 
 
 class LiveServer:
@@ -50,7 +71,6 @@ class LiveServer:
         self.process: subprocess.Popen | None = None
 
     def start(self, timeout: float = 60) -> LiveServer:
-        import requests
 
         self.root.mkdir(parents=True, exist_ok=True)
         env = dict(os.environ)
@@ -75,19 +95,9 @@ class LiveServer:
         ]
         with open(self.log_path, "a") as log:
             self.process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                if self.api("GET", "tracker/api/version", timeout=5).ok:
-                    return self
-            except requests.ConnectionError:
-                pass
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError(
-                    f"The Jupyter server did not start:\n{self.log_path.read_text()}"
-                )
-            time.sleep(0.25)
+        ready = lambda: self.api("GET", "tracker/api/version", timeout=5).ok  # noqa: E731
+        _wait_until_ready(self, ready, timeout, "The Jupyter server")
+        return self
 
     def stop(self) -> None:
         stop_process(self.process, timeout=20)
@@ -130,3 +140,50 @@ def stop_process(process: subprocess.Popen | None, timeout: float) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+
+
+class MlflowServer:
+    """``mlflow server`` on loopback with a SQLite store and proxied artifacts under
+    ``root``, run by ``python`` (an interpreter with mlflow installed)."""
+
+    def __init__(self, root: Path, python: str = sys.executable):
+        self.root = Path(root)
+        self.python = python
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = self.root / "mlflow.log"
+        self.process: subprocess.Popen | None = None
+
+    def env(self) -> dict[str, str]:
+        """The environment for a process that uses the official client against it."""
+        env = {k: v for k, v in os.environ.items() if not k.startswith("MLFLOW_")}
+        env.update(MLFLOW_TRACKING_URI=self.url, MLFLOW_DISABLE_TELEMETRY="true")
+        return env
+
+    def start(self, timeout: float = 120) -> MlflowServer:
+        import requests
+
+        self.root.mkdir(parents=True, exist_ok=True)
+        command = [
+            self.python, "-m", "mlflow", "server", "--host", "127.0.0.1",
+            "--port", str(self.port), "--workers", "1",
+            "--backend-store-uri", f"sqlite:///{self.root / 'mlflow.db'}",
+            "--artifacts-destination", str(self.root / "mlartifacts"),
+        ]  # fmt: skip
+        env = {k: v for k, v in os.environ.items() if not k.startswith("MLFLOW_")}
+        with open(self.log_path, "a") as log:
+            self.process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+        ready = lambda: requests.get(self.url + "/health", timeout=2).ok  # noqa: E731
+        _wait_until_ready(self, ready, timeout, "mlflow server")
+        return self
+
+    def stop(self) -> None:
+        if self.process is not None:
+            stop_process(self.process, timeout=30)
+            self.process = None
+
+    def __enter__(self) -> MlflowServer:
+        return self.start()
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop()

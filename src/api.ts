@@ -198,6 +198,13 @@ export class TrackerAPI {
     return all;
   }
 
+  async experiment(experimentId: string): Promise<IExperiment> {
+    const body = await this.request<{ experiment: IExperiment }>(
+      `experiments/${encodeURIComponent(experimentId)}`
+    );
+    return body.experiment;
+  }
+
   async createExperiment(name: string): Promise<IExperiment> {
     const body = await this.request<{ experiment: IExperiment }>(
       'experiments',

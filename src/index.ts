@@ -1,5 +1,6 @@
 import {
   ILayoutRestorer,
+  IRouter,
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
@@ -23,11 +24,18 @@ import { TrackerAPI } from './api';
 import { CompareModel } from './compare';
 import { CompareWidget } from './compareWidget';
 import { trackerIcon } from './icons';
+import {
+  LINK_PATTERN,
+  placeFromArgs,
+  placeFromSearch,
+  withoutLinkParams
+} from './links';
 import { DEFAULT_SETTINGS, IPanelSettings, TrackerPanel } from './panel';
 import { ITrackerAPI } from './tokens';
 
 export const CommandIDs = {
   open: 'jupyterlab-tracker:open',
+  openLink: 'jupyterlab-tracker:open-link',
   compare: 'jupyterlab-tracker:compare'
 } as const;
 
@@ -52,7 +60,8 @@ const panelPlugin: JupyterFrontEndPlugin<void> = {
     ILayoutRestorer,
     ITranslator,
     IRenderMimeRegistry,
-    ISettingRegistry
+    ISettingRegistry,
+    IRouter
   ],
   activate: (
     app: JupyterFrontEnd,
@@ -62,7 +71,8 @@ const panelPlugin: JupyterFrontEndPlugin<void> = {
     restorer: ILayoutRestorer | null,
     translator: ITranslator | null,
     rendermime: IRenderMimeRegistry | null,
-    settingRegistry: ISettingRegistry | null
+    settingRegistry: ISettingRegistry | null,
+    router: IRouter | null
   ) => {
     const trans = (translator ?? nullTranslator).load('jupyterlab_tracker');
     const tracker = new WidgetTracker<MainAreaWidget<TrackerPanel>>({
@@ -88,10 +98,14 @@ const panelPlugin: JupyterFrontEndPlugin<void> = {
       label: trans.__('Experiment Tracker'),
       caption: trans.__('Open the experiment tracker'),
       icon: args => (args['isPalette'] ? undefined : trackerIcon),
-      execute: () => {
+      execute: args => {
+        // Args (from a link, a URL or another extension) may name a place to show:
+        // experimentId (and runId), or modelName (and version).
+        const place = placeFromArgs(args);
         const existing = tracker.currentWidget;
         if (existing && !existing.isDisposed) {
           app.shell.activateById(existing.id);
+          existing.content.showPlace(place);
           return existing;
         }
         const content = new TrackerPanel({
@@ -114,9 +128,29 @@ const panelPlugin: JupyterFrontEndPlugin<void> = {
         void tracker.add(widget);
         app.shell.add(widget, 'main');
         app.shell.activateById(widget.id);
+        content.showPlace(place);
         return widget;
       }
     });
+
+    // <base_url>tracker/#/experiments/<id>/runs/<run id> (what the mlflow client prints)
+    // forwards to lab?tracker-open=1&tracker-experiment=...: open the panel there.
+    app.commands.addCommand(CommandIDs.openLink, {
+      label: trans.__('Open a tracker link'),
+      execute: async args => {
+        const search = (args['search'] as string | undefined) ?? '';
+        window.history.replaceState(
+          window.history.state,
+          '',
+          withoutLinkParams(window.location.href)
+        );
+        await app.restored; // the restored panel, if any, is the one to show it in
+        return app.commands.execute(CommandIDs.open, {
+          ...placeFromSearch(search)
+        });
+      }
+    });
+    router?.register({ command: CommandIDs.openLink, pattern: LINK_PATTERN });
 
     launcher?.add({
       command: CommandIDs.open,

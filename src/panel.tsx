@@ -26,6 +26,7 @@ import { ModelsView } from './components/ModelsView';
 import { RunsView } from './components/RunsView';
 import { TabBar } from './components/TabBar';
 import { trackerIcon } from './icons';
+import { ITrackerPlace } from './links';
 
 const EXPERIMENTS_REFRESH_MS = 5000;
 
@@ -58,9 +59,15 @@ export interface ITrackerPanelOptions {
   openCompare(runIds: string[]): void;
 }
 
+/** A place to show, numbered so that showing the same place again is a change. */
+export interface IShownPlace extends ITrackerPlace {
+  seq: number;
+}
+
 interface IAppProps extends ITrackerPanelOptions {
   trans: TranslationBundle;
   settings: IPanelSettings;
+  place: IShownPlace | null;
   isVisible(): boolean;
 }
 
@@ -168,6 +175,32 @@ function TrackerApp(props: IAppProps): JSX.Element {
     );
   }, [loadExperiments]);
 
+  // A link (or the open command) names a place: go there.
+  const { place } = props;
+  useEffect(() => {
+    if (place?.modelName) {
+      setTab('models');
+    } else if (place?.experimentId) {
+      const { experimentId, runId } = place;
+      setTab('experiments');
+      setSelected([experimentId]);
+      setSelectedRuns(new Set());
+      setOpenRun(runId ?? null);
+      api.experiment(experimentId).then(
+        experiment => {
+          if (experiment.lifecycle_stage !== 'active') {
+            setShowDeleted(true);
+          }
+        },
+        error =>
+          void showErrorMessage(
+            trans.__('Experiment %1', experimentId),
+            error as Error
+          )
+      );
+    }
+  }, [place]);
+
   // Notebooks create experiments at any time: look for new ones now and then.
   useEffect(() => {
     const timer = setInterval(() => {
@@ -260,7 +293,12 @@ function TrackerApp(props: IAppProps): JSX.Element {
       />
       {tab === 'models' ? (
         <div className="jp-tracker-main jp-tracker-models-main">
-          <ModelsView api={api} trans={trans} onOpenRun={openRunPage} />
+          <ModelsView
+            api={api}
+            trans={trans}
+            onOpenRun={openRunPage}
+            focus={place?.modelName ? place : null}
+          />
         </div>
       ) : (
         <div className="jp-tracker-main">
@@ -344,12 +382,21 @@ export class TrackerPanel extends ReactWidget {
     this.update();
   }
 
+  /** Show an experiment, a run, a registered model or a model version (from a link). */
+  showPlace(place: ITrackerPlace): void {
+    if (place.experimentId || place.modelName) {
+      this._place = { ...place, seq: (this._place?.seq ?? 0) + 1 };
+      this.update();
+    }
+  }
+
   protected render(): JSX.Element {
     return (
       <TrackerApp
         {...this.options}
         trans={this.trans}
         settings={this._settings}
+        place={this._place}
         isVisible={() => this.isVisible && !document.hidden}
       />
     );
@@ -358,4 +405,5 @@ export class TrackerPanel extends ReactWidget {
   private readonly options: ITrackerPanelOptions;
   private readonly trans: TranslationBundle;
   private _settings: IPanelSettings = DEFAULT_SETTINGS;
+  private _place: IShownPlace | null = null;
 }

@@ -224,6 +224,21 @@ async def test_stored_locations_outside_the_roots_are_never_opened(
             "PUT", f"api/runs/{run_id}/artifacts/content", params={"path": "f.txt"}, raw="x"
         )
         assert status == 400
+        # MLflow's web UI routes, which scripts call too.
+        for verb, route, params in [
+            ("GET", f"{ML}/artifacts/list", {"run_id": run_id}),
+            ("GET", f"ajax-{ML}/artifacts/list", {"run_id": run_id, "path": "d"}),
+            ("GET", "get-artifact", {"run_id": run_id, "path": "f.txt"}),
+        ]:
+            status, answer = await tracker_api(verb, route, params=params)
+            assert status == 400 and "allowed_artifact_roots" in answer["message"], answer
+        status, answer = await tracker_api(
+            "POST",
+            f"ajax-{ML}/upload-artifact",
+            params={"run_uuid": run_id, "path": "f.txt"},
+            raw="x",
+        )
+        assert status == 400 and "allowed_artifact_roots" in answer["message"], answer
     assert not elsewhere.exists()
     assert CountingHandler.requests == 0
 
@@ -237,6 +252,14 @@ async def test_stored_sources_outside_the_roots_get_no_download_uri(tracker_api,
         (f"{ML}/model-versions/get-download-uri", {"name": "old", "version": "1"}),
     ]:
         status, answer = await tracker_api("GET", route, params=params)
+        assert status == 400 and "/etc/ssh" in answer["message"], answer
+    # Nor are its files read (MLflow's model-versions/get-artifact), nor those of a copy
+    # whose source names it.
+    registry_store.create_registered_model("copy")
+    registry_store.create_model_version("copy", "models:/old/1")
+    for name in ("old", "copy"):
+        params = {"name": name, "version": "1", "path": "id_rsa.pub"}
+        status, answer = await tracker_api("GET", "model-versions/get-artifact", params=params)
         assert status == 400 and "/etc/ssh" in answer["message"], answer
 
 

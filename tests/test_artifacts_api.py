@@ -3,6 +3,7 @@ path-traversal attempts (which must all be refused with 400)."""
 
 from __future__ import annotations
 
+import json
 import os
 from urllib.parse import quote
 
@@ -71,6 +72,39 @@ async def test_upload_list_download_and_ranges(tracker_api, artifact_fetch):
     assert missing.code == 404
 
 
+UPLOAD_ROUTES = {
+    # The native API's PUT, and MLflow's web UI route (POST, run and path in the query).
+    "native": ("PUT", "tracker/api/runs/{run_id}/artifacts/content?path={path}"),
+    "mlflow-web-ui": (
+        "POST",
+        "tracker/ajax-api/2.0/mlflow/upload-artifact?run_uuid={run_id}&path={path}",
+    ),
+}
+
+
+async def stream_upload(http_server_client, jp_base_url, jp_auth_header, route, run_id, path, size):
+    """Upload ``size`` random bytes in 64 kB pieces (a body producer); returns (response, data)."""
+    chunk = os.urandom(64 * 1024)
+    pieces = size // len(chunk)
+
+    async def producer(write):
+        for _ in range(pieces):
+            await write(chunk)
+
+    method, template = UPLOAD_ROUTES[route]
+    port = http_server_client.get_http_port()
+    url = f"http://127.0.0.1:{port}{jp_base_url}" + template.format(run_id=run_id, path=path)
+    response = await AsyncHTTPClient().fetch(
+        url,
+        method=method,
+        body_producer=producer,
+        headers={**jp_auth_header, "Content-Length": str(len(chunk) * pieces)},
+        raise_error=False,
+    )
+    return response, chunk * pieces
+
+
+@pytest.mark.parametrize("route", UPLOAD_ROUTES)
 async def test_streamed_upload_larger_than_one_chunk(
     tracker_api,
     artifact_fetch,
@@ -78,35 +112,52 @@ async def test_streamed_upload_larger_than_one_chunk(
     http_server_client,
     jp_base_url,
     jp_auth_header,
+    route,
 ):
-    """A body sent in many pieces (a body producer) arrives whole, and only under its
-    final name: no temporary upload file is left behind."""
+    """A body sent in many pieces arrives whole, and only under its final name: no
+    temporary upload file is left behind. 20 MB: over MLflow's 10 MB for this route and
+    over the JSON body limit, under the artifact upload limit."""
     run_id = await new_run(tracker_api)
-    chunk = os.urandom(64 * 1024)
-    pieces = 48  # 3 MB: several chunks on the server side too
-
-    async def producer(write):
-        for _ in range(pieces):
-            await write(chunk)
-
-    port = http_server_client.get_http_port()
-    url = (
-        f"http://127.0.0.1:{port}{jp_base_url}tracker/api/runs/{run_id}/artifacts/content"
-        "?path=big/stream.bin"
-    )
-    response = await AsyncHTTPClient().fetch(
-        url,
-        method="PUT",
-        body_producer=producer,
-        headers={**jp_auth_header, "Content-Length": str(len(chunk) * pieces)},
-        raise_error=False,
+    response, data = await stream_upload(
+        http_server_client, jp_base_url, jp_auth_header, route, run_id, "big/stream.bin", 20 << 20
     )
     assert response.code == 200, response.body
     downloaded = await artifact_fetch(run_id, path="big/stream.bin")
-    assert downloaded.body == chunk * pieces
+    assert downloaded.body == data
     stored = [name for _, _, names in os.walk(tracker_artifact_root) for name in names]
     assert "stream.bin" in stored
     assert not [name for name in stored if name.startswith(".tracker-upload")]
+
+
+@pytest.mark.parametrize("route", UPLOAD_ROUTES)
+async def test_an_undecodable_path_gets_a_400_after_the_body_not_a_reset(
+    tracker_api, http_server_client, jp_base_url, jp_auth_header, route
+):
+    """``%C0%AF`` is not UTF-8: tornado refuses the argument with an HTTPError. Raised
+    while the client still sends 4 MB, it reset the connection (the MLflow fuzz saw it);
+    the body is drained and the 400 answered after it, as for any refused upload."""
+    run_id = await new_run(tracker_api)
+    response, _ = await stream_upload(
+        http_server_client, jp_base_url, jp_auth_header, route, run_id, "%C0%AF", 4 << 20
+    )
+    assert response.code == 400, (response.code, response.error)
+    assert json.loads(response.body)["error_code"] in ("BAD_REQUEST", "INVALID_PARAMETER_VALUE")
+
+
+@pytest.mark.parametrize("route", UPLOAD_ROUTES)
+async def test_uploads_over_the_limit_are_refused_and_not_stored(
+    tracker_api, artifact_fetch, http_server_client, jp_base_url, jp_auth_header, route, monkeypatch
+):
+    monkeypatch.setattr("jupyterlab_tracker.server.artifacts_api.MAX_UPLOAD_BYTES", 1 << 20)
+    run_id = await new_run(tracker_api)
+    try:
+        response, _ = await stream_upload(
+            http_server_client, jp_base_url, jp_auth_header, route, run_id, "big.bin", 3 << 20
+        )
+        assert response.code >= 400
+    except OSError:  # the server may close the connection while the body is sent
+        pass
+    assert (await artifact_fetch(run_id, path="big.bin")).code == 404
 
 
 TRAVERSALS = [
@@ -165,7 +216,7 @@ ACTIVE_FILES = {  # stored files a browser would run as a document of the Jupyte
 }
 
 
-@pytest.mark.parametrize("route", ["native", "mlflow-proxy", "mlflow-model-file"])
+@pytest.mark.parametrize("route", ["native", "mlflow-proxy", "mlflow-model-file", "mlflow-web-ui"])
 async def test_stored_files_never_run_as_the_jupyter_origin(
     tracker_api, artifact_fetch, jp_fetch, route
 ):
@@ -188,6 +239,13 @@ async def test_stored_files_never_run_as_the_jupyter_origin(
             return await jp_fetch(
                 "tracker", *parts,
                 method=method, params=params, body=body, headers=headers, raise_error=False,
+            )  # fmt: skip
+        if route == "mlflow-web-ui":  # MLflow's upload-artifact and get-artifact routes
+            where = ("ajax-api", "2.0", "mlflow", "upload-artifact") if body else ("get-artifact",)
+            params = {"run_uuid" if body else "run_id": run_id, "path": name}
+            return await jp_fetch(
+                "tracker", *where, method="POST" if body else method,
+                params=params, body=body, headers=headers, raise_error=False,
             )  # fmt: skip
         return await jp_fetch(
             "tracker", "api", "2.0", "mlflow-artifacts", "artifacts",

@@ -11,10 +11,13 @@ from __future__ import annotations
 import json
 import re
 from http.cookies import SimpleCookie
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import tornado.web
 from tornado.routing import PathMatches
+
+from jupyterlab_tracker.server.link_page import LinkPageHandler
 
 FAKE_RUN_ID = "0123456789abcdef0123456789abcdef"
 HTTP_VERBS = ("GET", "POST", "PUT", "PATCH", "DELETE")
@@ -94,12 +97,19 @@ def test_tracker_routes_are_found(jp_serverapp):
     assert any(p.endswith("tracker/api/2.0/mlflow/runs/create$") for p in patterns)
     assert any("mlflow-artifacts/artifacts/(?P<artifact_path>" in p for p in patterns)
     assert any(p.endswith("tracker/api/3.0/mlflow/server-info$") for p in patterns)
+    # MLflow's REST API under its web UI's prefix too, and the routes of its web UI.
+    assert any(p.endswith("tracker/ajax-api/2.0/mlflow/runs/create$") for p in patterns)
+    assert any(p.endswith("tracker/ajax-api/2.0/mlflow/upload-artifact$") for p in patterns)
+    assert any(p.endswith("tracker/get-artifact$") for p in patterns)
+    assert any(p.endswith("tracker/model-versions/get-artifact$") for p in patterns)
 
 
 async def test_every_tracker_endpoint_requires_authentication(jp_serverapp, http_server_client):
     # http_server_client sends no token (jp_fetch would add one).
     checked = []
     for pattern, handler in tracker_routes(jp_serverapp.web_app):
+        if handler is LinkPageHandler:  # a page: the test below
+            continue
         path = concrete_path(pattern)
         for verb in verbs(handler):
             body = b"{}" if verb in ("POST", "PUT", "PATCH") else None
@@ -114,6 +124,21 @@ async def test_every_tracker_endpoint_requires_authentication(jp_serverapp, http
             assert_says_what_to_send(response, f"{verb} {path}")
             checked.append(f"{verb} {path}")
     assert len(checked) >= 80, checked
+
+
+async def test_the_link_page_sends_a_browser_without_login_to_the_login_page(
+    http_server_client, jp_base_url
+):
+    """``<base_url>tracker/`` (where the mlflow client's links lead) is a Jupyter page: a
+    browser without a login is sent to Jupyter's login, and comes back to it after."""
+    response = await http_server_client.fetch(
+        jp_base_url + "tracker/", raise_error=False, follow_redirects=False
+    )
+    assert response.code == 302
+    login = urlsplit(response.headers["Location"])
+    assert login.path == jp_base_url + "login"
+    assert parse_qs(login.query) == {"next": [jp_base_url + "tracker/"]}
+    assert b"tracker-open" not in response.body
 
 
 def assert_says_what_to_send(response, what: str = "") -> None:

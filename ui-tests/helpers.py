@@ -97,3 +97,42 @@ def open_tracker(page: Page) -> None:
 def select_experiment(page: Page, name: str) -> None:
     page.locator(".jp-tracker-experiment-item", has_text=name).first.click()
     page.wait_for_selector(f".jp-tracker-runs-title:has-text('{name.split('/')[-1]}')")
+
+
+# Logs a run, registers a version of a model from it, and prints what the mlflow client
+# prints: the run's and the experiment's links ("View run ... at: <url>").
+MLFLOW_LINKS_SCRIPT = """
+import json, sys
+import mlflow
+from mlflow import MlflowClient
+experiment, model = sys.argv[1], sys.argv[2]
+mlflow.set_experiment(experiment)
+with mlflow.start_run(run_name="linked-run") as run:
+    mlflow.log_metric("loss", 0.5)
+    mlflow.log_text("weights", "model/weights.txt")
+client = MlflowClient()
+client.create_registered_model(model)
+client.create_model_version(model, f"{run.info.artifact_uri}/model", run_id=run.info.run_id)
+print(json.dumps({"run_id": run.info.run_id, "experiment_id": run.info.experiment_id}))
+"""
+
+
+def mlflow_links(server: LiveServer, experiment: str, model: str) -> dict:
+    """Run the official client against ``server``; the links it printed and the ids."""
+    import json
+    import re
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-c", MLFLOW_LINKS_SCRIPT, experiment, model],
+        env=server.mlflow_env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    ids = json.loads(result.stdout.strip().splitlines()[-1])
+    run_link = re.search(r"View run linked-run at: (\S+)", result.stdout).group(1)
+    experiment_link = re.search(r"View experiment at: (\S+)", result.stdout).group(1)
+    return {**ids, "run_link": run_link, "experiment_link": experiment_link}

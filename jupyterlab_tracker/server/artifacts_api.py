@@ -65,6 +65,116 @@ def set_stored_file_headers(handler: tornado.web.RequestHandler, path: str) -> N
     handler.set_header("X-Content-Type-Options", "nosniff")
 
 
+class StoredFileHandler(TrackerHandler):
+    """Base of the handlers that send a stored file's bytes (with Range)."""
+
+    @property
+    def content_security_policy(self) -> str:
+        # Artifacts are user content (HTML figures, SVG): never let them run as the
+        # Jupyter origin, as jupyter_server does for its own file downloads.
+        return super().content_security_policy + "; sandbox"
+
+    async def send_stored_file(self, repository, path: str) -> None:
+        """File ``path`` of ``repository``, streamed a chunk at a time."""
+        size = await self.run_blocking(repository.file_size, path)
+        try:
+            byte_range = parse_range(self.request.headers.get("Range"), size)
+        except ValueError as exc:
+            self.set_header("Content-Range", f"bytes */{size}")
+            self.write_json(invalid(str(exc)).to_dict(), status=416)
+            return
+        start, end = byte_range or (0, size)
+        if byte_range is not None:
+            self.set_status(206)
+            self.set_header("Content-Range", f"bytes {start}-{end - 1}/{size}")
+        self.set_header("Accept-Ranges", "bytes")
+        self.set_header("Content-Length", str(end - start))
+        set_stored_file_headers(self, path)
+        chunks = repository.read_chunks(path, start, end, CHUNK_SIZE)
+        while (chunk := await self.run_blocking(next, chunks, None)) is not None:
+            self.write(chunk)
+            await self.flush()  # one chunk in memory at a time
+        self.finish()
+
+
+@tornado.web.stream_request_body
+class StreamedUploadHandler(TrackerHandler):
+    """Base of the handlers whose ``upload_method`` request body is a file to store.
+
+    The body goes to the repository's upload as it arrives, a chunk per trip to a thread;
+    the verb then calls ``finish_upload``. Subclasses say where it goes: ``write_target``.
+    """
+
+    upload_method = "PUT"
+    _upload = None  # the repository's upload context while the body streams in
+    _sink = None  # the file the body is written to
+    _rejection = None  # why the body is being drained instead of stored
+    _received = 0  # bytes of body so far
+
+    async def write_target(self):
+        """(repository, path) that the upload writes."""
+        raise NotImplementedError
+
+    async def prepare(self):
+        await super().prepare()
+        if self.request.method != self.upload_method:
+            return
+        # The body streams before the verb runs, so authenticate before accepting any of it.
+        if self.current_user is None:
+            raise tornado.web.HTTPError(403)
+        self.request.connection.set_max_body_size(MAX_UPLOAD_BYTES)
+        try:
+            repository, path = await self.write_target()
+            upload = repository.open_upload(path)
+            self._sink = await self.run_blocking(upload.__enter__)
+            self._pending = bytearray()
+            self._upload = upload
+        except (TrackerError, tornado.web.HTTPError) as error:
+            # Answering now would reset a client that is still sending: drain the body
+            # and answer in the verb. (HTTPError: tornado refuses an argument that is not
+            # UTF-8.)
+            self._rejection = error
+
+    async def data_received(self, chunk: bytes) -> None:
+        self._received += len(chunk)
+        if self._sink is None:
+            return
+        # tornado hands over 64 kB pieces; gather a chunk before each trip to a thread.
+        self._pending += chunk
+        if len(self._pending) >= CHUNK_SIZE:
+            await self._write_pending()
+
+    async def _write_pending(self) -> None:
+        data, self._pending = bytes(self._pending), bytearray()
+        if data:
+            await self.run_blocking(self._sink.write, data)
+
+    async def finish_upload(self, empty_body_error: str | None = None) -> None:
+        """Publish the file and answer ``{}``. ``empty_body_error``: refuse an empty body
+        with this message (nothing is published)."""
+        if self._rejection is not None:
+            raise self._rejection
+        if empty_body_error is not None and self._received == 0:
+            raise invalid(empty_body_error)
+        await self._write_pending()
+        upload, self._upload = self._upload, None
+        await self.run_blocking(upload.__exit__, None, None, None)
+        self.write_json({})
+
+    def on_finish(self) -> None:
+        self._discard_upload()
+
+    def on_connection_close(self) -> None:
+        self._discard_upload()
+
+    def _discard_upload(self) -> None:
+        """A body that did not arrive whole (or was refused) is never published."""
+        upload, self._upload = self._upload, None
+        if upload is not None:
+            error = ConnectionError("upload interrupted")
+            upload.__exit__(ConnectionError, error, None)
+
+
 class ArtifactHandler(TrackerHandler):
     """Base of the artifact handlers: finds the owner's repository from the route."""
 
@@ -97,102 +207,19 @@ class ArtifactListHandler(ArtifactHandler):
         self.write_json({"files": [f.to_dict() for f in files]})
 
 
-class ArtifactDownloadHandler(ArtifactHandler):
-    """A stored file's bytes (with ``Range``), as a sandboxed download."""
-
-    @property
-    def content_security_policy(self) -> str:
-        # Artifacts are user content (HTML figures, SVG): never let them run as the
-        # Jupyter origin, as jupyter_server does for its own file downloads.
-        return super().content_security_policy + "; sandbox"
-
-    @authenticated
-    async def get(self, **_owner):
-        repository = await self.repository()
-        path = self.artifact_path()
-        size = await self.run_blocking(repository.file_size, path)
-        try:
-            byte_range = parse_range(self.request.headers.get("Range"), size)
-        except ValueError as exc:
-            self.set_header("Content-Range", f"bytes */{size}")
-            self.write_json(invalid(str(exc)).to_dict(), status=416)
-            return
-        start, end = byte_range or (0, size)
-        if byte_range is not None:
-            self.set_status(206)
-            self.set_header("Content-Range", f"bytes {start}-{end - 1}/{size}")
-        self.set_header("Accept-Ranges", "bytes")
-        self.set_header("Content-Length", str(end - start))
-        set_stored_file_headers(self, path)
-        chunks = repository.read_chunks(path, start, end, CHUNK_SIZE)
-        while (chunk := await self.run_blocking(next, chunks, None)) is not None:
-            self.write(chunk)
-            await self.flush()  # one chunk in memory at a time
-        self.finish()
-
-
-@tornado.web.stream_request_body
-class ArtifactContentHandler(ArtifactDownloadHandler):
-    _upload = None  # the repository's upload context while a PUT body streams in
-    _sink = None  # the file the body is written to
-    _rejection = None  # why the body is being drained instead of stored
-
-    async def prepare(self):
-        await super().prepare()
-        if self.request.method != "PUT":
-            return
-        # The body streams before put() runs, so authenticate before accepting any of it.
-        if self.current_user is None:
-            raise tornado.web.HTTPError(403)
-        self.request.connection.set_max_body_size(MAX_UPLOAD_BYTES)
-        try:
-            repository, path = await self.write_target()
-            upload = repository.open_upload(path)
-            self._sink = await self.run_blocking(upload.__enter__)
-            self._pending = bytearray()
-            self._upload = upload
-        except TrackerError as error:
-            # Answering now would reset a client that is still sending: drain the body
-            # and answer in put().
-            self._rejection = error
-
-    async def data_received(self, chunk: bytes) -> None:
-        if self._sink is None:
-            return
-        # tornado hands over 64 kB pieces; gather a chunk before each trip to a thread.
-        self._pending += chunk
-        if len(self._pending) >= CHUNK_SIZE:
-            await self._write_pending()
-
-    async def _write_pending(self) -> None:
-        data, self._pending = bytes(self._pending), bytearray()
-        if data:
-            await self.run_blocking(self._sink.write, data)
+class ArtifactContentHandler(ArtifactHandler, StreamedUploadHandler, StoredFileHandler):
+    """``PUT`` (streamed upload) and ``GET`` (streamed download, with Range) of one file."""
 
     @authenticated
     async def put(self, **_owner):
-        if self._rejection is not None:
-            raise self._rejection
-        await self._write_pending()
-        upload, self._upload = self._upload, None
-        await self.run_blocking(upload.__exit__, None, None, None)
-        self.write_json({})
+        await self.finish_upload()
 
-    def on_finish(self) -> None:
-        self._discard_upload()
-
-    def on_connection_close(self) -> None:
-        self._discard_upload()
-
-    def _discard_upload(self) -> None:
-        """A body that did not arrive whole is never published."""
-        upload, self._upload = self._upload, None
-        if upload is not None:
-            error = ConnectionError("upload interrupted")
-            upload.__exit__(ConnectionError, error, None)
+    @authenticated
+    async def get(self, **_owner):
+        await self.send_stored_file(await self.repository(), self.artifact_path())
 
 
-class MlflowLoggedModelFileHandler(ArtifactDownloadHandler):
+class MlflowLoggedModelFileHandler(ArtifactHandler, StoredFileHandler):
     """MLflow's ``ajax-api/2.0/mlflow/logged-models/{model_id}/artifacts/files``: one file
     of a logged model (``artifact_file_path``), as its UI downloads it. Read-only: uploads
     go through the artifact proxy, as MLflow's client sends them."""
@@ -204,3 +231,7 @@ class MlflowLoggedModelFileHandler(ArtifactDownloadHandler):
                 'Request must include the "artifact_file_path" query parameter.', BAD_REQUEST
             )
         return path
+
+    @authenticated
+    async def get(self, **_owner):
+        await self.send_stored_file(await self.repository(), self.artifact_path())

@@ -23,7 +23,8 @@ from ..config import (
 from .handlers import EndpointNotFoundHandler
 from .json_body import DEFAULT_MAX_BODY_BYTES
 from .kernel_env import add_kernel_env, server_url
-from .routes import MLFLOW_ROUTES, NATIVE_ROUTES
+from .link_page import LinkPageHandler
+from .routes import MLFLOW_API_PREFIXES, MLFLOW_ROUTES, NATIVE_ROUTES
 
 URL_PREFIX = "tracker"
 
@@ -134,7 +135,11 @@ def load_extension(serverapp) -> None:
     base = url_path_join(web_app.settings["base_url"], URL_PREFIX)
     routes = NATIVE_ROUTES + MLFLOW_ROUTES
     handlers = [(url_path_join(base, pattern), handler) for pattern, handler in routes]
-    handlers.append((url_path_join(base, r"api/.*"), EndpointNotFoundHandler))
+    # <tracking uri>/#/experiments/...: the links the mlflow client prints.
+    handlers.append((base + "/", LinkPageHandler))
+    # The native API lives under "api" too.
+    for prefix in MLFLOW_API_PREFIXES:
+        handlers.append((url_path_join(base, prefix, ".*"), EndpointNotFoundHandler))
     web_app.add_handlers(".*$", handlers)
 
     add_kernel_env(serverapp.kernel_manager, lambda: kernel_env(serverapp, settings))

@@ -63,6 +63,20 @@ def _json_default(value):
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
+def _dumps(payload) -> str:
+    return json.dumps(payload, default=_json_default, allow_nan=False)
+
+
+def json_text(payload) -> str:
+    """``payload`` as JSON, NaN and infinities as MLflow's strings. Almost no payload holds
+    one, so dump it as it is first: walking it to replace them cost more than the dump
+    itself (a search returning 1000 runs, a long metric history)."""
+    try:
+        return _dumps(payload)
+    except ValueError:  # a non-finite float ("Out of range float values ...")
+        return _dumps(_replace_non_finite(payload))
+
+
 def _replace_non_finite(value):
     """JSON has no NaN or Infinity: send them as MLflow does, as strings."""
     if isinstance(value, float) and not math.isfinite(value):
@@ -180,14 +194,11 @@ class TrackerHandler(APIHandler):
         return body
 
     def write_json(self, payload, status: int = 200, *, finite: bool = False) -> None:
-        """``finite=True``: the payload holds no NaN/Infinity floats (``to_dict`` output), so
-        skip the walk that replaces them; on a 100k-point history it costs half a dumps.
+        """``finite=True``: the payload holds no NaN/Infinity floats (``to_dict`` output);
         ``allow_nan=False`` still refuses one that slipped through."""
         self.set_status(status)
         self.set_header("Content-Type", "application/json")
-        if not finite:
-            payload = _replace_non_finite(payload)
-        self.finish(json.dumps(payload, default=_json_default, allow_nan=False))
+        self.finish(json_text(payload) if not finite else _dumps(payload))
 
     def write_error(self, status_code: int, **kwargs) -> None:
         """Every error leaves as ``{"error_code", "message"}``, never as an HTML page."""

@@ -18,15 +18,17 @@ from tornado.web import authenticated
 
 from ..artifacts.mlflow_uris import MlflowArtifactUris
 from ..entities import ACTIVE_ONLY, DEFAULT_EXPERIMENT_ID, RUN_STATUSES, VIEW_TYPES
-from ..errors import INVALID_STATE, RESOURCE_ALREADY_EXISTS, not_found
+from ..errors import INVALID_STATE, RESOURCE_ALREADY_EXISTS, invalid, not_found
 from ..limits import (
+    MAX_BULK_HISTORY_POINTS,
+    MAX_INTERVAL_POINTS_PER_RUN,
     MAX_METRICS_PER_BATCH,
     MAX_PARAMS_PER_BATCH,
     MAX_RESULTS_LIMIT,
     MAX_TAGS_PER_BATCH,
     REGISTERED_MODEL_RESULTS_DEFAULT,
 )
-from ..service.artifacts import MODEL_OWNER
+from ..service.artifacts import MODEL_OWNER, RUN_OWNER
 from ..service.mlflow_compat import MlflowCompatService
 from . import mlflow_shapes as shapes
 from .handlers import NATIVE_STATUS, TrackerHandler
@@ -297,6 +299,55 @@ def get_metric_history(api: MlflowApi, fields: Mapping) -> dict:
         page_token=optional_str(fields, "page_token"),
     )
     return _page("metrics", [shapes.metric(m) for m in page.items], page.next_page_token)
+
+
+def _points(points: list) -> list[dict]:
+    return [shapes.metric(metric, run_id) for run_id, metric in points]
+
+
+def get_metric_history_bulk(api: MlflowApi, fields: Mapping) -> dict:
+    """``ajax-api/2.0/mlflow/metrics/get-history-bulk?run_id=..&run_id=..&metric_key=``."""
+    key = optional_str(fields, "metric_key")
+    if key is None:
+        raise invalid("GetMetricHistoryBulk request must specify a metric_key.")
+    points = api.compat.metric_history_bulk(
+        shapes.repeated(fields, "run_id"),
+        key,
+        optional_int(fields, "max_results", MAX_BULK_HISTORY_POINTS, minimum=0),
+    )
+    return {"metrics": _points(points)}
+
+
+def get_metric_history_bulk_interval(api: MlflowApi, fields: Mapping) -> dict:
+    # An empty list is a missing field, as in proto3: required_str says so in MLflow's words.
+    run_ids = shapes.repeated(fields, "run_ids") or [required_str(fields, "run_ids")]
+    points = api.compat.metric_history_bulk_interval(
+        run_ids,
+        required_str(fields, "metric_key"),
+        max_results=optional_int(fields, "max_results", MAX_INTERVAL_POINTS_PER_RUN),
+        start_step=optional_int(fields, "start_step"),
+        end_step=optional_int(fields, "end_step"),
+    )
+    return {"metrics": _points(points)} if points else {}
+
+
+def search_datasets(api: MlflowApi, fields: Mapping) -> dict:
+    summaries = api.compat.search_datasets(shapes.repeated(fields, "experiment_ids"))
+    return (
+        {"dataset_summaries": [shapes.dataset_summary(s) for s in summaries]} if summaries else {}
+    )
+
+
+def list_artifacts(api: MlflowApi, fields: Mapping) -> dict:
+    """``artifacts/list``: a run's entries under ``path``, paths relative to the run's
+    artifacts. Every entry is on one page, so a ``page_token`` is accepted and unused."""
+    run_id = shapes.run_id(fields)
+    path = optional_str(fields, "path")
+    optional_str(fields, "page_token")
+    repository = api.artifacts.repository(RUN_OWNER, run_id)
+    files = [shapes.file_info(f) for f in repository.list_artifacts(path)]
+    root = {"root_uri": api.uris.to_mlflow(repository.artifact_uri)}
+    return {**root, "files": files} if files else root
 
 
 # -- logged models (MLflow 3) ----------------------------------------------------------

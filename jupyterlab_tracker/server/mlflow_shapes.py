@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from ..artifacts.mlflow_uris import MlflowArtifactUris
 from ..entities import (
     DatasetInput,
+    DatasetSummary,
     Experiment,
     FileInfo,
     LoggedModel,
@@ -106,6 +107,21 @@ def dataset_input(item: DatasetInput) -> dict:
     return {"tags": key_value_list(item.tags), "dataset": _compact(item.dataset.to_dict())}
 
 
+def dataset_summary(summary: DatasetSummary) -> dict:
+    return _compact(
+        {
+            "experiment_id": summary.experiment_id,
+            "name": summary.name,
+            "digest": summary.digest,
+            "context": summary.context,
+        }
+    )
+
+
+def file_info(info: FileInfo) -> dict:
+    return _compact(info.to_dict())
+
+
 def run(r: Run, uris: MlflowArtifactUris) -> dict:
     inputs = {"dataset_inputs": [dataset_input(i) for i in r.inputs]}
     if r.model_inputs:
@@ -159,10 +175,6 @@ def logged_model(model: LoggedModel, uris: MlflowArtifactUris) -> dict:
         "metrics": [logged_model_metric(point) for point in model.metrics],
     }
     return {"info": _compact(info), "data": data}
-
-
-def file_info(f: FileInfo) -> dict:
-    return _compact({"path": f.path, "is_dir": f.is_dir, "file_size": f.file_size})
 
 
 def model_version(v: ModelVersion) -> dict:

@@ -54,9 +54,11 @@ NATIVE_ROUTES = [
     (r"api/model-versions/download-uri", registry.ModelVersionDownloadUriHandler),
 ]
 
-# MLflow's REST API 2.0 and artifact proxy: what the official client calls (mlflow_api.py).
-_ml = r"api/2.0/mlflow"
-MLFLOW_ROUTES = [
+# MLflow's REST API and artifact proxy (mlflow_api.py, mlflow_artifacts_api.py), relative to
+# an API prefix: MLflow's server answers each of them under both MLFLOW_API_PREFIXES, "api"
+# (its clients) and "ajax-api" (its web UI, whose routes scripts call too).
+_ml = r"2.0/mlflow"
+_MLFLOW_API = [
     (f"{_ml}/experiments/create", ml.endpoint(post=ml.create_experiment)),
     (f"{_ml}/experiments/get", ml.endpoint(get=ml.get_experiment)),
     (f"{_ml}/experiments/get-by-name", ml.endpoint(get=ml.get_experiment_by_name)),
@@ -126,17 +128,42 @@ MLFLOW_ROUTES = [
     (f"{_ml}/model-versions/get-download-uri", ml.endpoint(get=ml.get_model_version_download_uri)),
     (f"{_ml}/model-versions/set-tag", ml.endpoint(post=ml.set_model_version_tag)),
     (f"{_ml}/model-versions/delete-tag", ml.endpoint(delete=ml.delete_model_version_tag)),
-    (r"api/3.0/mlflow/server-info", ml.endpoint(get=ml.server_info)),
-    (r"health", ml.plain_text("OK")),
-    (r"version", ml.plain_text(ml.MLFLOW_VERSION)),
-    (r"api/2.0/mlflow-artifacts/artifacts", ml_artifacts.ArtifactProxyListHandler),
     (
-        r"api/2.0/mlflow-artifacts/artifacts/(?P<artifact_path>.+)",
+        f"{_ml}/metrics/get-history-bulk-interval",
+        ml.endpoint(get=ml.get_metric_history_bulk_interval),
+    ),
+    (f"{_ml}/artifacts/list", ml.endpoint(get=ml.list_artifacts)),
+    (r"3.0/mlflow/server-info", ml.endpoint(get=ml.server_info)),
+    (r"2.0/mlflow-artifacts/artifacts", ml_artifacts.ArtifactProxyListHandler),
+    (
+        r"2.0/mlflow-artifacts/artifacts/(?P<artifact_path>.+)",
         ml_artifacts.ArtifactProxyContentHandler,
     ),
+]
+MLFLOW_API_PREFIXES = ("api", "ajax-api")
+
+# Routes MLflow's server mounts once, each at its own path (mlflow/server/__init__.py).
+_MLFLOW_WEB_UI = [
+    (
+        f"ajax-api/{_ml}/metrics/get-history-bulk",
+        ml.endpoint(get=ml.get_metric_history_bulk),
+    ),
+    (f"ajax-api/{_ml}/experiments/search-datasets", ml.endpoint(post=ml.search_datasets)),
+    (f"ajax-api/{_ml}/upload-artifact", ml_artifacts.UploadArtifactHandler),
+    (r"get-artifact", ml_artifacts.RunArtifactFileHandler),
+    (r"model-versions/get-artifact", ml_artifacts.ModelVersionArtifactFileHandler),
     # Not in MLflow's protos: its server routes this one under ajax-api only.
     (
-        rf"ajax-api/2.0/mlflow/logged-models/{MODEL}/artifacts/files",
+        rf"ajax-api/{_ml}/logged-models/{MODEL}/artifacts/files",
         artifacts.MlflowLoggedModelFileHandler,
     ),
+    # At the tracking URI itself, as MLflow's server answers them.
+    (r"health", ml.plain_text("OK")),
+    (r"version", ml.plain_text(ml.MLFLOW_VERSION)),
 ]
+
+MLFLOW_ROUTES = [
+    (f"{prefix}/{route}", handler)
+    for prefix in MLFLOW_API_PREFIXES
+    for route, handler in _MLFLOW_API
+] + _MLFLOW_WEB_UI

@@ -24,6 +24,9 @@ _OWNER_NAMES = {RUN_OWNER: "run", MODEL_OWNER: "logged model"}
 # <...>/models/<model id>/artifacts/ (the store's layout, which MLflow shares).
 _ARTIFACTS_DIR = "artifacts"
 _MODELS_DIR = "models"
+# A model version's download URI may name another version (a copy's original), which may
+# name a run or a logged model: a chain longer than this is refused.
+_MAX_MODEL_URI_HOPS = 8
 
 
 class ArtifactService:
@@ -57,6 +60,35 @@ class ArtifactService:
     def _open(self, owner: str, owner_id: str, uri: str) -> ArtifactRepository:
         what = f"The artifact location of {_OWNER_NAMES[owner]} {owner_id}"
         return ArtifactRepository(self.tracking.locations.confine(uri, what))
+
+    def model_version_repository(self, name: str, version: str) -> ArtifactRepository:
+        """The files of a registered model version: where its download URI leads
+        (``ModelRegistryService.get_model_version_download_uri``), confined.
+
+        A URI the client would resolve through the server is followed here:
+        ``runs:/<run id>/<path>``, ``models:/m-<id>`` (a logged model) and
+        ``models:/<name>/<version>`` (the original of a copied version).
+        """
+        what = f"The files of version {version} of '{name}'"
+        uri = self.registry.get_model_version_download_uri(name, version)
+        for _ in range(_MAX_MODEL_URI_HOPS):
+            if uri.startswith("runs:/"):
+                run_id, _, path = uri[len("runs:/") :].partition("/")
+                uri = self.artifact_uri(RUN_OWNER, run_id).rstrip("/")
+                if relative := normalize_artifact_path(path):
+                    uri = f"{uri}/{relative}"
+            elif uri.startswith("models:/"):
+                reference = uri[len("models:/") :]
+                if MODEL_ID_PATTERN.fullmatch(reference):
+                    uri = self.artifact_uri(MODEL_OWNER, reference)
+                else:
+                    original_name, _, original_version = reference.rpartition("/")
+                    uri = self.registry.get_model_version_download_uri(
+                        original_name, original_version
+                    )
+            else:
+                return ArtifactRepository(self.tracking.locations.confine(uri, what))
+        raise invalid(f"{what} are behind more than {_MAX_MODEL_URI_HOPS} model URIs")
 
     def proxy_target(self, path: str) -> tuple[ArtifactRepository, str]:
         """For an upload or delete through MLflow's artifact proxy, whose ``path`` is relative

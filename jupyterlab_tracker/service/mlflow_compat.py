@@ -6,12 +6,56 @@ lives here is where MLflow's client expects behaviour our own API does not have.
 
 from __future__ import annotations
 
-from ..entities import LoggedModelMetric, Metric, Page, Param, RunTag
+import math
+
+from ..entities import DatasetSummary, LoggedModelMetric, Metric, Page, Param, RunTag
 from ..errors import RESOURCE_DOES_NOT_EXIST, TrackerError, invalid
-from ..limits import INT64_MAX
+from ..limits import (
+    INT64_MAX,
+    MAX_BULK_HISTORY_POINTS,
+    MAX_DATASET_SUMMARIES,
+    MAX_EXPERIMENTS_PER_DATASET_SEARCH,
+    MAX_INTERVAL_POINTS_PER_RUN,
+    MAX_RUNS_PER_BULK_HISTORY,
+)
 from . import validation as check
 from .registry import ModelRegistryService
 from .tracking import TrackingService
+
+# MLflow's messages where scripts may match on them (mlflow/server/handlers.py).
+_SEE_DOCS = " See the API docs for more information about request parameters."
+
+
+def _point_order(metric: Metric) -> tuple:
+    """MLflow's SQL order of one metric's points after (step, timestamp) or (timestamp,
+    step): by value, where its table stores a NaN as 0 with ``is_nan`` set."""
+    is_nan = math.isnan(metric.value)
+    return (0.0 if is_nan else metric.value, is_nan)
+
+
+def _check_id_count(ids: list[str], limit: int, request: str, what: str) -> None:
+    """At least one id and at most ``limit``, in MLflow's words for its bulk requests."""
+    if not ids:
+        raise invalid(f"{request} request must specify at least one {what}.")
+    if len(ids) > limit:
+        raise invalid(
+            f"{request} request cannot specify more than {limit} {what}s. "
+            f"Received {len(ids)} {what}s."
+        )
+
+
+def sample_like_ntile(points: list, count: int) -> list:
+    """MLflow's sample of ordered points (``get_metric_history_bulk_interval``): cut them
+    into ``count`` tiles as SQL's ``NTILE`` does (the first ``len % count`` tiles one point
+    longer), keep the first point of each, and make sure the last point is in (it replaces
+    the last pick when there are already ``count``)."""
+    size, longer = divmod(len(points), count)
+    if size == 0:
+        return list(points)
+    picked = [points[i * size + min(i, longer)] for i in range(count)]
+    if picked[-1] is not points[-1]:
+        picked[-1] = points[-1]
+    return picked
 
 
 class MlflowCompatService:
@@ -77,3 +121,80 @@ class MlflowCompatService:
             if error.error_code == RESOURCE_DOES_NOT_EXIST:
                 return Page([])
             raise
+
+    # -- the routes of MLflow's web UI that scripts call too ------------------------------
+    def _history_if_run_exists(self, run_id: str, key: str) -> list[Metric]:
+        """A run's points of ``key``; none for a run that does not exist (MLflow's bulk
+        queries select by run id, so an unknown id matches nothing)."""
+        if not check.is_run_id(run_id):  # no run of ours has another id shape
+            return []
+        try:
+            return self.tracking.get_metric_history(run_id, key).items
+        except TrackerError as error:
+            if error.error_code == RESOURCE_DOES_NOT_EXIST:
+                return []
+            raise
+
+    def metric_history_bulk(
+        self, run_ids: list[str], key: str, max_results: int = MAX_BULK_HISTORY_POINTS
+    ) -> list[tuple[str, Metric]]:
+        """``metrics/get-history-bulk``: (run id, point) for the points of ``key`` in these
+        runs, by run id, then timestamp, step and value; at most ``max_results`` (and
+        never more than MLflow's 25,000) in all."""
+        _check_id_count(run_ids, MAX_RUNS_PER_BULK_HISTORY, "GetMetricHistoryBulk", "run_id")
+        max_results = min(max_results, MAX_BULK_HISTORY_POINTS)
+        points: list[tuple[str, Metric]] = []
+        for run_id in sorted(set(run_ids)):
+            if len(points) >= max_results:
+                break
+            history = self._history_if_run_exists(run_id, key)
+            history.sort(key=lambda m: (m.timestamp, m.step, *_point_order(m)))
+            points += [(run_id, metric) for metric in history]
+        return points[:max_results]
+
+    def metric_history_bulk_interval(
+        self,
+        run_ids: list[str],
+        key: str,
+        max_results: int = MAX_INTERVAL_POINTS_PER_RUN,
+        start_step: int | None = None,
+        end_step: int | None = None,
+    ) -> list[tuple[str, Metric]]:
+        """``metrics/get-history-bulk-interval``: for each run (in the order given), at most
+        ``max_results`` of its points of ``key`` with a step in [start_step, end_step],
+        sampled evenly as MLflow does (``sample_like_ntile``), in (step, timestamp, value)
+        order."""
+        if len(run_ids) > MAX_RUNS_PER_BULK_HISTORY:
+            raise invalid(
+                f"GetMetricHistoryBulkInterval request must specify at most "
+                f"{MAX_RUNS_PER_BULK_HISTORY} run_ids. Received {len(run_ids)} run_ids." + _SEE_DOCS
+            )
+        if not 1 <= max_results <= MAX_INTERVAL_POINTS_PER_RUN:
+            raise invalid(
+                f"max_results must be between 1 and {MAX_INTERVAL_POINTS_PER_RUN}." + _SEE_DOCS
+            )
+        if (start_step is None) != (end_step is None):
+            raise invalid("If either start step or end step are specified, both must be specified.")
+        if start_step is not None and start_step > end_step:
+            raise invalid(
+                "end_step must be greater than start_step. "
+                f"Found start_step={start_step} and end_step={end_step}."
+            )
+        points: list[tuple[str, Metric]] = []
+        for run_id in run_ids:
+            history = self._history_if_run_exists(run_id, key)
+            if start_step is not None:
+                history = [m for m in history if start_step <= m.step <= end_step]
+            history.sort(key=lambda m: (m.step, m.timestamp, *_point_order(m)))
+            points += [(run_id, metric) for metric in sample_like_ntile(history, max_results)]
+        return points
+
+    def search_datasets(self, experiment_ids: list[str]) -> list[DatasetSummary]:
+        """``experiments/search-datasets``: the datasets these experiments' runs used, with
+        their contexts (MLflow's web UI lists them)."""
+        _check_id_count(
+            experiment_ids, MAX_EXPERIMENTS_PER_DATASET_SEARCH, "SearchDatasets", "experiment_id"
+        )
+        for experiment_id in experiment_ids:
+            check.validate_experiment_id(experiment_id)
+        return self.tracking.store.dataset_summaries(experiment_ids, MAX_DATASET_SUMMARIES)

@@ -12,6 +12,7 @@ from abc import ABC, abstractmethod
 from ..entities import (
     ACTIVE_ONLY,
     DatasetInput,
+    DatasetSummary,
     Experiment,
     LoggedModelMetric,
     Metric,
@@ -168,7 +169,14 @@ class TrackingStore(ABC):
         them for column pickers and filter completion.
         """
 
-    # -- liveness (server-side only: clients reach it through the service) --------------
+    # -- server-side only: clients reach these through the service ----------------------
+    def dataset_summaries(self, experiment_ids: list[str], limit: int) -> list[DatasetSummary]:
+        """The distinct (dataset, context) pairs the runs of these experiments used, runs of
+        any lifecycle stage, at most ``limit``, ordered by experiment, name, digest, context
+        (MLflow's ``experiments/search-datasets``)."""
+        raise NotImplementedError
+
+    # liveness
     def heartbeat(self, run_ids: list[str], now: int) -> list[str]:
         """Record that the clients of these RUNNING runs are alive at ``now`` (ms), in one
         write. Returns the ids that are unknown or no longer RUNNING (left as they are):

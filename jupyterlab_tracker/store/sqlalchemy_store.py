@@ -47,6 +47,7 @@ from ..entities import (
     VIEW_TYPES,
     Dataset,
     DatasetInput,
+    DatasetSummary,
     Experiment,
     LoggedModelMetric,
     Metric,
@@ -1248,6 +1249,29 @@ class SqlAlchemyStore(TrackingStore):
                     ).scalars()
                 )
         return keys
+
+    def dataset_summaries(self, experiment_ids: list[str], limit: int) -> list[DatasetSummary]:
+        datasets, inputs, input_tags = m.datasets.c, m.inputs.c, m.input_tags.c
+        context = input_tags.value.label("context")
+        query = (
+            select(datasets.experiment_id, datasets.name, datasets.digest, context)
+            .select_from(m.datasets)
+            .join(m.inputs, inputs.dataset_id == datasets.dataset_id)
+            .outerjoin(
+                m.input_tags,
+                (input_tags.input_id == inputs.input_id)
+                & (input_tags.key == search_sql.DATASET_CONTEXT_TAG),
+            )
+            .where(datasets.experiment_id.in_([experiment_db_id(e) for e in experiment_ids]))
+            .distinct()
+            .order_by(datasets.experiment_id, datasets.name, datasets.digest, context)
+            .limit(limit)
+        )
+        with self.db.session() as conn:
+            return [
+                DatasetSummary(str(row.experiment_id), row.name, row.digest, row.context)
+                for row in conn.execute(query)
+            ]
 
     def heartbeat(self, run_ids: list[str], now: int) -> list[str]:
         runs = m.runs.c

@@ -27,12 +27,27 @@ export interface IModelsViewProps {
   trans: TranslationBundle;
   /** Opens a version's source run on the Experiments tab. */
   onOpenRun(runId: string): void;
+  /** A model (and version) to open, from a link; a new object each time it is asked. */
+  focus?: { modelName?: string; version?: string } | null;
 }
 
 export function ModelsView(props: IModelsViewProps): JSX.Element {
   const [openModel, setOpenModel] = useState<string | null>(null);
+  const { focus } = props;
+  useEffect(() => {
+    if (focus?.modelName) {
+      setOpenModel(focus.modelName);
+    }
+  }, [focus]);
   return openModel ? (
-    <ModelPage {...props} name={openModel} onBack={() => setOpenModel(null)} />
+    <ModelPage
+      {...props}
+      name={openModel}
+      highlightVersion={
+        focus?.modelName === openModel ? focus.version : undefined
+      }
+      onBack={() => setOpenModel(null)}
+    />
   ) : (
     <ModelList {...props} onOpenModel={setOpenModel} />
   );
@@ -217,7 +232,11 @@ function ModelList(
 }
 
 function ModelPage(
-  props: IModelsViewProps & { name: string; onBack(): void }
+  props: IModelsViewProps & {
+    name: string;
+    highlightVersion?: string;
+    onBack(): void;
+  }
 ): JSX.Element {
   const { api, trans, name } = props;
   const [model, setModel] = useState<IRegisteredModel | null>(null);
@@ -314,6 +333,13 @@ function ModelPage(
         />
       </header>
       <ErrorLine error={error} />
+      {model &&
+        props.highlightVersion &&
+        !versions.some(v => v.version === props.highlightVersion) && (
+          <p className="jp-tracker-error" role="alert">
+            {trans.__('"%1" has no version %2.', name, props.highlightVersion)}
+          </p>
+        )}
       {model?.description && <p>{model.description}</p>}
       <label className="jp-tracker-compare-control jp-tracker-archive-existing">
         <input
@@ -339,7 +365,23 @@ function ModelPage(
         </thead>
         <tbody>
           {versions.map(version => (
-            <tr key={version.version} data-version={version.version}>
+            <tr
+              key={version.version}
+              data-version={version.version}
+              className={
+                version.version === props.highlightVersion
+                  ? 'jp-tracker-version-highlight'
+                  : undefined
+              }
+              ref={
+                version.version === props.highlightVersion
+                  ? row => row?.scrollIntoView({ block: 'nearest' })
+                  : undefined
+              }
+              aria-current={
+                version.version === props.highlightVersion ? 'true' : undefined
+              }
+            >
               <td>{trans.__('Version %1', version.version)}</td>
               <td>{formatDateTime(version.creation_timestamp)}</td>
               <td>

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # for mlflow_reference.py
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # for exact_reference.py
 
-from mlflow_reference import MlflowReference, our_endpoint  # noqa: E402
+from exact_reference import MlflowReference, our_endpoint  # noqa: E402
 
 from jupyterlab_tracker.testing import LiveServer  # noqa: E402
 

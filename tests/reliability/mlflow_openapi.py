@@ -6,6 +6,10 @@ names every field with its proto type. Building the description from them at tes
 keeps the fuzzed fields exactly MLflow's (no hand-copied spec that could drift from the
 client we claim to serve), and only for the routes in ``server/routes.py``: a route whose
 (method, path) MLflow does not define fails the build, so a new route cannot go unfuzzed.
+The few routes MLflow's server defines without a proto (its web UI's file routes and
+``get-history-bulk``, in ``mlflow/server/__init__.py``) are described by hand in
+``WEB_UI_OPERATIONS``, from the arguments MLflow's handlers read. A route served under
+both API prefixes (``api`` and ``ajax-api``, one handler) is described once, as ``api``.
 
 Proto3 JSON, as MLflow's client speaks it: GET fields travel in the query string (repeated
 fields as repeated arguments), every other verb sends a JSON object; int64 is a JSON number
@@ -23,7 +27,7 @@ from jupyterlab_tracker.server.mlflow_api import MlflowHandler
 from jupyterlab_tracker.server.routes import MLFLOW_ROUTES
 from jupyterlab_tracker.service.registry import MODEL_ID_PATTERN
 
-API_PREFIX = "api/2.0"
+_PREFIX = re.compile(r"(ajax-)?api/2\.0(?=/mlflow/)")
 
 _INTEGER_TYPES = {
     FieldDescriptor.TYPE_INT32: "int32",
@@ -114,13 +118,12 @@ _PATH_PATTERNS = {"model_id": MODEL_ID_PATTERN.pattern}
 
 
 def _openapi_path(route: str) -> tuple[str, dict[str, str]]:
-    """``api/2.0/mlflow/x/(?P<model_id>[^/]+)`` -> ``/mlflow/x/{model_id}``, and the
+    """``api/2.0/mlflow/x/(?P<model_id>[^/]+)`` -> ``api/2.0/mlflow/x/{model_id}``, and the
     pattern of each path parameter."""
     patterns = {
         name: f"^{_PATH_PATTERNS.get(name, regex)}$" for name, regex in _PATH_GROUP.findall(route)
     }
-    path = _PATH_GROUP.sub(r"{\1}", route)
-    return "/" + path.removeprefix(API_PREFIX).lstrip("/"), patterns
+    return _PATH_GROUP.sub(r"{\1}", route), patterns
 
 
 def _operation(method: str, message, path_patterns: dict[str, str]) -> dict:
@@ -150,26 +153,85 @@ def _operation(method: str, message, path_patterns: dict[str, str]) -> dict:
     return operation
 
 
+def _query(name: str, schema: dict, required: bool = False) -> dict:
+    parameter = {"name": name, "in": "query", "required": required, "schema": schema}
+    if schema.get("type") == "array":
+        parameter.update(style="form", explode=True)
+    return parameter
+
+
+_STRING = {"type": "string"}
+_ANY_ANSWER = {"default": {"description": "any answer but a 5xx"}}
+# (METHOD, route) -> operation, for the routes MLflow's protos do not describe.
+WEB_UI_OPERATIONS = {
+    ("GET", "ajax-api/2.0/mlflow/metrics/get-history-bulk"): {
+        "operationId": "get_history_bulk",
+        "parameters": [
+            _query("run_id", {"type": "array", "items": _STRING}),
+            _query("metric_key", _STRING),
+            _query("max_results", {"type": "integer", "format": "int64"}),
+        ],
+    },
+    ("POST", "ajax-api/2.0/mlflow/upload-artifact"): {
+        "operationId": "upload_artifact",
+        "parameters": [_query("run_uuid", _STRING), _query("path", _STRING)],
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+            },
+        },
+    },
+    ("GET", "get-artifact"): {
+        "operationId": "get_artifact",
+        "parameters": [
+            _query("run_id", _STRING),
+            _query("run_uuid", _STRING),
+            _query("path", _STRING, required=True),
+        ],
+    },
+    ("GET", "model-versions/get-artifact"): {
+        "operationId": "get_model_version_artifact",
+        "parameters": [
+            _query("name", _STRING, required=True),
+            _query("version", _STRING, required=True),
+            _query("path", _STRING, required=True),
+        ],
+    },
+}
+
+
 def mlflow_openapi(base_url: str) -> dict:
     """The OpenAPI 3.0 document of every MLflow REST route in ``MLFLOW_ROUTES``.
 
-    ``base_url`` is the tracker's URL (``.../tracker``); artifact-proxy routes are streamed
-    file transfers, not proto messages, and are left to their own tests.
+    ``base_url`` is the tracker's URL (``.../tracker``). The artifact proxy's routes are
+    streamed file transfers, not proto messages, and are left to their own tests, as is
+    ``api/3.0/mlflow/server-info`` (a fixed answer, no fields).
     """
     endpoints = _proto_endpoints()
+    served = {route for route, _ in MLFLOW_ROUTES}
     paths: dict[str, dict] = {}
     for route, handler in MLFLOW_ROUTES:
-        # api/3.0/mlflow/server-info is not in the protos: a fixed answer, no fields.
-        if not (route.startswith(API_PREFIX + "/mlflow/") and issubclass(handler, MlflowHandler)):
-            continue
+        if route.startswith("ajax-api/") and "api/" + route.removeprefix("ajax-api/") in served:
+            continue  # the same handler as the api/ route
         path, path_patterns = _openapi_path(route)
         for verb in _VERBS:
             if verb not in vars(handler):
                 continue
-            message = endpoints.get((verb.upper(), path))
-            if message is None:
-                raise LookupError(f"MLflow's protos define no {verb.upper()} {path}")
-            paths.setdefault(path, {})[verb] = _operation(verb.upper(), message, path_patterns)
+            operation = WEB_UI_OPERATIONS.get((verb.upper(), route))
+            if operation is not None:
+                operation = {**operation, "responses": _ANY_ANSWER}
+            elif not (_PREFIX.match(route) and issubclass(handler, MlflowHandler)):
+                if "mlflow-artifacts/" in route or route.endswith("3.0/mlflow/server-info"):
+                    continue
+                raise LookupError(f"No description of {verb.upper()} {route}: add one")
+            else:
+                proto_path = "/" + _PREFIX.sub("", path).lstrip("/")
+                message = endpoints.get((verb.upper(), proto_path))
+                if message is None:
+                    raise LookupError(f"MLflow's protos define no {verb.upper()} {proto_path}")
+                operation = _operation(verb.upper(), message, path_patterns)
+            paths.setdefault("/" + path, {})[verb] = operation
     return {
         "openapi": "3.0.3",
         "info": {
@@ -177,5 +239,5 @@ def mlflow_openapi(base_url: str) -> dict:
             "version": "2.0",
         },
         "servers": [{"url": base_url}],
-        "paths": {f"/{API_PREFIX}{path}": operations for path, operations in paths.items()},
+        "paths": paths,
     }
