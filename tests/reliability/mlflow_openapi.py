@@ -126,9 +126,8 @@ def _openapi_path(route: str) -> tuple[str, dict[str, str]]:
     return _PATH_GROUP.sub(r"{\1}", route), patterns
 
 
-def _operation(method: str, message, path_patterns: dict[str, str]) -> dict:
-    exclude = frozenset(path_patterns)
-    parameters = [
+def _path_parameters(path_patterns: dict[str, str]) -> list[dict]:
+    return [
         {
             "name": name,
             "in": "path",
@@ -137,6 +136,11 @@ def _operation(method: str, message, path_patterns: dict[str, str]) -> dict:
         }
         for name, pattern in path_patterns.items()
     ]
+
+
+def _operation(method: str, message, path_patterns: dict[str, str]) -> dict:
+    exclude = frozenset(path_patterns)
+    parameters = _path_parameters(path_patterns)
     operation = {
         "operationId": f"{method.lower()}_{message.name}",
         "responses": {"default": {"description": "any answer but a 5xx"}},
@@ -163,6 +167,12 @@ def _query(name: str, schema: dict, required: bool = False) -> dict:
 _STRING = {"type": "string"}
 _ANY_ANSWER = {"default": {"description": "any answer but a 5xx"}}
 # (METHOD, route) -> operation, for the routes MLflow's protos do not describe.
+# Routes with no input at all: nothing to generate (tests/mlflow_exact compares them).
+_FIXED_ANSWERS = {f"{p}/3.0/mlflow/server-info" for p in ("api", "ajax-api")} | {
+    "health",
+    "version",
+}
+
 WEB_UI_OPERATIONS = {
     ("GET", "ajax-api/2.0/mlflow/metrics/get-history-bulk"): {
         "operationId": "get_history_bulk",
@@ -190,6 +200,10 @@ WEB_UI_OPERATIONS = {
             _query("path", _STRING, required=True),
         ],
     },
+    ("GET", "ajax-api/2.0/mlflow/logged-models/(?P<model_id>[^/]+)/artifacts/files"): {
+        "operationId": "get_logged_model_artifact_file",
+        "parameters": [_query("artifact_file_path", _STRING)],
+    },
     ("GET", "model-versions/get-artifact"): {
         "operationId": "get_model_version_artifact",
         "parameters": [
@@ -205,8 +219,8 @@ def mlflow_openapi(base_url: str) -> dict:
     """The OpenAPI 3.0 document of every MLflow REST route in ``MLFLOW_ROUTES``.
 
     ``base_url`` is the tracker's URL (``.../tracker``). The artifact proxy's routes are
-    streamed file transfers, not proto messages, and are left to their own tests, as is
-    ``api/3.0/mlflow/server-info`` (a fixed answer, no fields).
+    streamed file transfers, not proto messages, and are left to their own tests, as are
+    ``api/3.0/mlflow/server-info``, ``health`` and ``version`` (fixed answers, no fields).
     """
     endpoints = _proto_endpoints()
     served = {route for route, _ in MLFLOW_ROUTES}
@@ -220,9 +234,10 @@ def mlflow_openapi(base_url: str) -> dict:
                 continue
             operation = WEB_UI_OPERATIONS.get((verb.upper(), route))
             if operation is not None:
-                operation = {**operation, "responses": _ANY_ANSWER}
+                parameters = _path_parameters(path_patterns) + operation.get("parameters", [])
+                operation = {**operation, "parameters": parameters, "responses": _ANY_ANSWER}
             elif not (_PREFIX.match(route) and issubclass(handler, MlflowHandler)):
-                if "mlflow-artifacts/" in route or route.endswith("3.0/mlflow/server-info"):
+                if "mlflow-artifacts/" in route or route in _FIXED_ANSWERS:
                     continue
                 raise LookupError(f"No description of {verb.upper()} {route}: add one")
             else:
