@@ -7,7 +7,7 @@ the caller, whose suffix picks the format where several are possible).
 from __future__ import annotations
 
 import json
-import sys
+import os
 
 from ..errors import invalid
 
@@ -18,14 +18,17 @@ def write_text(text: str, path: str) -> None:
 
 
 def write_dict(data: dict, path: str) -> None:
-    """JSON, or YAML when the file name ends in .yaml / .yml."""
+    """JSON, or YAML when the file name ends in .yaml / .yml, as ``mlflow.log_dict`` writes
+    them (YAML with sorted keys, block style; JSON indented, values it cannot encode as
+    ``str(value)``). YAML is written with ``safe_dump``: no Python tags, so MLflow's
+    ``load_dict`` (``yaml.safe_load``) reads back whatever was written."""
     with open(path, "w", encoding="utf-8") as file:
         if path.endswith((".yaml", ".yml")):
             import yaml
 
-            yaml.safe_dump(data, file, sort_keys=False)
+            yaml.safe_dump(data, file, indent=2, default_flow_style=False)
         else:
-            json.dump(data, file, indent=2)
+            json.dump(data, file, indent=2, default=str)
 
 
 def write_figure(figure, path: str) -> None:
@@ -46,23 +49,52 @@ def write_figure(figure, path: str) -> None:
 
 
 def write_image(image, path: str) -> None:
-    """A PIL image or a numpy array (HxW, HxWx3, HxWx4; floats in [0, 1] or uint8) as PNG."""
-    pil = sys.modules.get("PIL.Image")
-    if pil is None or not isinstance(image, pil.Image):
+    """A PIL image or a numpy array (HxW, HxWx3, HxWx4; floats in [0, 1] or uint8) in the
+    format the file name's suffix names (as ``mlflow.log_image``; PNG without a suffix)."""
+    from PIL import Image
+
+    if not isinstance(image, Image.Image):
         import numpy
-        from PIL import Image
 
         array = numpy.asarray(image)
         if array.dtype.kind == "f":
             array = (numpy.clip(array, 0, 1) * 255).round()
         image = Image.fromarray(array.astype(numpy.uint8))
-    image.save(path, format="PNG")
+    suffix = os.path.splitext(path)[1].lower()
+    image.save(path, format=None if suffix in Image.registered_extensions() else "PNG")
 
 
-def write_table(data, path: str) -> None:
-    """MLflow's table JSON: ``{"columns": [...], "data": [[...], ...]}`` from a DataFrame or
-    a dict of columns; ``pandas.read_json(path, orient="split")`` loads it back."""
+TABLE_SUFFIXES = (".json", ".parquet")
+
+
+def table_frame(data):
+    """A DataFrame from a DataFrame or a dict (of columns, or of scalars: one row), as
+    ``mlflow.log_table`` builds it."""
     import pandas
 
-    frame = data if isinstance(data, pandas.DataFrame) else pandas.DataFrame(data)
-    frame.to_json(path, orient="split", index=False)
+    if isinstance(data, pandas.DataFrame):
+        return data
+    if not isinstance(data, dict):
+        raise invalid(f"log_table takes a pandas.DataFrame or a dict, not {type(data).__name__}")
+    try:
+        return pandas.DataFrame(data)
+    except ValueError:  # all scalars ("If using all scalar values, you must pass an index")
+        return pandas.DataFrame([data])
+
+
+def write_table(frame, path: str) -> None:
+    """MLflow's table files: JSON ``{"columns": [...], "data": [[...], ...]}``
+    (``orient="split"``, ISO dates) or Parquet, picked by the suffix."""
+    if path.endswith(".parquet"):
+        frame.to_parquet(path, index=False)
+    else:
+        frame.to_json(path, orient="split", index=False, date_format="iso")
+
+
+def read_table(path: str):
+    """A table file ``write_table`` (or MLflow) wrote, as a DataFrame."""
+    import pandas
+
+    if path.endswith(".parquet"):
+        return pandas.read_parquet(path)
+    return pandas.read_json(path, orient="split")

@@ -7,6 +7,7 @@ embedded mode, ``HttpRegistryBackend`` in HTTP mode) and an artifact transport.
 
 from __future__ import annotations
 
+import json
 import os
 import posixpath
 import tempfile
@@ -18,6 +19,11 @@ from . import artifact_files, models
 from .artifacts import MODEL_OWNER, RUN_OWNER
 from .backend import open_model_backends
 from .model_uris import resolve_model_uri
+
+# The run tag listing a run's tables (``mlflow.utils.mlflow_tags.MLFLOW_LOGGED_ARTIFACTS``).
+LOGGED_ARTIFACTS_TAG = "mlflow.loggedArtifacts"
+# Characters MLflow refuses in a table's name: its LIKE search of the tag could not match.
+LOGGED_ARTIFACTS_FORBIDDEN = ('"', "'", ",", ":", "[", "]", "{", "}")
 
 
 class ModelMethods:
@@ -78,8 +84,52 @@ class ModelMethods:
         self._log_generated(run_id, artifact_file, lambda p: artifact_files.write_image(image, p))
 
     def log_table(self, run_id: str, data, artifact_file: str) -> None:
-        """A DataFrame or dict of columns as ``{"columns", "data"}`` JSON (MLflow's layout)."""
-        self._log_generated(run_id, artifact_file, lambda p: artifact_files.write_table(data, p))
+        """A DataFrame or dict as a table file, as ``MlflowClient.log_table`` writes it:
+        ``{"columns", "data"}`` JSON or Parquet (by the suffix), appended to the rows already
+        in ``artifact_file``, listed in the run's ``mlflow.loggedArtifacts`` tag (where
+        ``mlflow.load_table`` looks for tables)."""
+        if not artifact_file.endswith(artifact_files.TABLE_SUFFIXES):
+            raise invalid(
+                f"A table's artifact_file must end in .json or .parquet, got {artifact_file!r}"
+            )
+        for char in LOGGED_ARTIFACTS_FORBIDDEN:
+            if char in artifact_file:
+                raise invalid(
+                    f"artifact_file {artifact_file!r} contains {char!r}, which MLflow's "
+                    "table search cannot match: rename the file"
+                )
+        frame = artifact_files.table_frame(data)
+        with tempfile.TemporaryDirectory() as tmp:
+            existing = self._download_if_present(run_id, artifact_file, tmp)
+            if existing is not None:
+                import pandas
+
+                frame = pandas.concat(
+                    [artifact_files.read_table(existing), frame], ignore_index=True
+                )
+        self._log_generated(run_id, artifact_file, lambda p: artifact_files.write_table(frame, p))
+        self._record_logged_artifact(run_id, artifact_file, "table")
+
+    def _download_if_present(self, run_id: str, artifact_file: str, dst_dir: str) -> str | None:
+        """The local copy of run artifact ``artifact_file``, or None if it has none."""
+        path = normalize_artifact_path(artifact_file)
+        directory = posixpath.dirname(path) or None
+        if path not in {f.path for f in self.list_artifacts(run_id, directory) if not f.is_dir}:
+            return None
+        return self.download_artifacts(run_id, path, dst_dir)
+
+    def _record_logged_artifact(self, run_id: str, path: str, kind: str) -> None:
+        """Add ``{"path", "type"}`` to the run's ``mlflow.loggedArtifacts`` tag (a JSON list)."""
+        tags = self.get_run(run_id).data.tags
+        try:
+            entries = json.loads(tags.get(LOGGED_ARTIFACTS_TAG, "[]"))
+        except ValueError:  # an untrusted tag that is not JSON: start the list again
+            entries = []
+        if not isinstance(entries, list):
+            entries = []
+        entry = {"path": path, "type": kind}
+        if entry not in entries:
+            self.set_tag(run_id, LOGGED_ARTIFACTS_TAG, json.dumps(entries + [entry]))
 
     def list_artifacts(self, run_id: str, path: str | None = None) -> list[FileInfo]:
         return self.artifacts.list(RUN_OWNER, run_id, path)

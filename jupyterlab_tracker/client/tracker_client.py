@@ -276,11 +276,13 @@ class TrackerClient(ModelMethods):
     def log_inputs(self, run_id: str, datasets: list[DatasetInput]) -> None:
         self.backend.log_inputs(run_id, datasets)
 
-    def get_metric_history(
-        self, run_id: str, key: str, max_results: int | None = None, page_token: str | None = None
-    ) -> Page[Metric]:
+    def get_metric_history(self, run_id: str, key: str) -> list[Metric]:
+        """Every point of one metric, in (step, timestamp) order, as ``MlflowClient``'s:
+        the store's pages are followed here."""
         self._flush_if_buffered()
-        return self.backend.get_metric_history(run_id, key, max_results, page_token)
+        return _all_items(
+            lambda token: self.backend.get_metric_history(run_id, key, page_token=token)
+        )
 
     def sample_metric_history(self, run_id: str, key: str, max_points: int) -> list[Metric]:
         self._flush_if_buffered()
@@ -306,8 +308,8 @@ class TrackerClient(ModelMethods):
 
     # -- conveniences over pages -------------------------------------------------------
     def get_full_metric_history(self, run_id: str, key: str) -> list[Metric]:
-        """Every point of one metric, following pages."""
-        return _all_items(lambda token: self.get_metric_history(run_id, key, page_token=token))
+        """The older name of ``get_metric_history`` (which now follows pages itself)."""
+        return self.get_metric_history(run_id, key)
 
     def search_all_runs(
         self,
