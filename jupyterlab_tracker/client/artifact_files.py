@@ -31,37 +31,54 @@ def write_dict(data: dict, path: str) -> None:
             json.dump(data, file, indent=2, default=str)
 
 
-def write_figure(figure, path: str) -> None:
+def write_figure(figure, path: str, save_kwargs: dict | None = None) -> None:
     """A matplotlib Figure, a plotly Figure (.html or an image) or an Altair chart
-    (.html, .json, or .png/.svg through vl-convert)."""
+    (.html, .json, or .png/.svg through vl-convert); ``save_kwargs`` go to the library's
+    save call (``savefig``, ``write_html``/``write_image``, ``save``), as in MLflow."""
     kind = f"{type(figure).__module__}.{type(figure).__name__}"
+    save_kwargs = save_kwargs or {}
     if kind.startswith("matplotlib."):
-        figure.savefig(path)
+        figure.savefig(path, **save_kwargs)
     elif kind.startswith("plotly."):
         if path.endswith(".html"):
-            figure.write_html(path)
+            figure.write_html(path, **save_kwargs)
         else:
-            figure.write_image(path)
+            figure.write_image(path, **save_kwargs)
     elif kind.startswith("altair."):
-        figure.save(path)  # Altair picks the format from the suffix
+        figure.save(path, **save_kwargs)  # Altair picks the format from the suffix
     else:
         raise invalid(f"log_figure takes a matplotlib, plotly or Altair figure, not {kind}")
 
 
 def write_image(image, path: str) -> None:
-    """A PIL image or a numpy array (HxW, HxWx3, HxWx4; floats in [0, 1] or uint8) in the
-    format the file name's suffix names (as ``mlflow.log_image``; PNG without a suffix)."""
+    """A PIL image or a numpy array (HxW, HxWx3, HxWx4) in the format the file name's suffix
+    names (PNG without one), with ``mlflow.log_image``'s pixels: integers must lie in
+    [0, 255]; floats in [0, 1] are scaled to 0..255 (truncated), others min-max scaled first."""
     from PIL import Image
 
     if not isinstance(image, Image.Image):
-        import numpy
-
-        array = numpy.asarray(image)
-        if array.dtype.kind == "f":
-            array = (numpy.clip(array, 0, 1) * 255).round()
-        image = Image.fromarray(array.astype(numpy.uint8))
+        image = Image.fromarray(_pixels(image))
     suffix = os.path.splitext(path)[1].lower()
     image.save(path, format=None if suffix in Image.registered_extensions() else "PNG")
+
+
+def _pixels(image):
+    import numpy
+
+    array = numpy.asarray(image)
+    if array.dtype.kind not in "biuf":
+        raise invalid(f"log_image takes numbers as pixels, not {array.dtype}")
+    if array.dtype.kind in "iu":
+        if array.size and (array.min() < 0 or array.max() > 255):
+            raise invalid(
+                f"Integer pixel values must lie in [0, 255], found {array.min()}..{array.max()}"
+            )
+        return array.astype(numpy.uint8)
+    array = array.astype(numpy.float64)
+    low, high = (array.min(), array.max()) if array.size else (0.0, 1.0)
+    if low < 0 or high > 1:  # MLflow rescales out-of-range floats (and warns)
+        array = (array - low) / ((high - low) or 1.0)
+    return (array * 255).astype(numpy.uint8)
 
 
 TABLE_SUFFIXES = (".json", ".parquet")

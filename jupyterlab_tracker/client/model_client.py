@@ -75,9 +75,13 @@ class ModelMethods:
             run_id, artifact_file, lambda p: artifact_files.write_dict(dictionary, p)
         )
 
-    def log_figure(self, run_id: str, figure, artifact_file: str) -> None:
+    def log_figure(
+        self, run_id: str, figure, artifact_file: str, *, save_kwargs: dict | None = None
+    ) -> None:
         """A matplotlib, plotly or Altair figure, in the format ``artifact_file``'s suffix names."""
-        self._log_generated(run_id, artifact_file, lambda p: artifact_files.write_figure(figure, p))
+        self._log_generated(
+            run_id, artifact_file, lambda p: artifact_files.write_figure(figure, p, save_kwargs)
+        )
 
     def log_image(self, run_id: str, image, artifact_file: str) -> None:
         """A numpy array or PIL image, as PNG."""
