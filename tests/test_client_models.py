@@ -230,7 +230,7 @@ async def test_log_register_and_load_models(in_each_mode, tmp_path):
 
 async def test_registry_through_the_client(in_each_mode):
     def scenario(client):
-        client.create_registered_model("a/b", "desc", {"team": "x"})
+        client.create_registered_model("a/b", {"team": "x"}, "desc")
         client.create_registered_model("other")
         run_id = new_run(client)
         for _ in range(3):
@@ -442,5 +442,24 @@ async def test_log_table_appends_and_lists_the_table_as_mlflow_does(in_each_mode
             with pytest.raises(TrackerError) as error:
                 client.log_table(run_id, {"q": [1]}, bad)
             assert error.value.error_code == "INVALID_PARAMETER_VALUE"
+
+    await in_each_mode(scenario)
+
+
+async def test_calls_written_for_mlflow_client_work_positionally(in_each_mode):
+    """Positions and returns as MlflowClient's (the signatures: test_client_mlflow_signatures)."""
+
+    def scenario(client):
+        experiment_id = client.create_experiment("positional")
+        run = client.create_run(experiment_id, 1234, {"t": "1"}, "named")
+        run_id = run.info.run_id
+        assert (run.info.start_time, run.info.run_name, run.data.tags["t"]) == (1234, "named", "1")
+        assert client.log_param(run_id, "lr", 0.1, True) == 0.1
+        client.log_metric(run_id, "m", 2.0, 10, 3, True)
+        assert len(client._buffer) == 0  # synchronous: written before the call returned
+        client.log_batch(run_id, [], [], [], True)
+        client.log_inputs(run_id)
+        model = client.create_registered_model("positional-model", {"team": "x"}, "about")
+        assert (model.tags, model.description) == ({"team": "x"}, "about")
 
     await in_each_mode(scenario)

@@ -45,14 +45,14 @@ class ModelMethods:
         return self._open_model_backends()[1]
 
     # -- artifacts ---------------------------------------------------------------------
-    def log_artifact(self, run_id: str, local_path: str, artifact_path: str | None = None):
+    def log_artifact(self, run_id: str, local_path: str, artifact_path: str | None = None) -> None:
         """Upload a file (as ``<artifact_path>/<its name>``) or a directory's files."""
         if os.path.isdir(local_path):
             self.artifacts.upload_dir(RUN_OWNER, run_id, local_path, artifact_path)
         else:
             self.artifacts.upload_file(RUN_OWNER, run_id, local_path, artifact_path)
 
-    def log_artifacts(self, run_id: str, local_dir: str, artifact_path: str | None = None):
+    def log_artifacts(self, run_id: str, local_dir: str, artifact_path: str | None = None) -> None:
         """Upload every file under ``local_dir`` into ``artifact_path``, keeping the layout."""
         self.artifacts.upload_dir(RUN_OWNER, run_id, local_dir, artifact_path)
 
@@ -227,7 +227,7 @@ class ModelMethods:
 
     # -- registry ----------------------------------------------------------------------
     def create_registered_model(
-        self, name: str, description: str = "", tags: dict[str, str] | None = None
+        self, name: str, tags: dict[str, str] | None = None, description: str = ""
     ) -> RegisteredModel:
         return self.registry.create_registered_model(name, description, tags)
 
