@@ -442,6 +442,11 @@ async def test_log_table_appends_and_lists_the_table_as_mlflow_does(in_each_mode
             with pytest.raises(TrackerError) as error:
                 client.log_table(run_id, {"q": [1]}, bad)
             assert error.value.error_code == "INVALID_PARAMETER_VALUE"
+        from PIL import Image
+
+        with pytest.raises(TrackerError, match="images"):  # not written as attribute junk
+            client.log_table(run_id, {"q": ["a"], "img": [Image.new("RGB", (2, 2))]}, "i.json")
+        assert "i.json" not in {f.path for f in client.list_artifacts(run_id)}
 
     await in_each_mode(scenario)
 

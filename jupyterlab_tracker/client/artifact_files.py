@@ -90,13 +90,28 @@ def table_frame(data):
     import pandas
 
     if isinstance(data, pandas.DataFrame):
-        return data
-    if not isinstance(data, dict):
+        frame = data
+    elif isinstance(data, dict):
+        try:
+            frame = pandas.DataFrame(data)
+        except ValueError:  # all scalars ("If using all scalar values, you must pass an index")
+            frame = pandas.DataFrame([data])
+    else:
         raise invalid(f"log_table takes a pandas.DataFrame or a dict, not {type(data).__name__}")
-    try:
-        return pandas.DataFrame(data)
-    except ValueError:  # all scalars ("If using all scalar values, you must pass an index")
-        return pandas.DataFrame([data])
+    for column in frame.select_dtypes(include=["object"]).columns:
+        if any(_is_image(cell) for cell in frame[column]):
+            raise invalid(
+                f"Column {column!r} holds images, which jt's log_table does not store "
+                "(pandas would write their attributes): use mlflow.log_table for image columns"
+            )
+    return frame
+
+
+def _is_image(value) -> bool:
+    """What MLflow's log_table treats as an image cell (a PIL or mlflow.Image-like object)."""
+    return all(callable(getattr(value, name, None)) for name in ("save", "resize")) and hasattr(
+        value, "size"
+    )
 
 
 def write_table(frame, path: str) -> None:
