@@ -46,10 +46,26 @@ def float_from_json(value: float | int | str) -> float:
 
 @dataclass(slots=True)
 class Page(Generic[T]):
-    """One page of a listing; ``next_page_token`` is None on the last page."""
+    """One page of a listing; ``next_page_token`` is None on the last page.
+
+    List-like, as MLflow's ``PagedList`` is: ``len(page)``, ``for item in page``,
+    ``page[0]`` and ``page.token`` (MLflow's name for the next page's token)."""
 
     items: list[T]
     next_page_token: str | None = None
+
+    @property
+    def token(self) -> str | None:
+        return self.next_page_token
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __iter__(self):
+        return iter(self.items)
+
+    def __getitem__(self, index):
+        return self.items[index]
 
 
 @dataclass(slots=True)
@@ -236,15 +252,20 @@ class RunInfo:
 
 @dataclass(slots=True)
 class RunData:
-    """``metrics`` holds the latest value per key (the one search and sort use)."""
+    """``latest_metrics`` holds the latest point per key (the one search and sort use);
+    ``metrics`` is MLflow's view of it, ``{key: value}`` (``mlflow.entities.RunData``)."""
 
-    metrics: dict[str, Metric] = field(default_factory=dict)
+    latest_metrics: dict[str, Metric] = field(default_factory=dict)
     params: dict[str, str] = field(default_factory=dict)
     tags: dict[str, str] = field(default_factory=dict)
 
+    @property
+    def metrics(self) -> dict[str, float]:
+        return {key: point.value for key, point in self.latest_metrics.items()}
+
     def to_dict(self) -> dict:
         return {
-            "metrics": {k: m.to_dict() for k, m in self.metrics.items()},
+            "metrics": {k: m.to_dict() for k, m in self.latest_metrics.items()},
             "params": dict(self.params),
             "tags": dict(self.tags),
         }
@@ -252,7 +273,7 @@ class RunData:
     @classmethod
     def from_dict(cls, d: dict) -> RunData:
         return cls(
-            metrics={k: Metric.from_dict(m) for k, m in (d.get("metrics") or {}).items()},
+            latest_metrics={k: Metric.from_dict(m) for k, m in (d.get("metrics") or {}).items()},
             params=dict(d.get("params") or {}),
             tags=dict(d.get("tags") or {}),
         )

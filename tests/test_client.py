@@ -88,9 +88,9 @@ def test_embedded_client_round_trip(client):
     run = client.get_run(run_id)
     assert run.data.params == {"lr": "0.1"}
     assert run.data.tags["a"] == "1"
-    assert run.data.metrics["loss"].value == pytest.approx(0.2)
-    assert math.isnan(run.data.metrics["nan"].value)
-    assert steps(client.get_full_metric_history(run_id, "loss")) == [0, 1, 2, 3, 4]
+    assert run.data.metrics["loss"] == pytest.approx(0.2)
+    assert math.isnan(run.data.metrics["nan"])
+    assert steps(client.get_metric_history(run_id, "loss")) == [0, 1, 2, 3, 4]
     assert [r.info.run_id for r in client.search_all_runs([experiment_id])] == [run_id]
 
 
@@ -98,7 +98,7 @@ def test_reads_see_buffered_metrics(client):
     run_id = client.create_run("0").info.run_id
     client.log_metric(run_id, "m", 1.0)
     # No flush: reading the run writes the buffer first.
-    assert client.get_run(run_id).data.metrics["m"].value == 1.0
+    assert client.get_run(run_id).data.metrics["m"] == 1.0
 
 
 def test_log_metric_rejects_bad_values_at_the_call(client):
@@ -144,7 +144,7 @@ def test_flush_writes_everything_in_batches_of_at_most_1000(client):
     assert all(size <= 1000 for _, size, _ in recorder.calls)
     assert sum(size for _, size, _ in recorder.calls) == 2500
     assert len({batch_id for _, _, batch_id in recorder.calls}) == len(recorder.calls)
-    assert steps(client.get_full_metric_history(run_id, "m")) == list(range(2500))
+    assert steps(client.get_metric_history(run_id, "m")) == list(range(2500))
 
 
 def test_the_writer_thread_flushes_without_being_asked(db_uri):
@@ -168,7 +168,7 @@ def test_a_retried_batch_keeps_its_id_and_is_not_duplicated(client):
     client.flush()  # the first attempt wrote, then failed; the retry must not duplicate
     assert len(recorder.calls) == 2
     assert recorder.calls[0][2] == recorder.calls[1][2]
-    assert steps(client.get_full_metric_history(run_id, "m")) == list(range(10))
+    assert steps(client.get_metric_history(run_id, "m")) == list(range(10))
 
 
 def test_a_failing_write_keeps_its_points_and_surfaces_on_flush(client, caplog):
@@ -186,7 +186,7 @@ def test_a_failing_write_keeps_its_points_and_surfaces_on_flush(client, caplog):
     outage["on"] = False
     client.flush()
     assert len(client._buffer) == 0
-    assert steps(client.get_full_metric_history(run_id, "m")) == [0, 1, 2]
+    assert steps(client.get_metric_history(run_id, "m")) == [0, 1, 2]
     assert len({batch_id for _, _, batch_id in recorder.calls}) == 1  # one batch, retried
 
 
@@ -199,11 +199,11 @@ def test_a_rejected_batch_is_reported_not_retried_forever(client, caplog):
     assert error.value.error_code == "RESOURCE_DOES_NOT_EXIST"
     assert "dropping 1 metric points" in caplog.text
     assert len(client._buffer) == 0
-    assert client.get_run(run_id).data.metrics["good"].value == 1.0  # other runs unaffected
+    assert client.get_run(run_id).data.metrics["good"] == 1.0  # other runs unaffected
     client.flush()  # reported once; the buffer works again
     client.log_metric(run_id, "after", 2.0)
     client.flush()
-    assert client.get_run(run_id).data.metrics["after"].value == 2.0
+    assert client.get_run(run_id).data.metrics["after"] == 2.0
 
 
 def test_log_metric_is_fast(session):
@@ -252,7 +252,7 @@ def test_runs_as_context_managers(session):
     assert finished.info.status == "FINISHED"
     assert finished.info.experiment_id == experiment.experiment_id
     assert finished.data.params == {"lr": "0.1", "depth": "3"}
-    assert finished.data.metrics["acc"].value == 0.9
+    assert finished.data.metrics["acc"] == 0.9
     tags = finished.data.tags
     assert tags["k"] == "v" and tags["stage"] == "dev" and tags["x"] == "1" and "gone" not in tags
     assert tags["mlflow.runName"] == "ok" and tags["mlflow.note.content"] == "notes"
@@ -380,8 +380,8 @@ async def test_http_client_round_trip(server_uri, server_token, clean_env):
 
         run = client.get_run(run_id)
         assert run.info.status == "FINISHED"
-        assert run.data.metrics["inf"].value == math.inf
-        assert steps(client.get_full_metric_history(run_id, "loss")) == list(range(1500))
+        assert run.data.metrics["inf"] == math.inf
+        assert steps(client.get_metric_history(run_id, "loss")) == list(range(1500))
         assert len(client.sample_metric_history(run_id, "loss", 100)) <= 120
         assert client.list_run_keys([experiment_id])["metrics"] == ["inf", "loss"]
         assert [r.info.run_id for r in client.search_all_runs([experiment_id])] == [run_id]
@@ -618,15 +618,22 @@ async def test_a_bad_set_tag_over_http_raises_at_once(server_uri, server_token, 
 def test_the_http_backend_and_the_client_have_the_store_interface():
     """Both backends (TrackingService and HttpBackend) and TrackerClient stay in step with
     TrackingStore: same method names, same parameters. Keyword-only store parameters are
-    options of the server's own calls (``skip_duplicate_points``, for the MLflow API)."""
+    options of the server's own calls (``skip_duplicate_points``, for the MLflow API).
+    TrackerClient methods that ``MlflowClient`` also has follow MlflowClient's signatures
+    instead (test_client_mlflow_signatures.py)."""
     import inspect
+
+    from mlflow import MlflowClient
 
     from jupyterlab_tracker.store.base import TrackingStore
 
     for name in TrackingStore.__abstractmethods__:
         parameters = inspect.signature(getattr(TrackingStore, name)).parameters.values()
         expected = [p.name for p in parameters if p.kind is not p.KEYWORD_ONLY]
-        for implementation in (HttpBackend, jt.TrackerClient):
+        implementations = [HttpBackend]
+        if not hasattr(MlflowClient, name):
+            implementations.append(jt.TrackerClient)
+        for implementation in implementations:
             actual = list(inspect.signature(getattr(implementation, name)).parameters)
             assert actual == expected, (implementation.__name__, name)
 

@@ -230,7 +230,7 @@ async def test_log_register_and_load_models(in_each_mode, tmp_path):
 
 async def test_registry_through_the_client(in_each_mode):
     def scenario(client):
-        client.create_registered_model("a/b", "desc", {"team": "x"})
+        client.create_registered_model("a/b", {"team": "x"}, "desc")
         client.create_registered_model("other")
         run_id = new_run(client)
         for _ in range(3):
@@ -357,3 +357,114 @@ def test_s3_repository_against_moto(monkeypatch, tmp_path):
         client.close()
     finally:
         server.stop()
+
+
+# -- entities and tables shaped as MLflow's ----------------------------------------------
+
+
+def new_run_experiment(client) -> str:
+    return client.get_experiment_by_name("models").experiment_id
+
+
+async def test_run_data_metrics_are_floats_as_in_mlflow(in_each_mode):
+    def scenario(client):
+        run_id = new_run(client)
+        client.log_metric(run_id, "loss", 0.5, step=1)
+        client.log_metric(run_id, "loss", 0.2, step=2)
+        client.log_metric(run_id, "acc", 1, step=0)
+        client.log_param(run_id, "lr", 0.1)
+        client.set_tag(run_id, "team", "vision")
+        found = client.search_runs([new_run_experiment(client)]).items
+        for run in (client.get_run(run_id), found[0]):
+            assert run.data.metrics == {"loss": 0.2, "acc": 1.0}
+            assert all(type(value) is float for value in run.data.metrics.values())
+            assert run.data.params == {"lr": "0.1"}
+            assert run.data.tags["team"] == "vision"
+            assert run.data.latest_metrics["loss"].step == 2  # the point, for who needs it
+
+    await in_each_mode(scenario)
+
+
+async def test_get_metric_history_returns_every_point_across_pages(in_each_mode):
+    """A backend answering in pages (as a server may): the client follows them all."""
+
+    def scenario(client):
+        run_id = new_run(client)
+        for step in range(2500):
+            client.log_metric(run_id, "m", step, step=step)
+        pages = []
+        read_page = client.backend.get_metric_history
+
+        def paged(run_id, key, max_results=None, page_token=None):
+            page = read_page(run_id, key, max_results or 1000, page_token)
+            pages.append(len(page))
+            return page
+
+        client.backend.get_metric_history = paged
+        history = client.get_metric_history(run_id, "m")
+        assert isinstance(history, list)
+        assert [m.step for m in history] == list(range(2500))
+        assert pages == [1000, 1000, 500]
+
+    await in_each_mode(scenario)
+
+
+async def test_pages_are_list_like_as_mlflow_paged_lists(in_each_mode):
+    def scenario(client):
+        run_ids = {new_run(client) for _ in range(3)}
+        experiment_id = new_run_experiment(client)
+        first = client.search_runs([experiment_id], max_results=2)
+        assert len(first) == 2 and first.token is not None
+        assert [run.info.run_id for run in first] == [first[0].info.run_id, first[-1].info.run_id]
+        rest = client.search_runs([experiment_id], max_results=2, page_token=first.token)
+        assert len(rest) == 1 and rest.token is None and not rest[1:]
+        assert {run.info.run_id for run in [*first, *rest]} == run_ids
+        assert len(client.search_experiments()) == 2  # Default and "models"
+
+    await in_each_mode(scenario)
+
+
+async def test_log_table_appends_and_lists_the_table_as_mlflow_does(in_each_mode, tmp_path):
+    def scenario(client):
+        run_id = new_run(client)
+        client.log_table(run_id, {"q": ["a", "b"], "score": [0.1, 0.2]}, "eval/results.json")
+        client.log_table(run_id, pd.DataFrame({"q": ["c"], "score": [0.3]}), "eval/results.json")
+        client.log_table(run_id, {"q": "only", "score": 1.0}, "scalars.json")  # one row
+        tag = json.loads(client.get_run(run_id).data.tags["mlflow.loggedArtifacts"])
+        assert tag == [
+            {"path": "eval/results.json", "type": "table"},
+            {"path": "scalars.json", "type": "table"},
+        ]
+        local = client.download_artifacts(run_id, "eval/results.json", str(tmp_path / run_id))
+        table = pd.read_json(local, orient="split")
+        assert list(table["q"]) == ["a", "b", "c"] and list(table.index) == [0, 1, 2]
+        for bad in ("table.csv", "a:b.json", "x,y.json"):
+            with pytest.raises(TrackerError) as error:
+                client.log_table(run_id, {"q": [1]}, bad)
+            assert error.value.error_code == "INVALID_PARAMETER_VALUE"
+        from PIL import Image
+
+        with pytest.raises(TrackerError, match="images"):  # not written as attribute junk
+            client.log_table(run_id, {"q": ["a"], "img": [Image.new("RGB", (2, 2))]}, "i.json")
+        assert "i.json" not in {f.path for f in client.list_artifacts(run_id)}
+
+    await in_each_mode(scenario)
+
+
+async def test_calls_written_for_mlflow_client_work_positionally(in_each_mode):
+    """Positions and returns as MlflowClient's (the signatures: test_client_mlflow_signatures)."""
+
+    def scenario(client):
+        experiment_id = client.create_experiment("positional")
+        run = client.create_run(experiment_id, 1234, {"t": "1"}, "named")
+        run_id = run.info.run_id
+        assert (run.info.start_time, run.info.run_name, run.data.tags["t"]) == (1234, "named", "1")
+        assert client.log_param(run_id, "lr", 0.1, True) == 0.1
+        client.log_metric(run_id, "m", 2.0, 10, 3, True)
+        assert len(client._buffer) == 0  # synchronous: written before the call returned
+        client.log_batch(run_id, [], [], [], True)
+        client.log_inputs(run_id)
+        model = client.create_registered_model("positional-model", {"team": "x"}, "about")
+        assert (model.tags, model.description) == ({"team": "x"}, "about")
+
+    await in_each_mode(scenario)

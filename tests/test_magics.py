@@ -95,7 +95,7 @@ def test_logging_magics(shell, tracker):  # noqa: F811
         shell.run_line_magic("set_tag", 'stage=tuning "note=first try"')
     logged = tracker.get_run(active.info.run_id)
     assert logged.data.params == {"lr": "0.1", "optimizer": "adam w"}
-    assert logged.data.metrics["acc"].value == 0.9 and logged.data.metrics["acc"].step == 3
+    assert logged.data.metrics["acc"] == 0.9 and logged.data.latest_metrics["acc"].step == 3
     assert logged.data.tags["note"] == "first try" and logged.data.tags["stage"] == "tuning"
 
 

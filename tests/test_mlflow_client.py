@@ -266,3 +266,39 @@ print(json.dumps(answers))
         code, message = report[verb]
         assert code == "PERMISSION_DENIED", report
         assert "MLFLOW_TRACKING_TOKEN" in message and "_xsrf" not in message, message
+
+
+def test_mlflow_readers_find_what_jt_logs(server):
+    """mlflow.load_table finds jt.log_table's tables (the mlflow.loggedArtifacts tag);
+    mlflow.artifacts' readers read jt's dicts, text and images; the same objects logged by
+    mlflow give the same files, byte for byte (images: the same pixels)."""
+    report = run_script(server, "readers.py")
+    run_id = report["table"]["run_id"][0]
+    assert report["table"] == {
+        "q": ["What is MLflow?", "What is jt?", "And then?"],
+        "score": [0.5, 0.75, 1.0],
+        "run_id": [run_id] * 3,
+    }
+    assert report["both_runs"] is True
+    assert report["parquet"] == {"q": ["What is MLflow?", "What is jt?"], "score": [0.5, 0.75]}
+    tables = [{"path": "eval/results.json", "type": "table"}]
+    tables.append({"path": "results.parquet", "type": "table"})
+    assert report["tags"] == [tables, tables]
+    assert report["dict"] == {"b": {"layers": [1, 2]}, "a": 0.1, "when": "2026-01-01 00:00:00"}
+    assert report["text"] == "some notes"
+    for path, (ours, theirs) in report["images"].items():
+        assert ours == theirs, path
+    assert report["formats"] == {
+        "images/grid.png": "PNG",
+        "images/grid.jpg": "JPEG",
+        "plots/line.png": "PNG",
+    }
+    ours_paths, theirs_paths = report["paths"]
+    assert ours_paths == theirs_paths
+    assert report["same_files"] == [
+        "config.json",
+        "config.yaml",
+        "eval/results.json",
+        "notes/readme.md",
+        "results.parquet",
+    ]

@@ -65,7 +65,7 @@ def test_the_kernel_logged_the_runs(executed):
     runs = runs_by_name(tracker)
     assert runs["first"].info.status == "FINISHED"
     assert runs["first"].data.params == {"lr": "0.1", "epochs": "3"}
-    assert len(tracker.get_full_metric_history(runs["first"].info.run_id, "loss")) == 3
+    assert len(tracker.get_metric_history(runs["first"].info.run_id, "loss")) == 3
     assert runs["first"].data.tags["jupyterlab_tracker.python_version"]
     assert runs["second"].data.params == {"lr": "0.2"}
     assert runs["broken"].info.status == "FAILED"

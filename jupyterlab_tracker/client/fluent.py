@@ -352,7 +352,7 @@ def flush() -> None:
 
 def get_metric_history(run_id: str, key: str) -> list[Metric]:
     """Every point of one metric, ordered by step."""
-    return _client().get_full_metric_history(run_id, key)
+    return _client().get_metric_history(run_id, key)
 
 
 def search_runs(

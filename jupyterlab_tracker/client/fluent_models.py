@@ -28,8 +28,8 @@ def log_dict(dictionary: dict, artifact_file: str) -> None:
     _client().log_dict(_active_run_id(), dictionary, artifact_file)
 
 
-def log_figure(figure, artifact_file: str) -> None:
-    _client().log_figure(_active_run_id(), figure, artifact_file)
+def log_figure(figure, artifact_file: str, *, save_kwargs: dict | None = None) -> None:
+    _client().log_figure(_active_run_id(), figure, artifact_file, save_kwargs=save_kwargs)
 
 
 def log_image(image, artifact_file: str) -> None:

@@ -23,7 +23,7 @@ def runs_to_dataframe(runs: list[Run]):
             "start_time": info.start_time,
             "end_time": info.end_time,
         }
-        row.update({f"metrics.{k}": m.value for k, m in run.data.metrics.items()})
+        row.update({f"metrics.{k}": v for k, v in run.data.metrics.items()})
         row.update({f"params.{k}": v for k, v in run.data.params.items()})
         row.update({f"tags.{k}": v for k, v in run.data.tags.items()})
         rows.append(row)

@@ -7,6 +7,7 @@ embedded mode, ``HttpRegistryBackend`` in HTTP mode) and an artifact transport.
 
 from __future__ import annotations
 
+import json
 import os
 import posixpath
 import tempfile
@@ -18,6 +19,11 @@ from . import artifact_files, models
 from .artifacts import MODEL_OWNER, RUN_OWNER
 from .backend import open_model_backends
 from .model_uris import resolve_model_uri
+
+# The run tag listing a run's tables (``mlflow.utils.mlflow_tags.MLFLOW_LOGGED_ARTIFACTS``).
+LOGGED_ARTIFACTS_TAG = "mlflow.loggedArtifacts"
+# Characters MLflow refuses in a table's name: its LIKE search of the tag could not match.
+LOGGED_ARTIFACTS_FORBIDDEN = ('"', "'", ",", ":", "[", "]", "{", "}")
 
 
 class ModelMethods:
@@ -39,14 +45,14 @@ class ModelMethods:
         return self._open_model_backends()[1]
 
     # -- artifacts ---------------------------------------------------------------------
-    def log_artifact(self, run_id: str, local_path: str, artifact_path: str | None = None):
+    def log_artifact(self, run_id: str, local_path: str, artifact_path: str | None = None) -> None:
         """Upload a file (as ``<artifact_path>/<its name>``) or a directory's files."""
         if os.path.isdir(local_path):
             self.artifacts.upload_dir(RUN_OWNER, run_id, local_path, artifact_path)
         else:
             self.artifacts.upload_file(RUN_OWNER, run_id, local_path, artifact_path)
 
-    def log_artifacts(self, run_id: str, local_dir: str, artifact_path: str | None = None):
+    def log_artifacts(self, run_id: str, local_dir: str, artifact_path: str | None = None) -> None:
         """Upload every file under ``local_dir`` into ``artifact_path``, keeping the layout."""
         self.artifacts.upload_dir(RUN_OWNER, run_id, local_dir, artifact_path)
 
@@ -69,17 +75,65 @@ class ModelMethods:
             run_id, artifact_file, lambda p: artifact_files.write_dict(dictionary, p)
         )
 
-    def log_figure(self, run_id: str, figure, artifact_file: str) -> None:
+    def log_figure(
+        self, run_id: str, figure, artifact_file: str, *, save_kwargs: dict | None = None
+    ) -> None:
         """A matplotlib, plotly or Altair figure, in the format ``artifact_file``'s suffix names."""
-        self._log_generated(run_id, artifact_file, lambda p: artifact_files.write_figure(figure, p))
+        self._log_generated(
+            run_id, artifact_file, lambda p: artifact_files.write_figure(figure, p, save_kwargs)
+        )
 
     def log_image(self, run_id: str, image, artifact_file: str) -> None:
         """A numpy array or PIL image, as PNG."""
         self._log_generated(run_id, artifact_file, lambda p: artifact_files.write_image(image, p))
 
     def log_table(self, run_id: str, data, artifact_file: str) -> None:
-        """A DataFrame or dict of columns as ``{"columns", "data"}`` JSON (MLflow's layout)."""
-        self._log_generated(run_id, artifact_file, lambda p: artifact_files.write_table(data, p))
+        """A DataFrame or dict as a table file, as ``MlflowClient.log_table`` writes it:
+        ``{"columns", "data"}`` JSON or Parquet (by the suffix), appended to the rows already
+        in ``artifact_file``, listed in the run's ``mlflow.loggedArtifacts`` tag (where
+        ``mlflow.load_table`` looks for tables)."""
+        if not artifact_file.endswith(artifact_files.TABLE_SUFFIXES):
+            raise invalid(
+                f"A table's artifact_file must end in .json or .parquet, got {artifact_file!r}"
+            )
+        for char in LOGGED_ARTIFACTS_FORBIDDEN:
+            if char in artifact_file:
+                raise invalid(
+                    f"artifact_file {artifact_file!r} contains {char!r}, which MLflow's "
+                    "table search cannot match: rename the file"
+                )
+        frame = artifact_files.table_frame(data)
+        with tempfile.TemporaryDirectory() as tmp:
+            existing = self._download_if_present(run_id, artifact_file, tmp)
+            if existing is not None:
+                import pandas
+
+                frame = pandas.concat(
+                    [artifact_files.read_table(existing), frame], ignore_index=True
+                )
+        self._log_generated(run_id, artifact_file, lambda p: artifact_files.write_table(frame, p))
+        self._record_logged_artifact(run_id, artifact_file, "table")
+
+    def _download_if_present(self, run_id: str, artifact_file: str, dst_dir: str) -> str | None:
+        """The local copy of run artifact ``artifact_file``, or None if it has none."""
+        path = normalize_artifact_path(artifact_file)
+        directory = posixpath.dirname(path) or None
+        if path not in {f.path for f in self.list_artifacts(run_id, directory) if not f.is_dir}:
+            return None
+        return self.download_artifacts(run_id, path, dst_dir)
+
+    def _record_logged_artifact(self, run_id: str, path: str, kind: str) -> None:
+        """Add ``{"path", "type"}`` to the run's ``mlflow.loggedArtifacts`` tag (a JSON list)."""
+        tags = self.get_run(run_id).data.tags
+        try:
+            entries = json.loads(tags.get(LOGGED_ARTIFACTS_TAG, "[]"))
+        except ValueError:  # an untrusted tag that is not JSON: start the list again
+            entries = []
+        if not isinstance(entries, list):
+            entries = []
+        entry = {"path": path, "type": kind}
+        if entry not in entries:
+            self.set_tag(run_id, LOGGED_ARTIFACTS_TAG, json.dumps(entries + [entry]))
 
     def list_artifacts(self, run_id: str, path: str | None = None) -> list[FileInfo]:
         return self.artifacts.list(RUN_OWNER, run_id, path)
@@ -173,7 +227,7 @@ class ModelMethods:
 
     # -- registry ----------------------------------------------------------------------
     def create_registered_model(
-        self, name: str, description: str = "", tags: dict[str, str] | None = None
+        self, name: str, tags: dict[str, str] | None = None, description: str = ""
     ) -> RegisteredModel:
         return self.registry.create_registered_model(name, description, tags)
 

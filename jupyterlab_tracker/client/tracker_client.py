@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import time
+from typing import Any
 
 from ..config import DEFAULT_HEARTBEAT_INTERVAL, HEARTBEAT_INTERVAL_ENV
 from ..entities import (
@@ -104,8 +105,10 @@ class TrackerClient(ModelMethods):
         value: float,
         timestamp: int | None = None,
         step: int | None = None,
+        synchronous: bool | None = None,
     ) -> None:
-        """Buffer one point; it is written within about a second, or by ``flush()``."""
+        """Buffer one point; it is written within about a second, or by ``flush()``;
+        ``synchronous=True``: written (flushed) before this returns."""
         if not isinstance(key, str) or not key:
             raise invalid(f"Metric key must be a non-empty string, got {key!r}")
         try:
@@ -119,6 +122,8 @@ class TrackerClient(ModelMethods):
         except (TypeError, ValueError) as exc:
             raise invalid(f"Invalid metric {key!r}: {exc}") from exc
         self._buffer.add(point)
+        if synchronous:
+            self._buffer.flush()
 
     def log_metrics(
         self,
@@ -153,13 +158,17 @@ class TrackerClient(ModelMethods):
             self._buffer.flush()
 
     # -- synchronous helpers -----------------------------------------------------------
-    def log_param(self, run_id: str, key: str, value) -> None:
+    def log_param(self, run_id: str, key: str, value, synchronous: bool | None = None) -> Any:
+        """Written at once (``synchronous`` is accepted for MLflow's sake: params are never
+        queued); returns ``value``, as ``MlflowClient.log_param`` does."""
         self.backend.log_batch(run_id, params=[Param(key, _as_str(value))])
+        return value
 
     def log_params(self, run_id: str, params: dict) -> None:
         self.backend.log_batch(run_id, params=[Param(k, _as_str(v)) for k, v in params.items()])
 
-    def set_tag(self, run_id: str, key: str, value) -> None:
+    def set_tag(self, run_id: str, key: str, value, synchronous: bool | None = None) -> None:
+        """Written at once (``synchronous``: as for ``log_param``)."""
         self.backend.log_batch(run_id, tags=[RunTag(key, _as_str(value))])
 
     def set_tags(self, run_id: str, tags: dict) -> None:
@@ -219,10 +228,11 @@ class TrackerClient(ModelMethods):
     def create_run(
         self,
         experiment_id: str,
-        user_id: str = "",
         start_time: int | None = None,
         tags: dict[str, str] | None = None,
         run_name: str | None = None,
+        *,
+        user_id: str = "",
         heartbeat: bool = True,
     ) -> Run:
         """Create a RUNNING run; ``heartbeat``: this client sends heartbeats for it while it
@@ -265,22 +275,27 @@ class TrackerClient(ModelMethods):
         metrics: list[Metric] = (),
         params: list[Param] = (),
         tags: list[RunTag] = (),
+        synchronous: bool | None = None,
+        *,
         batch_id: str | None = None,
     ) -> None:
-        """Write at once (unbuffered), in one transaction."""
+        """Write at once (unbuffered; ``synchronous`` as for ``log_param``), in one
+        transaction; a ``batch_id`` sent again is stored once (retries)."""
         self.backend.log_batch(run_id, list(metrics), list(params), list(tags), batch_id)
 
     def delete_tag(self, run_id: str, key: str) -> None:
         self.backend.delete_tag(run_id, key)
 
-    def log_inputs(self, run_id: str, datasets: list[DatasetInput]) -> None:
-        self.backend.log_inputs(run_id, datasets)
+    def log_inputs(self, run_id: str, datasets: list[DatasetInput] | None = None) -> None:
+        self.backend.log_inputs(run_id, list(datasets or []))
 
-    def get_metric_history(
-        self, run_id: str, key: str, max_results: int | None = None, page_token: str | None = None
-    ) -> Page[Metric]:
+    def get_metric_history(self, run_id: str, key: str) -> list[Metric]:
+        """Every point of one metric, in (step, timestamp) order, as ``MlflowClient``'s:
+        the store's pages are followed here."""
         self._flush_if_buffered()
-        return self.backend.get_metric_history(run_id, key, max_results, page_token)
+        return _all_items(
+            lambda token: self.backend.get_metric_history(run_id, key, page_token=token)
+        )
 
     def sample_metric_history(self, run_id: str, key: str, max_points: int) -> list[Metric]:
         self._flush_if_buffered()
@@ -306,8 +321,8 @@ class TrackerClient(ModelMethods):
 
     # -- conveniences over pages -------------------------------------------------------
     def get_full_metric_history(self, run_id: str, key: str) -> list[Metric]:
-        """Every point of one metric, following pages."""
-        return _all_items(lambda token: self.get_metric_history(run_id, key, page_token=token))
+        """The older name of ``get_metric_history`` (which now follows pages itself)."""
+        return self.get_metric_history(run_id, key)
 
     def search_all_runs(
         self,

@@ -129,7 +129,7 @@ def run(r: Run, uris: MlflowArtifactUris) -> dict:
     shape = {
         "info": run_info(r.info, uris),
         "data": {
-            "metrics": [metric(m) for m in r.data.metrics.values()],
+            "metrics": [metric(m) for m in r.data.latest_metrics.values()],
             "params": key_value_list(r.data.params),
             "tags": key_value_list(r.data.tags),
         },

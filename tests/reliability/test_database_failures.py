@@ -77,8 +77,8 @@ def test_embedded_client_gets_a_clear_error_and_loses_nothing(tmp_path, failure)
     undo()
     _assert_intact(engine)
     client.flush()  # the buffered points were kept: written now
-    assert len(client.get_full_metric_history(run_id, "during")) == 5000
-    assert len(client.get_full_metric_history(run_id, "before")) == 1
+    assert len(client.get_metric_history(run_id, "during")) == 5000
+    assert len(client.get_metric_history(run_id, "before")) == 1
     client.close()
 
 

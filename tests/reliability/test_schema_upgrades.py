@@ -50,7 +50,7 @@ def test_an_old_database_upgrades_with_its_data(tmp_path, revision):
         history = tracking.get_metric_history(RUN_IDS[1], key).items
         assert [m.step for m in history] == list(range(count))
         assert history[7].value != history[7].value  # NaN survived
-        assert first.data.metrics[key].step == count - 1
+        assert first.data.latest_metrics[key].step == count - 1
     # The fixture's batch id is still known: a retry of that batch is ignored.
     tracking.log_batch(RUN_IDS[0], metrics=[Metric("loss", 9.0, 1, 999)], batch_id="batch-1")
     assert len(tracking.get_metric_history(RUN_IDS[0], "loss").items) == EXPECTED["metrics"]["loss"]

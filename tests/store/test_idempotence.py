@@ -50,7 +50,7 @@ def test_only_exact_repeats_are_skipped(store, run_id):
     assert len(_history(store, run_id, "m")) == 5
     assert len(_history(store, run_id, "n")) == 1
     # The latest point follows the history (step 1 is the highest).
-    assert store.get_run(run_id).data.metrics["m"].step == 1
+    assert store.get_run(run_id).data.latest_metrics["m"].step == 1
 
 
 def test_without_the_flag_every_point_is_stored(store, run_id):

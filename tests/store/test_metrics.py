@@ -56,8 +56,8 @@ def test_non_finite_values_round_trip(store, run_id):
     got = values(store.get_metric_history(run_id, "x").items)
     assert math.isnan(got[0]) and got[1:] == [math.inf, -math.inf, 0.0]
     latest = store.get_run(run_id).data.metrics
-    assert latest["x"].value == 0.0
-    assert math.isnan(latest["nan_last"].value)
+    assert latest["x"] == 0.0
+    assert math.isnan(latest["nan_last"])
 
 
 def test_latest_is_highest_step_then_highest_timestamp(store, run_id):
@@ -65,15 +65,15 @@ def test_latest_is_highest_step_then_highest_timestamp(store, run_id):
         run_id,
         metrics=[Metric("m", 1.0, 100, 5), Metric("m", 2.0, 200, 3), Metric("m", 3.0, 50, 5)],
     )
-    assert store.get_run(run_id).data.metrics["m"] == Metric("m", 1.0, 100, 5)
+    assert store.get_run(run_id).data.latest_metrics["m"] == Metric("m", 1.0, 100, 5)
     # Across batches: a lower step never wins, even when newer.
     store.log_batch(run_id, metrics=[Metric("m", 4.0, 999, 4)])
-    assert store.get_run(run_id).data.metrics["m"].value == 1.0
+    assert store.get_run(run_id).data.metrics["m"] == 1.0
     # Same step, later timestamp wins.
     store.log_batch(run_id, metrics=[Metric("m", 5.0, 101, 5)])
-    assert store.get_run(run_id).data.metrics["m"].value == 5.0
+    assert store.get_run(run_id).data.metrics["m"] == 5.0
     store.log_batch(run_id, metrics=[Metric("m", 6.0, 1, 6)])
-    assert store.get_run(run_id).data.metrics["m"] == Metric("m", 6.0, 1, 6)
+    assert store.get_run(run_id).data.latest_metrics["m"] == Metric("m", 6.0, 1, 6)
 
 
 def test_history_pagination(store, run_id):

@@ -60,5 +60,5 @@ def test_logging_through_the_service(service):
     service.log_batch(run_id, metrics=[Metric("m", math.inf, 1, 0)], params=[Param("p", "1")])
     service.log_batch(run_id)  # nothing to do
     run = service.get_run(run_id)
-    assert run.data.metrics["m"].value == math.inf and run.data.params == {"p": "1"}
+    assert run.data.metrics["m"] == math.inf and run.data.params == {"p": "1"}
     assert [r.info.run_id for r in service.search_runs(["0"], "params.p = '1'").items] == [run_id]
