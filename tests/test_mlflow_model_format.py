@@ -208,19 +208,27 @@ def logged_with_mlflow(client, tmp_path, save, name="model") -> str:
     return f"runs:/{run_id}/{name}"
 
 
+def flavor_logged_with_mlflow(client, tmp_path, flavor, model, serialization, example) -> str:
+    """``model`` saved by ``mlflow.<flavor>.save_model`` in ``serialization``; its URI."""
+    return logged_with_mlflow(
+        client,
+        tmp_path,
+        lambda path: flavor.save_model(
+            model, path, serialization_format=serialization, input_example=example
+        ),
+    )
+
+
 @pytest.mark.parametrize("serialization", ["skops", "cloudpickle", "pickle"])
 def test_mlflow_sklearn_models_load_in_jt(client, tmp_path, serialization):
     if serialization == "skops":
         pytest.importorskip("skops")
     estimator, features = sklearn_model()
-    uri = logged_with_mlflow(
-        client,
-        tmp_path,
-        lambda path: mlflow.sklearn.save_model(
-            estimator, path, serialization_format=serialization, input_example=features[:2]
-        ),
+    loaded = client.load_model(
+        flavor_logged_with_mlflow(
+            client, tmp_path, mlflow.sklearn, estimator, serialization, features[:2]
+        )
     )
-    loaded = client.load_model(uri)
     assert list(loaded.predict(features)) == list(estimator.predict(features))
 
 
@@ -233,14 +241,11 @@ def test_mlflow_pytorch_models_load_in_jt(client, tmp_path, serialization):
     features = np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]], dtype=np.float32)
     with torch.no_grad():
         expected = module(torch.as_tensor(features)).numpy()
-    uri = logged_with_mlflow(
-        client,
-        tmp_path,
-        lambda path: mlflow.pytorch.save_model(
-            module, path, serialization_format=serialization, input_example=features[:2]
-        ),
+    loaded = client.load_model(
+        flavor_logged_with_mlflow(
+            client, tmp_path, mlflow.pytorch, module, serialization, features[:2]
+        )
     )
-    loaded = client.load_model(uri)
     for data in (features, pd.DataFrame(features)):
         np.testing.assert_allclose(loaded.predict(data), expected, atol=1e-6)
 
