@@ -250,15 +250,23 @@ def test_mlflow_pytorch_models_load_in_jt(client, tmp_path, serialization):
         np.testing.assert_allclose(loaded.predict(data), expected, atol=1e-6)
 
 
-class AddOne(mlflow.pyfunc.PythonModel):
+class AddOffset(mlflow.pyfunc.PythonModel):
+    """Reads its artifact at each prediction: the model's files must outlive the load."""
+
     def predict(self, context, model_input, params=None):
-        return model_input + 1
+        with open(context.artifacts["offset"], encoding="utf-8") as file:
+            return model_input + int(file.read())
 
 
 def test_other_python_function_models_load_through_mlflow_pyfunc(client, tmp_path, monkeypatch):
-    uri = logged_with_mlflow(
-        client, tmp_path, lambda path: mlflow.pyfunc.save_model(path, python_model=AddOne())
-    )
+    offset = tmp_path / "offset.txt"
+    offset.write_text("1")
+
+    def save(path):
+        mlflow.pyfunc.save_model(path, python_model=AddOffset(), artifacts={"offset": str(offset)})
+
+    uri = logged_with_mlflow(client, tmp_path, save)
+    offset.unlink()  # the model's own copy is what it reads
     assert client.load_model(uri).predict(pd.DataFrame({"x": [1, 2]}))["x"].tolist() == [2, 3]
 
     # Without mlflow: a plain message saying what to install.

@@ -44,7 +44,9 @@ import os
 import pickle
 import platform
 import posixpath
+import shutil
 import sys
+import tempfile
 import uuid
 from importlib import metadata
 
@@ -404,7 +406,10 @@ def _load_with_mlflow(directory: str, flavors: dict):
             "mlflow.pyfunc, which needs mlflow: install it (pip install mlflow-skinny, or "
             "pip install mlflow)"
         ) from None
-    return mlflow.pyfunc.load_model(directory)
+    # A python_function model may read its files after loading (a PythonModel's
+    # artifacts): it gets a copy that outlives the download, as MLflow's own downloads do.
+    kept = shutil.copytree(directory, os.path.join(tempfile.mkdtemp(prefix="jt-model-"), "model"))
+    return mlflow.pyfunc.load_model(kept)
 
 
 def load_model_from_directory(directory: str):
