@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -26,6 +25,7 @@ import jupyterlab_tracker as jt
 from jupyterlab_tracker.client import models
 from jupyterlab_tracker.config import ARTIFACT_ROOT_ENV, STORE_URI_ENV, TOKEN_ENV
 from jupyterlab_tracker.errors import TrackerError
+from jupyterlab_tracker.testing import LiveServer, free_port, stop_process
 
 pytest.importorskip("mlflow", reason="these tests compare with mlflow")
 import mlflow  # noqa: E402
@@ -146,12 +146,6 @@ def test_jt_plain_objects_load_in_mlflow_pyfunc(client, tmp_path):
     assert mlflow.pyfunc.load_model(local).predict(np.ones((2, 2))).tolist() == [[3.0] * 2] * 2
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def test_mlflow_models_serve_answers_for_a_jt_model(client, tmp_path):
     """A real ``mlflow models serve`` process (local env manager: no network) loads a jt
     model and answers POST /invocations with its serving input example."""
@@ -188,12 +182,44 @@ def test_mlflow_models_serve_answers_for_a_jt_model(client, tmp_path):
             answer = json.load(response)
         assert answer == {"predictions": [int(p) for p in estimator.predict(features)]}
     finally:
-        server.terminate()
+        stop_process(server, timeout=30)
+
+
+LOAD_WITH_MLFLOW = """
+import io, json, sys, warnings
+warnings.filterwarnings("ignore")
+import mlflow.pyfunc, pandas as pd
+features = pd.read_json(io.StringIO(sys.argv[1]), orient="split").astype("float64")
+predictions = {uri: mlflow.pyfunc.load_model(uri).predict(features) for uri in sys.argv[2:]}
+print(json.dumps({uri: [int(p) for p in found] for uri, found in predictions.items()}))
+"""
+
+
+def test_jt_models_logged_over_http_load_in_mlflow_by_uri(tmp_path):
+    """``jt.log_model`` through a live server; the official client, pointed at the same
+    server, loads it by ``runs:/`` and ``models:/`` URIs with mlflow.pyfunc."""
+    estimator, features = sklearn_model()
+    with LiveServer(tmp_path / "live") as server:
+        client = jt.TrackerClient(server.tracker_url, token=server.token)
         try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+            run_id = new_run(client)
+            logged = client.log_model(
+                run_id, estimator, "model", input_example=features, registered_model_name="c"
+            )
+        finally:
+            client.close()
+        uris = [f"runs:/{run_id}/model", f"models:/{logged.model_id}", "models:/c/1"]
+        result = subprocess.run(
+            [sys.executable, "-c", LOAD_WITH_MLFLOW, features.to_json(orient="split"), *uris],
+            env=server.mlflow_env(),
+            capture_output=True,
+            text=True,
+            timeout=300,
+            cwd=tmp_path,
+        )
+        assert result.returncode == 0, result.stderr[-4000:]
+    expected = [int(p) for p in estimator.predict(features)]
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == dict.fromkeys(uris, expected)
 
 
 # -- MLflow models in jt.load_model ----------------------------------------------------
