@@ -352,3 +352,19 @@ def test_pytorch_data_files_stay_inside_the_model_directory(tmp_path):
     )
     with pytest.raises(TrackerError, match="inside the model's directory"):
         models.load_model_from_directory(str(directory))
+
+
+def test_pytorch_models_jt_wrote_before_still_load(tmp_path):
+    """Before issue 15 jt wrote ``model_data: model.pth`` (the file, not MLflow's ``data``)."""
+    torch = pytest.importorskip("torch")
+    module = torch_module()
+    directory = tmp_path / "m"
+    directory.mkdir()
+    torch.save(module, directory / "model.pth")
+    flavor = {"model_data": "model.pth", "pytorch_version": torch.__version__}
+    (directory / "MLmodel").write_text(yaml.safe_dump({"flavors": {"pytorch": flavor}}))
+    features = np.array([[1.0, 2.0]], dtype=np.float32)
+    with torch.no_grad():
+        expected = module(torch.as_tensor(features)).numpy()
+    loaded = models.load_model_from_directory(str(directory))
+    np.testing.assert_allclose(loaded.predict(features), expected, atol=1e-6)
