@@ -361,7 +361,7 @@ def test_pytorch_models_jt_wrote_before_still_load(tmp_path):
     directory = tmp_path / "m"
     directory.mkdir()
     torch.save(module, directory / "model.pth")
-    flavor = {"model_data": "model.pth", "pytorch_version": torch.__version__}
+    flavor = {"model_data": "model.pth", "pytorch_version": str(torch.__version__)}
     (directory / "MLmodel").write_text(yaml.safe_dump({"flavors": {"pytorch": flavor}}))
     features = np.array([[1.0, 2.0]], dtype=np.float32)
     with torch.no_grad():
