@@ -171,16 +171,25 @@ async def test_log_register_and_load_models(in_each_mode, tmp_path):
         assert logged.status == "READY" and logged.model_type == "sklearn"
         assert logged.artifact_uri.endswith(f"/models/{logged.model_id}/artifacts")
         files = {f.path for f in client.artifacts.list("logged-models", logged.model_id)}
-        assert files == {"MLmodel", "input_example.json", "model.pkl", "requirements.txt"}
+        assert files == {
+            "MLmodel",
+            "input_example.json",
+            "serving_input_example.json",
+            "model.pkl",
+            "requirements.txt",
+            "python_env.yaml",
+            "conda.yaml",
+        }
         local = client.artifacts.download("logged-models", logged.model_id, "", str(tmp_path))
         descriptor = yaml.safe_load(read_text(os.path.join(local, "MLmodel")))
         assert descriptor["model_id"] == logged.model_id and descriptor["run_id"] == run_id
-        assert descriptor["signature"]["inputs"] == [
-            {"name": "a", "type": "float64"},
-            {"name": "b", "type": "float64"},
+        assert json.loads(descriptor["signature"]["inputs"]) == [
+            {"type": "double", "name": "a", "required": True},
+            {"type": "double", "name": "b", "required": True},
         ]
-        assert "sklearn" in descriptor["flavors"]
-        assert any(r.startswith("scikit-learn==") for r in descriptor["requirements"])
+        assert {"sklearn", "python_function"} <= set(descriptor["flavors"])
+        requirements = read_text(os.path.join(local, "requirements.txt")).splitlines()
+        assert any(r.startswith("scikit-learn==") for r in requirements)
 
         second = client.register_model(f"runs:/{run_id}/model", "clf")
         assert (second.version, second.model_id) == ("2", logged.model_id)

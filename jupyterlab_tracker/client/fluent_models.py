@@ -56,13 +56,16 @@ def get_artifact_uri(artifact_path: str | None = None) -> str:
 def log_model(
     model, name: str, input_example=None, registered_model_name: str | None = None
 ) -> LoggedModel:
-    """Log ``model`` from the active run; ``runs:/<run_id>/<name>`` then refers to it."""
+    """Log ``model`` from the active run, in MLflow's model format (``mlflow.pyfunc``,
+    ``mlflow.<flavor>.load_model`` and ``mlflow models serve`` take it);
+    ``runs:/<run_id>/<name>`` then refers to it."""
     return _client().log_model(_active_run_id(), model, name, input_example, registered_model_name)
 
 
 def load_model(model_uri: str):
     """``runs:/<run_id>/<name>``, ``models:/<name>/<version|stage>``, ``models:/<name>@<alias>``
-    or ``models:/m-<id>``, loaded and ready to ``predict``.
+    or ``models:/m-<id>``, loaded and ready to ``predict``: one that jt or MLflow 3 wrote
+    (sklearn, PyTorch; other ``python_function`` models through ``mlflow.pyfunc``).
 
     **Loading a model runs code**: it is unpickled, which executes whatever its files say,
     with your rights. Load only models you trust, exactly as with MLflow (details:

@@ -158,7 +158,8 @@ class ModelMethods:
         registered_model_name: str | None = None,
     ) -> LoggedModel:
         """Save ``model`` (sklearn, PyTorch or any picklable object) as a logged model of
-        the run; READY once every file is uploaded. Registers a version when
+        the run, in MLflow's model format (``models``: MLflow's loaders and ``mlflow models
+        serve`` take it); READY once every file is uploaded. Registers a version when
         ``registered_model_name`` is given."""
         run = self.get_run(run_id)
         logged = self.registry.create_logged_model(
@@ -184,10 +185,14 @@ class ModelMethods:
         return logged
 
     def load_model(self, model_uri: str):
-        """The model at ``runs:/...`` or ``models:/...`` (see ``model_uris``), ready to predict.
+        """The model at ``runs:/...`` or ``models:/...`` (see ``model_uris``), ready to predict:
+        one jt or MLflow 3 wrote (sklearn in skops, cloudpickle or pickle; PyTorch pickled or
+        ``torch.export``-ed; any other ``python_function`` model through ``mlflow.pyfunc``,
+        which needs mlflow installed).
 
         **This runs code from the model's files**: the model is unpickled (``pickle.load``;
-        ``torch.load(weights_only=False)`` for a whole PyTorch module), which executes
+        ``torch.load(weights_only=False)`` for a whole PyTorch module, ``torch.export.load``
+        for a ``.pt2`` archive; whatever a ``python_function`` loader does), which executes
         whatever the file says with your rights, and anyone who can write to the tracker
         can replace a model's files. Load only models you trust, exactly as with MLflow.
         Checked first: every file the ``MLmodel`` descriptor names is inside the model's

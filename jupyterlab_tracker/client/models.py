@@ -1,21 +1,37 @@
-"""Saving and loading models in a directory: flavors, the ``MLmodel`` descriptor, signatures.
+"""Saving and loading models in MLflow's model format: flavors, ``MLmodel``, signatures.
 
-A saved model directory holds the serialised model, ``MLmodel`` (YAML: flavors, python and
-library versions, signature, requirements, ids, creation time), ``requirements.txt`` and,
-when given, ``input_example.json``. Flavors:
+A saved model directory is an MLflow model (as ``mlflow.<flavor>.save_model`` writes it in
+MLflow 3), written without importing mlflow: ``MLmodel`` (YAML: the ``python_function``
+flavor plus the framework's, python version, signature, input example, ids, size, creation
+time), ``requirements.txt``, ``python_env.yaml``, ``conda.yaml``, the serialised model and,
+when given, ``input_example.json`` and ``serving_input_example.json``. So
+``mlflow.pyfunc.load_model``, ``mlflow.sklearn.load_model``, ``mlflow.pytorch.load_model``
+and ``mlflow models serve`` take a jt model. Flavors written:
 
-- ``sklearn``: a scikit-learn estimator, pickled (cloudpickle when installed);
-- ``pytorch``: a ``torch.nn.Module`` saved whole with ``torch.save``; loads as
+- ``sklearn``: a scikit-learn estimator in ``model.pkl`` (cloudpickle when installed, else
+  pickle); ``python_function`` loads it through ``mlflow.sklearn``;
+- ``pytorch``: a ``torch.nn.Module`` saved whole with ``torch.save`` in ``data/model.pth``
+  (MLflow's "pickle" format; ``data/pickle_module_info.txt`` names the pickle module);
+  ``python_function`` loads it through ``mlflow.pytorch``. It loads in jt as
   ``TorchModel``, whose ``predict`` runs the module in eval mode without gradients. A state
-  dict (a dict of tensors) is saved with ``torch.save`` too, and loads as that dict;
-- ``python_pickle``: anything else, pickled; loads as the object itself.
+  dict (a dict of tensors) is saved the same way and loads as that dict (no
+  ``python_function``: MLflow has no model to call);
+- ``python_pickle`` (jt's own): anything else, pickled; ``python_function`` loads it through
+  this module's ``_load_pyfunc`` (so serving it needs jupyterlab_tracker installed).
+
+Read besides (what MLflow 3 writes): sklearn in skops, pickle or cloudpickle; PyTorch as
+``data/model.pth`` or ``data/model.pt2`` (``torch.export``); any other ``python_function``
+model through ``mlflow.pyfunc`` when mlflow is installed.
 
 **Loading a model runs code.** Unpickling (``pickle.load``, ``torch.load`` with
-``weights_only=False``) executes whatever the file says, with the rights of the process
-that loads it. Load only models you trust, exactly as with MLflow. What is defended: every
-file the descriptor names must be inside the model's directory (an absolute path, ``..`` or
-a symlink leading out is refused, ``model_file``), and a PyTorch file that holds only
-tensors (a state dict) is loaded with ``weights_only=True``, which runs no code.
+``weights_only=False``, ``torch.export.load`` of a ``.pt2`` archive, whose records it
+unpickles) executes whatever the file says, with the rights of the process that loads it.
+Load only models you trust, exactly as with MLflow. What is defended: every file the
+descriptor names must be inside the model's directory (an absolute path, ``..`` or a
+symlink leading out is refused, ``model_file``); a PyTorch file that holds only tensors (a
+state dict) is loaded with ``weights_only=True``, which runs no code; a skops file is loaded
+by skops, which builds only the types it trusts by default plus those the descriptor's
+``skops_trusted_types`` lists (as in MLflow; whoever wrote the model chose that list).
 
 Heavy libraries are looked up in ``sys.modules`` for detection, never imported for it.
 """
@@ -27,17 +43,29 @@ import json
 import os
 import pickle
 import platform
+import posixpath
+import shutil
 import sys
+import tempfile
+import uuid
 from importlib import metadata
 
 from ..artifacts.paths import resolve_artifact_path
 from ..errors import TrackerError, invalid
+from .model_signature import example_files, example_kind, infer_signature
 
 DESCRIPTOR = "MLmodel"
-INPUT_EXAMPLE = "input_example.json"
 REQUIREMENTS = "requirements.txt"
+PYTHON_ENV = "python_env.yaml"
+CONDA_ENV = "conda.yaml"
 PICKLED_MODEL = "model.pkl"
-TORCH_MODEL = "model.pth"
+TORCH_DATA = "data"  # MLflow's PyTorch model directory
+TORCH_PICKLED = "model.pth"
+TORCH_EXPORTED = "model.pt2"
+TORCH_PICKLE_MODULE_INFO = "pickle_module_info.txt"
+# What ``data/pickle_module_info.txt`` names for a cloudpickled module: MLflow's loader
+# imports it (mlflow.pytorch.pickle_module is cloudpickle plus pickle's Unpickler).
+MLFLOW_TORCH_CLOUDPICKLE = "mlflow.pytorch.pickle_module"
 
 
 def detect_flavor(model) -> str:
@@ -65,6 +93,13 @@ def _version_of(distribution: str) -> str | None:
         return None
 
 
+def _pinned(distribution: str) -> str:
+    """``name==version`` without a local label (``torch==2.5.1``, not ``+cpu``: PyPI has
+    none), as MLflow pins; the bare name when the distribution is not installed."""
+    version = _version_of(distribution)
+    return f"{distribution}=={version.split('+')[0]}" if version else distribution
+
+
 def _pickler():
     try:
         import cloudpickle
@@ -73,24 +108,99 @@ def _pickler():
     return cloudpickle, "cloudpickle"
 
 
-def infer_signature(example) -> dict | None:
-    """Column names and dtypes of a DataFrame; shape and dtype of a numpy array."""
-    pandas, numpy = sys.modules.get("pandas"), sys.modules.get("numpy")
-    if pandas is not None and isinstance(example, pandas.DataFrame):
-        return {"inputs": [{"name": str(c), "type": str(t)} for c, t in example.dtypes.items()]}
-    if numpy is not None and isinstance(example, numpy.ndarray):
-        return {"inputs": {"shape": [-1, *example.shape[1:]], "dtype": str(example.dtype)}}
-    return None
+def _save_torch(model, directory: str) -> tuple[dict, list[str]]:
+    import torch
+
+    pickler, serialization = _pickler()
+    data = os.path.join(directory, TORCH_DATA)
+    os.makedirs(data)
+    torch.save(model, os.path.join(data, TORCH_PICKLED), pickle_module=pickler)
+    module_name = MLFLOW_TORCH_CLOUDPICKLE if serialization == "cloudpickle" else "pickle"
+    with open(os.path.join(data, TORCH_PICKLE_MODULE_INFO), "w", encoding="utf-8") as file:
+        file.write(module_name)
+    flavors = {
+        "pytorch": {
+            "model_data": TORCH_DATA,
+            "pytorch_version": str(torch.__version__),
+            "code": None,
+        }
+    }
+    if isinstance(model, torch.nn.Module):
+        flavors["python_function"] = {
+            "loader_module": "mlflow.pytorch",
+            "data": TORCH_DATA,
+            "pickle_module_name": module_name,
+            "config": {"device": None},
+        }
+    requirements = [_pinned("torch")] + (
+        [_pinned("cloudpickle")] if serialization != "pickle" else []
+    )
+    return flavors, requirements
 
 
-def example_to_json(example):
-    pandas, numpy = sys.modules.get("pandas"), sys.modules.get("numpy")
-    if pandas is not None and isinstance(example, pandas.DataFrame):
-        split = example.to_dict(orient="split")
-        return {"columns": [str(c) for c in split["columns"]], "data": split["data"]}
-    if numpy is not None and isinstance(example, numpy.ndarray):
-        return {"data": example.tolist()}
-    return example
+def _save_pickled(model, directory: str, flavor: str) -> tuple[dict, list[str]]:
+    pickler, serialization = _pickler()
+    with open(os.path.join(directory, PICKLED_MODEL), "wb") as file:
+        pickler.dump(model, file)
+    requirements = [_pinned("cloudpickle")] if serialization != "pickle" else []
+    conf = {"pickled_model": PICKLED_MODEL, "serialization_format": serialization, "code": None}
+    if flavor == "sklearn":
+        conf.update(sklearn_version=_version_of("scikit-learn"), skops_trusted_types=None)
+        pyfunc = {"loader_module": "mlflow.sklearn", "model_path": PICKLED_MODEL}
+        requirements.insert(0, _pinned("scikit-learn"))
+    else:
+        pyfunc = {"loader_module": __name__, "data": PICKLED_MODEL}
+        requirements.insert(0, _pinned("jupyterlab_tracker"))
+    pyfunc["predict_fn"] = "predict"
+    return {flavor: conf, "python_function": pyfunc}, requirements
+
+
+def _predict_for_signature(model, flavor: str, example):
+    """The model's output on its example, for the signature's outputs (as MLflow infers
+    them); None when the model cannot predict it."""
+    if example_kind(example) is None:
+        return None
+    try:
+        if flavor == "pytorch":
+            return TorchModel(model).predict(example) if callable(model) else None
+        return model.predict(example) if hasattr(model, "predict") else None
+    except Exception:  # a model that cannot predict its own example still saves
+        return None
+
+
+def _write_environment(directory: str, requirements: list[str]) -> None:
+    """``requirements.txt``, ``python_env.yaml`` and ``conda.yaml``, as MLflow writes them."""
+    import yaml
+
+    python = platform.python_version()
+    with open(os.path.join(directory, REQUIREMENTS), "w", encoding="utf-8") as file:
+        file.write("\n".join(requirements))
+    python_env = {
+        "python": python,
+        "build_dependencies": [_pinned("pip"), _pinned("setuptools"), "wheel"],
+        "dependencies": [f"-r {REQUIREMENTS}"],
+    }
+    pip_version = _version_of("pip")
+    conda_env = {
+        "channels": ["conda-forge"],
+        "dependencies": [
+            f"python={python}",
+            f"pip<={pip_version}" if pip_version else "pip",
+            {"pip": requirements},
+        ],
+        "name": "mlflow-env",
+    }
+    for name, content in ((PYTHON_ENV, python_env), (CONDA_ENV, conda_env)):
+        with open(os.path.join(directory, name), "w", encoding="utf-8") as file:
+            yaml.safe_dump(content, file, default_flow_style=False)
+
+
+def _directory_size(directory: str) -> int:
+    return sum(
+        os.path.getsize(os.path.join(root, name))
+        for root, _, names in os.walk(directory)
+        for name in names
+    )
 
 
 def save_model(
@@ -102,51 +212,44 @@ def save_model(
     run_id: str | None,
     input_example=None,
 ) -> str:
-    """Write ``model`` and its descriptor into ``directory``; returns the flavor."""
+    """Write ``model`` into ``directory`` as an MLflow model; returns the flavor."""
     flavor = detect_flavor(model)
     if flavor == "pytorch":
-        import torch
-
-        torch.save(model, os.path.join(directory, TORCH_MODEL))
-        flavor_conf = {"model_data": TORCH_MODEL, "pytorch_version": str(torch.__version__)}
-        requirements = [f"torch=={torch.__version__.split('+')[0]}"]
+        flavors, requirements = _save_torch(model, directory)
     else:
-        pickler, serialization = _pickler()
-        with open(os.path.join(directory, PICKLED_MODEL), "wb") as file:
-            pickler.dump(model, file)
-        flavor_conf = {"pickled_model": PICKLED_MODEL, "serialization_format": serialization}
-        requirements = (
-            [f"{serialization}=={_version_of(serialization)}"]
-            if serialization != ("pickle")
-            else []
-        )
-        if flavor == "sklearn":
-            flavor_conf["sklearn_version"] = _version_of("scikit-learn")
-            requirements.insert(0, f"scikit-learn=={_version_of('scikit-learn')}")
-    for library in ("numpy", "pandas"):
-        if library in sys.modules and _version_of(library):
-            requirements.append(f"{library}=={_version_of(library)}")
+        flavors, requirements = _save_pickled(model, directory, flavor)
+    pyfunc = flavors.get("python_function")
+    if pyfunc is not None:
+        pyfunc["env"] = {"conda": CONDA_ENV, "virtualenv": PYTHON_ENV}
+        pyfunc["python_version"] = platform.python_version()
+        requirements.insert(0, _pinned("mlflow"))  # its loaders are MLflow's
+    requirements += [_pinned(library) for library in ("numpy", "pandas") if library in sys.modules]
 
     descriptor = {
         "artifact_path": name,
+        "flavors": flavors,
         "model_id": model_id,
+        "model_uuid": uuid.uuid4().hex,
         "run_id": run_id,
-        "utc_time_created": datetime.datetime.now(datetime.timezone.utc).isoformat(),
-        "python_version": platform.python_version(),
-        "flavors": {flavor: flavor_conf},
-        "signature": infer_signature(input_example),
-        "requirements": requirements,
+        "utc_time_created": str(datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)),
     }
     if input_example is not None:
-        with open(os.path.join(directory, INPUT_EXAMPLE), "w", encoding="utf-8") as file:
-            json.dump(example_to_json(input_example), file)
-        descriptor["saved_input_example_info"] = {"artifact_path": INPUT_EXAMPLE}
-    with open(os.path.join(directory, REQUIREMENTS), "w", encoding="utf-8") as file:
-        file.write("".join(f"{line}\n" for line in requirements))
+        output = _predict_for_signature(model, flavor, input_example)
+        signature = infer_signature(input_example, output)
+        if signature is not None:
+            descriptor["signature"] = signature
+        files, info = example_files(input_example)
+        for file_name, value in files.items():
+            with open(os.path.join(directory, file_name), "w", encoding="utf-8") as file:
+                json.dump(value, file)
+        if info is not None:
+            descriptor["saved_input_example_info"] = info
+    _write_environment(directory, requirements)
+    descriptor["model_size_bytes"] = _directory_size(directory)
     import yaml
 
     with open(os.path.join(directory, DESCRIPTOR), "w", encoding="utf-8") as file:
-        yaml.safe_dump(descriptor, file, sort_keys=False)
+        yaml.safe_dump(descriptor, file, default_flow_style=False)
     return flavor
 
 
@@ -179,31 +282,44 @@ def read_descriptor(directory: str) -> dict:
 
 
 class TorchModel:
-    """A ``torch.nn.Module`` with ``predict``: numpy/DataFrame in, numpy out."""
+    """A ``torch.nn.Module`` with ``predict``: numpy/DataFrame in, numpy out. An exported
+    program's module (``.pt2``) is already in eval form and refuses ``eval()``."""
 
-    def __init__(self, module):
+    def __init__(self, module, exported: bool = False):
         self.module = module
+        self.exported = exported
 
     def predict(self, data):
         import numpy
         import torch
 
         values = data.to_numpy() if hasattr(data, "to_numpy") else numpy.asarray(data)
-        tensor = torch.as_tensor(values, dtype=torch.float32)
-        self.module.eval()
+        tensor = torch.tensor(
+            values, dtype=torch.float32
+        )  # copies: pandas may hand a read-only view
+        if not self.exported:
+            self.module.eval()
         with torch.no_grad():
             return self.module(tensor).numpy()
 
 
-def _flavor_file(directory: str, flavors: dict, flavor: str, key: str) -> str:
+def _flavor_conf(flavors: dict, flavor: str) -> dict:
     conf = flavors[flavor]
-    name = conf.get(key) if isinstance(conf, dict) else None
-    return model_file(directory, name, f"{DESCRIPTOR} flavors.{flavor}.{key}")
+    if not isinstance(conf, dict):
+        raise invalid(f"{DESCRIPTOR} flavors.{flavor} is {conf!r}, not a mapping")
+    return conf
+
+
+def _flavor_file(directory: str, flavors: dict, flavor: str, key: str) -> str:
+    return model_file(
+        directory, _flavor_conf(flavors, flavor).get(key), f"{DESCRIPTOR} flavors.{flavor}.{key}"
+    )
 
 
 def load_torch(path: str):
     """A state dict (tensors only) with ``weights_only=True``, which runs no code; else a
-    whole pickled module, which only the full unpickler loads: that runs the file's code."""
+    whole pickled module, which only the full unpickler loads: that runs the file's code.
+    (A cloudpickled module loads with pickle's unpickler too.)"""
     import torch
 
     try:
@@ -212,17 +328,110 @@ def load_torch(path: str):
         return torch.load(path, weights_only=False)
 
 
+def _load_pytorch(directory: str, flavors: dict):
+    """``model_data`` is MLflow's ``data`` directory (``model.pth``, or ``model.pt2`` from
+    ``torch.export``) or, in models jt wrote before, the ``.pth`` file itself."""
+    data_name = _flavor_conf(flavors, "pytorch").get("model_data")
+    path = _flavor_file(directory, flavors, "pytorch", "model_data")
+    exported = False
+    if os.path.isdir(path):
+        what = f"{DESCRIPTOR} flavors.pytorch.model_data"
+        pickled = model_file(directory, posixpath.join(data_name, TORCH_PICKLED), what)
+        if os.path.isfile(pickled):
+            loaded = load_torch(pickled)
+        else:
+            import torch
+
+            exported_file = model_file(directory, posixpath.join(data_name, TORCH_EXPORTED), what)
+            if not os.path.isfile(exported_file):
+                raise invalid(
+                    f"The PyTorch model's {data_name!r} holds neither {TORCH_PICKLED} "
+                    f"nor {TORCH_EXPORTED}"
+                )
+            loaded = torch.export.load(exported_file).module()  # unpickles the archive's records
+            exported = True
+    else:
+        loaded = load_torch(path)
+    if isinstance(loaded, sys.modules["torch"].nn.Module):
+        return TorchModel(loaded, exported)
+    return loaded
+
+
+def _load_skops(path: str, trusted):
+    try:
+        import skops.io
+    except ImportError:
+        raise invalid(
+            "This scikit-learn model is saved in the skops format (MLflow 3's default): "
+            "install skops to load it (pip install skops)"
+        ) from None
+    if trusted is not None and not (
+        isinstance(trusted, list) and all(isinstance(t, str) for t in trusted)
+    ):
+        raise invalid(
+            f"{DESCRIPTOR} flavors.sklearn.skops_trusted_types is {trusted!r}, "
+            "not a list of type names"
+        )
+    try:
+        return skops.io.load(path, trusted=trusted)
+    except skops.io.exceptions.UntrustedTypesFoundException as error:
+        raise invalid(
+            f"Refusing to load the skops model: it builds types that are neither skops' "
+            f"defaults nor listed in its skops_trusted_types ({error})"
+        ) from None
+
+
+def _load_sklearn(directory: str, flavors: dict):
+    conf = _flavor_conf(flavors, "sklearn")
+    path = _flavor_file(directory, flavors, "sklearn", "pickled_model")
+    serialization = conf.get("serialization_format", "pickle")
+    if serialization == "skops":
+        return _load_skops(path, conf.get("skops_trusted_types"))
+    if serialization not in ("pickle", "cloudpickle"):
+        raise invalid(
+            f"Unknown scikit-learn serialization_format {serialization!r}: "
+            "expected skops, pickle or cloudpickle"
+        )
+    with open(path, "rb") as file:
+        return pickle.load(file)  # cloudpickle output loads with plain pickle
+
+
+def _load_with_mlflow(directory: str, flavors: dict):
+    try:
+        import mlflow.pyfunc
+    except ImportError:
+        raise invalid(
+            f"This model's flavors are {sorted(flavors)}: jt loads sklearn, pytorch and "
+            "python_pickle models itself, and any other python_function model through "
+            "mlflow.pyfunc, which needs mlflow: install it (pip install mlflow-skinny, or "
+            "pip install mlflow)"
+        ) from None
+    # A python_function model may read its files after loading (a PythonModel's
+    # artifacts): it gets a copy that outlives the download, as MLflow's own downloads do.
+    kept = shutil.copytree(directory, os.path.join(tempfile.mkdtemp(prefix="jt-model-"), "model"))
+    return mlflow.pyfunc.load_model(kept)
+
+
 def load_model_from_directory(directory: str):
-    """The model saved in ``directory`` by ``save_model``, ready to ``predict``.
+    """The model saved in ``directory`` (by jt or by MLflow), ready to ``predict``.
 
     Runs the code in the model's pickle (see the module docstring): only load models you
     trust."""
     flavors = read_descriptor(directory).get("flavors") or {}
     if "pytorch" in flavors:
-        loaded = load_torch(_flavor_file(directory, flavors, "pytorch", "model_data"))
-        return TorchModel(loaded) if isinstance(loaded, sys.modules["torch"].nn.Module) else loaded
-    for flavor in ("sklearn", "python_pickle"):
-        if flavor in flavors:
-            with open(_flavor_file(directory, flavors, flavor, "pickled_model"), "rb") as file:
-                return pickle.load(file)  # cloudpickle output loads with plain pickle
+        return _load_pytorch(directory, flavors)
+    if "sklearn" in flavors:
+        return _load_sklearn(directory, flavors)
+    if "python_pickle" in flavors:
+        with open(_flavor_file(directory, flavors, "python_pickle", "pickled_model"), "rb") as file:
+            return pickle.load(file)
+    if "python_function" in flavors:
+        return _load_with_mlflow(directory, flavors)
     raise invalid(f"No supported flavor in {sorted(flavors)}")
+
+
+def _load_pyfunc(path: str):
+    """``mlflow.pyfunc``'s entry point for jt's python_pickle models: ``path`` is the
+    pickle (``python_function.data``). Runs the pickle's code, like every MLflow loader."""
+    with open(path, "rb") as file:
+        return pickle.load(file)
