@@ -5,11 +5,17 @@ each direction, nesting, ending from either side, and ``%%track``."""
 from __future__ import annotations
 
 import json
+import os
+import sys
 
 import pytest
 from jupyter_client import BlockingKernelClient
 
+import jupyterlab_tracker as jt
 from jupyterlab_tracker import TrackerClient
+from jupyterlab_tracker.client import fluent
+from jupyterlab_tracker.client.mlflow_runs import same_store
+from jupyterlab_tracker.config import ARTIFACT_ROOT_ENV, STORE_URI_ENV
 from jupyterlab_tracker.testing import LiveServer
 
 MLFLOW_FIRST = """
@@ -193,3 +199,36 @@ def test_track_wraps_mlflow_imported_inside_the_cell(server, store):
     assert run.info.run_name == "tracked" and run.info.status == "FINISHED"
     assert metrics(store, jt_id) == {"mlflow_loss": 7.0, "jt_loss": 8.0}
     assert len(store.search_all_runs([run.info.experiment_id])) == 1
+
+
+def test_runs_are_shared_only_when_both_log_to_the_same_store(monkeypatch):
+    tracker = "http://127.0.0.1:8888/user/a/tracker"
+    monkeypatch.setenv(STORE_URI_ENV, "sqlite:////data/tracker.db")
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", tracker)
+    assert same_store(tracker, tracker + "/")  # one tracker URL for both
+    assert same_store("sqlite:////data/tracker.db", tracker)  # what the server gave both
+    assert not same_store("sqlite:////data/tracker.db", "http://elsewhere:5000")
+    assert not same_store("sqlite:////data/other.db", tracker)
+    assert not same_store("sqlite:////data/tracker.db", "")
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", "http://127.0.0.1:5000")  # not a tracker
+    assert not same_store("sqlite:////data/tracker.db", "http://127.0.0.1:5000")
+
+
+def test_a_jt_run_is_offered_to_an_mlflow_imported_later(monkeypatch, tmp_path):
+    """Without importing mlflow: its MLFLOW_RUN_ID names jt's innermost run, then none."""
+    monkeypatch.delitem(sys.modules, "mlflow.tracking.fluent", raising=False)
+    monkeypatch.setattr(fluent, "_session", fluent._Session())
+    monkeypatch.setenv(STORE_URI_ENV, f"sqlite:///{tmp_path / 'tracker.db'}")
+    monkeypatch.setenv(ARTIFACT_ROOT_ENV, str(tmp_path / "artifacts"))
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", "http://127.0.0.1:9/tracker")  # never called
+    monkeypatch.delenv("MLFLOW_RUN_ID", raising=False)
+    try:
+        with jt.start_run() as outer:
+            assert os.environ["MLFLOW_RUN_ID"] == outer.info.run_id
+            with jt.start_run(nested=True) as child:
+                assert os.environ["MLFLOW_RUN_ID"] == child.info.run_id
+            assert os.environ["MLFLOW_RUN_ID"] == outer.info.run_id
+        assert "MLFLOW_RUN_ID" not in os.environ
+        assert "mlflow.tracking.fluent" not in sys.modules
+    finally:
+        fluent._session.client.close()

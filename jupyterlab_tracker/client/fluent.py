@@ -73,9 +73,8 @@ class _Session:
     # The runs of run_stack that are on mlflow's active-run stack too (jt put them there,
     # or mlflow started them): gone from mlflow's stack means ended through mlflow.
     shared_run_ids: set[str] = field(default_factory=set)
-    # The (jt, mlflow) active-run ids last found logging to different stores: not checked
-    # again (reading mlflow's URI costs more than a logged point) until either changes.
-    unshared_tops: tuple | None = None
+    # The (jt, mlflow) innermost active runs last checked by _run_stack.
+    checked_tops: tuple = (None, None)
     announced_run_id: str | None = None  # the MLFLOW_RUN_ID jt set for a later mlflow
 
 
@@ -294,24 +293,33 @@ def _active_run_id() -> str:
 
 def _run_stack() -> list[ActiveRun]:
     """jt's active runs, first brought in line with mlflow's when the kernel has imported
-    mlflow: this is on every logging call, so the usual case (same innermost run, or no
-    mlflow) costs a dict look-up and a comparison."""
+    mlflow. This is on every logging call: the usual case (no mlflow, or the same
+    innermost runs as last time) costs a look-up and two identity checks."""
     stack = _session.run_stack
     fluent = mlflow_runs.loaded_fluent()
     if fluent is not None:
-        tops = (stack[-1].info.run_id if stack else None, mlflow_runs.top_run_id(fluent))
-        if tops[0] != tops[1] and tops != _session.unshared_tops:
-            _follow_mlflow(fluent, tops)
+        tops = (stack[-1] if stack else None, fluent.active_run())
+        if tops[0] is not _session.checked_tops[0] or tops[1] is not _session.checked_tops[1]:
+            _check_mlflow(fluent, tops)
     return stack
 
 
-def _follow_mlflow(fluent, tops: tuple) -> None:
+def _check_mlflow(fluent, tops: tuple) -> None:
+    """The innermost runs changed since last checked: follow mlflow if they now differ
+    (and mlflow logs to the same store), then remember what was checked."""
+    ids = [run.info.run_id if run is not None else None for run in tops]
+    if ids[0] != ids[1] and mlflow_runs.shares_store(get_tracking_uri()):
+        _follow_mlflow(fluent)
+        stack = _session.run_stack
+        tops = (stack[-1] if stack else None, fluent.active_run())
+    # Different stores are not checked again (reading mlflow's URI costs more than a
+    # logged point) until either innermost run changes.
+    _session.checked_tops = tops
+
+
+def _follow_mlflow(fluent) -> None:
     """The innermost runs differ: drop the shared runs mlflow ended, adopt the ones mlflow
     started, and give mlflow jt's innermost run if mlflow was imported after it began."""
-    if not mlflow_runs.shares_store(get_tracking_uri()):
-        _session.unshared_tops = tops
-        return
-    _session.unshared_tops = None
     announced, _session.announced_run_id = _session.announced_run_id, None
     if announced is not None:
         if os.environ.get(mlflow_runs.RUN_ID_ENV) == announced:
