@@ -28,6 +28,10 @@ with mlflow.start_run(run_name="mlflow-outer") as outer:
     mlflow.log_metric("mlflow_loss", 0.25)
     report["outer"] = outer.info.run_id
     report["outer_agree"] = [jt.active_run().info.run_id, mlflow.active_run().info.run_id]
+    try:
+        jt.start_run()
+    except Exception as error:  # nested=True is needed, as for mlflow
+        report["not_nested"] = str(error)
     with jt.start_run(run_name="jt-child", nested=True) as child:
         mlflow.log_metric("mlflow_child", 1.0)
         report["child"] = child.info.run_id
@@ -48,6 +52,10 @@ with jt.start_run(run_name="jt-outer") as outer:
     jt.log_metric("jt_loss", 4.0)
     report["outer"] = outer.info.run_id
     report["outer_agree"] = [jt.active_run().info.run_id, mlflow.active_run().info.run_id]
+    try:
+        mlflow.start_run()
+    except Exception as error:  # nested=True is needed, as inside an mlflow run
+        report["not_nested"] = str(error)
     with mlflow.start_run(run_name="mlflow-child", nested=True) as child:
         jt.log_metric("jt_child", 5.0)
         report["child"] = child.info.run_id
@@ -147,6 +155,7 @@ def test_jt_logs_into_mlflows_run(server, store):
     report = last_json(output)
     outer, child = report["outer"], report["child"]
     assert report["outer_agree"] == [outer, outer]
+    assert f"Run {outer} is already active" in report["not_nested"]
     assert report["child_agree"] == [child, child]
     assert report["back_to_outer"] == [outer, outer]
     assert report["after"] == [None, None]
@@ -169,6 +178,7 @@ def test_mlflow_logs_into_jts_run_and_either_side_ends_it(server, store):
     report = last_json(output)
     outer, child = report["outer"], report["child"]
     assert report["outer_agree"] == [outer, outer]
+    assert f"Run with UUID {outer} is already active" in report["not_nested"]
     assert report["child_agree"] == [child, child]
     assert report["back_to_outer"] == [outer, outer]
     assert report["after"] == [None, None]
