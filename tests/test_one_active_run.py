@@ -10,6 +10,7 @@ import sys
 
 import pytest
 from jupyter_client import BlockingKernelClient
+from test_zero_config import CellOutput
 
 import jupyterlab_tracker as jt
 from jupyterlab_tracker import TrackerClient
@@ -120,18 +121,8 @@ def run_cells(client: BlockingKernelClient, cells) -> list[str]:
 
 def run_cell(client: BlockingKernelClient, cell: str) -> str:
     """One cell's stdout; an error in the cell fails the test with its traceback."""
-    stdout, errors = [], []
-
-    def collect(message):
-        content = message["content"]
-        if message["msg_type"] == "stream" and content["name"] == "stdout":
-            stdout.append(content["text"])
-        elif message["msg_type"] == "error":
-            errors.append("\n".join(content["traceback"]))
-
-    reply = client.execute_interactive(cell, output_hook=collect, timeout=180)
-    assert reply["content"]["status"] == "ok", "\n".join(errors)
-    return "".join(stdout)
+    output = CellOutput()
+    return output.of(client.execute_interactive(cell, output_hook=output, timeout=180))
 
 
 def last_json(output: str):
