@@ -25,7 +25,7 @@ from ..entities import (
     Run,
 )
 from ..errors import INVALID_STATE, RESOURCE_ALREADY_EXISTS, TrackerError, invalid, not_found
-from . import capture
+from . import capture, mlflow_runs
 from .backend import is_http_uri
 from .tracker_client import TrackerClient, now_ms
 
@@ -49,8 +49,8 @@ class ActiveRun(Run):
         return self
 
     def __exit__(self, exc_type, exc, tb) -> bool:
-        if not any(r.info.run_id == self.info.run_id for r in _session.run_stack):
-            return False  # already ended inside the block
+        if not any(r.info.run_id == self.info.run_id for r in _run_stack()):
+            return False  # already ended inside the block (through jt or mlflow)
         if exc_type is None:
             end_run("FINISHED")
         else:
@@ -70,6 +70,12 @@ class _Session:
     experiment_id: str | None = None
     run_stack: list[ActiveRun] = field(default_factory=list)
     last_run_id: str | None = None
+    # The runs of run_stack that are on mlflow's active-run stack too (jt put them there,
+    # or mlflow started them): gone from mlflow's stack means ended through mlflow.
+    shared_run_ids: set[str] = field(default_factory=set)
+    # The (jt, mlflow) innermost active runs last checked by _run_stack.
+    checked_tops: tuple = (None, None)
+    announced_run_id: str | None = None  # the MLFLOW_RUN_ID jt set for a later mlflow
 
 
 _session = _Session()
@@ -172,7 +178,7 @@ def start_run(
     A run is already active: pass ``nested=True`` to start a child of it (tagged
     ``mlflow.parentRunId``). Use as ``with jt.start_run(): ...`` to end it automatically.
     """
-    stack = _session.run_stack
+    stack = _run_stack()
     if stack and not nested:
         raise TrackerError(
             f"Run {stack[-1].info.run_id} is already active. End it with jt.end_run() first, "
@@ -202,6 +208,7 @@ def start_run(
         capture.record_run_sources(client, run.info.run_id)
     active = ActiveRun(run.info, run.data, run.inputs)
     stack.append(active)
+    _share_with_mlflow(active.info.run_id)
     return active
 
 
@@ -246,8 +253,9 @@ def _in_ipython() -> bool:
 
 
 def end_run(status: str = "FINISHED") -> None:
-    """End the active run: write its buffered metrics, then set ``status`` and the end time."""
-    stack = _session.run_stack
+    """End the active run: write its buffered metrics, then set ``status`` and the end time.
+    A run shared with mlflow ends for mlflow too (``mlflow.end_run``)."""
+    stack = _run_stack()
     if not stack:
         return
     run_id = stack[-1].info.run_id
@@ -256,23 +264,116 @@ def end_run(status: str = "FINISHED") -> None:
     finally:
         stack.pop()
         _session.last_run_id = run_id
+        _unshare_with_mlflow(run_id, status)
 
 
 def active_run() -> ActiveRun | None:
-    return _session.run_stack[-1] if _session.run_stack else None
+    """The active run: the same run as ``mlflow.active_run()`` when mlflow is imported
+    and logs to the same store."""
+    stack = _run_stack()
+    return stack[-1] if stack else None
 
 
 def last_active_run() -> Run | None:
     """The active run, else the run that ended last (fetched fresh), else None."""
-    if _session.run_stack:
-        return get_run(_session.run_stack[-1].info.run_id)
+    stack = _run_stack()
+    if stack:
+        return get_run(stack[-1].info.run_id)
     return get_run(_session.last_run_id) if _session.last_run_id else None
 
 
 def _active_run_id() -> str:
     """The active run's id; logging with no active run starts one, as in MLflow."""
-    stack = _session.run_stack
+    stack = _run_stack()
     return (stack[-1] if stack else start_run()).info.run_id
+
+
+# -- one active run with mlflow (rules: docs/mlflow-compatibility.md) -------------------
+
+
+def _run_stack() -> list[ActiveRun]:
+    """jt's active runs, first brought in line with mlflow's when the kernel has imported
+    mlflow. This is on every logging call: the usual case (no mlflow, or the same
+    innermost runs as last time) costs a look-up and two identity checks."""
+    stack = _session.run_stack
+    fluent = mlflow_runs.loaded_fluent()
+    if fluent is not None:
+        tops = (stack[-1] if stack else None, fluent.active_run())
+        if tops[0] is not _session.checked_tops[0] or tops[1] is not _session.checked_tops[1]:
+            _check_mlflow(fluent, tops)
+    return stack
+
+
+def _check_mlflow(fluent, tops: tuple) -> None:
+    """The innermost runs changed since last checked: follow mlflow if they now differ
+    (and mlflow logs to the same store), then remember what was checked."""
+    ids = [run.info.run_id if run is not None else None for run in tops]
+    if ids[0] != ids[1] and mlflow_runs.shares_store(get_tracking_uri()):
+        _follow_mlflow(fluent)
+        stack = _session.run_stack
+        tops = (stack[-1] if stack else None, fluent.active_run())
+    # Different stores are not checked again (reading mlflow's URI costs more than a
+    # logged point) until either innermost run changes.
+    _session.checked_tops = tops
+
+
+def _follow_mlflow(fluent) -> None:
+    """The innermost runs differ: drop the shared runs mlflow ended, adopt the ones mlflow
+    started, and give mlflow jt's innermost run if mlflow was imported after it began."""
+    announced, _session.announced_run_id = _session.announced_run_id, None
+    if announced is not None:
+        if os.environ.get(mlflow_runs.RUN_ID_ENV) == announced:
+            mlflow_runs.announce(None)  # not taken up: pushed below instead
+        else:  # mlflow's first fluent call resumed it
+            _session.shared_run_ids.add(announced)
+    stack = _session.run_stack
+    mlflow_ids = mlflow_runs.stack_run_ids(fluent)
+    on_mlflow = set(mlflow_ids)
+    kept = []
+    for run in stack:
+        if run.info.run_id in _session.shared_run_ids and run.info.run_id not in on_mlflow:
+            _session.last_run_id = run.info.run_id  # ended through mlflow.end_run
+        else:
+            kept.append(run)
+    known = {run.info.run_id for run in kept}
+    for run_id in mlflow_ids:
+        if run_id not in known:  # started through mlflow.start_run (or its autologging)
+            run = _client().get_run(run_id)
+            kept.append(ActiveRun(run.info, run.data, run.inputs))
+    _session.shared_run_ids = on_mlflow
+    stack[:] = kept
+    if stack and stack[-1].info.run_id not in on_mlflow:
+        mlflow_runs.push(fluent, stack[-1].info.run_id)
+        _session.shared_run_ids.add(stack[-1].info.run_id)
+
+
+def _share_with_mlflow(run_id: str) -> None:
+    """jt started ``run_id``: make it mlflow's active run too (now, or when mlflow is
+    imported later, through mlflow's own ``MLFLOW_RUN_ID``)."""
+    fluent = mlflow_runs.loaded_fluent()
+    uri = get_tracking_uri()
+    if fluent is not None:
+        if mlflow_runs.shares_store(uri):
+            mlflow_runs.push(fluent, run_id)
+            _session.shared_run_ids.add(run_id)
+    elif mlflow_runs.env_would_share_store(uri):
+        mlflow_runs.announce(run_id)
+        _session.announced_run_id = run_id
+
+
+def _unshare_with_mlflow(run_id: str, status: str) -> None:
+    """jt ended ``run_id``: end it for mlflow too, and point a later mlflow at the run
+    that is active now."""
+    _session.shared_run_ids.discard(run_id)
+    fluent = mlflow_runs.loaded_fluent()
+    if fluent is not None and mlflow_runs.top_run_id(fluent) == run_id:
+        fluent.end_run(status)  # pops mlflow's stack (and sets the same status again)
+    if _session.announced_run_id == run_id:
+        _session.announced_run_id = None
+        if os.environ.get(mlflow_runs.RUN_ID_ENV) == run_id:  # not taken up by mlflow
+            outer = _session.run_stack[-1].info.run_id if _session.run_stack else None
+            mlflow_runs.announce(outer)
+            _session.announced_run_id = outer
 
 
 def get_run(run_id: str) -> Run:
