@@ -138,7 +138,7 @@ def store(server):
 
 
 def metrics(store: TrackerClient, run_id: str) -> dict[str, float]:
-    return {key: m.value for key, m in store.get_run(run_id).data.metrics.items()}
+    return dict(store.get_run(run_id).data.metrics)
 
 
 def test_jt_logs_into_mlflows_run(server, store):
