@@ -73,7 +73,9 @@ class LiveServer:
     def start(self, timeout: float = 60) -> LiveServer:
 
         self.root.mkdir(parents=True, exist_ok=True)
-        env = dict(os.environ)
+        # Its kernels inherit this environment: none of the test process's MLflow state
+        # (``mlflow.set_experiment`` in a test sets MLFLOW_EXPERIMENT_ID, for one).
+        env = {k: v for k, v in os.environ.items() if not k.startswith("MLFLOW_")}
         env.update(
             JUPYTERLAB_TRACKER_URI=f"sqlite:///{self.root / 'tracker.db'}",
             JUPYTERLAB_TRACKER_ARTIFACT_ROOT=str(self.root / "artifacts"),
