@@ -173,8 +173,11 @@ class MlflowServer:
             "--artifacts-destination", str(self.root / "mlartifacts"),
         ]  # fmt: skip
         env = {k: v for k, v in os.environ.items() if not k.startswith("MLFLOW_")}
+        env["MLFLOW_DISABLE_TELEMETRY"] = "true"
         with open(self.log_path, "a") as log:
-            self.process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+            self.process = subprocess.Popen(
+                command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=self.root
+            )
         ready = lambda: requests.get(self.url + "/health", timeout=2).ok  # noqa: E731
         _wait_until_ready(self, ready, timeout, "mlflow server")
         return self

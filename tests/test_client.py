@@ -7,13 +7,13 @@ import asyncio
 import json
 import logging
 import math
-import statistics
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pandas as pd
 import pytest
+from support.waiting import wait_until
 
 import jupyterlab_tracker as jt
 from jupyterlab_tracker.client import fluent
@@ -151,10 +151,7 @@ def test_the_writer_thread_flushes_without_being_asked(db_uri):
     client = jt.TrackerClient(db_uri, flush_interval=0.05)
     run_id = client.create_run("0").info.run_id
     client.log_metric(run_id, "m", 1.0)
-    deadline = time.monotonic() + 5
-    while len(client._buffer) and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert len(client._buffer) == 0
+    wait_until(lambda: len(client._buffer) == 0, message="the writer thread did not flush")
     assert len(client.backend.get_metric_history(run_id, "m").items) == 1
     client.close()
 
@@ -204,20 +201,6 @@ def test_a_rejected_batch_is_reported_not_retried_forever(client, caplog):
     client.log_metric(run_id, "after", 2.0)
     client.flush()
     assert client.get_run(run_id).data.metrics["after"] == 2.0
-
-
-def test_log_metric_is_fast(session):
-    jt.start_run()
-    timings = []
-    clock = time.perf_counter_ns
-    for step in range(20_000):
-        start = clock()
-        jt.log_metric("loss", 0.5, step=step)
-        timings.append(clock() - start)
-    median_us = statistics.median(timings) / 1000
-    print(f"median log_metric: {median_us:.2f} us")
-    assert median_us <= 10
-    jt.flush()
 
 
 # -- the fluent API --------------------------------------------------------------------
@@ -393,7 +376,7 @@ async def test_http_client_round_trip(server_uri, server_token, clean_env):
     await asyncio.to_thread(scenario)
 
 
-async def test_http_fluent_api_and_ingest_rate(server_uri, server_token, clean_env, monkeypatch):
+async def test_http_fluent_api_logs_every_point(server_uri, server_token, clean_env, monkeypatch):
     monkeypatch.setattr(fluent, "_session", fluent._Session())
     monkeypatch.setenv(STORE_URI_ENV, server_uri)
     monkeypatch.setenv(TOKEN_ENV, server_token)
@@ -403,12 +386,10 @@ async def test_http_fluent_api_and_ingest_rate(server_uri, server_token, clean_e
         jt.set_experiment("fluent-http")
         with jt.start_run() as run:
             jt.log_param("p", 1)
-            start = time.perf_counter()
+            # The rate is benchmarks/bench_tracking.py's ingest_http_pts_s, not a test's.
             for step in range(points):
                 jt.log_metric("m", step, step=step)
             jt.flush()
-            rate = points / (time.perf_counter() - start)
-        print(f"HTTP ingest: {rate:,.0f} points/s")
         assert len(jt.get_metric_history(run.info.run_id, "m")) == points
         assert jt.get_run(run.info.run_id).info.status == "FINISHED"
         frame = jt.search_runs()
@@ -492,12 +473,10 @@ def test_http_connection_errors_are_retried_then_reported():
     url = server.url
     server.close()  # nothing listens there any more
     backend = HttpBackend(url, "tok", retry=FAST_RETRY)
-    start = time.monotonic()
     with pytest.raises(TrackerError) as error:
         backend.get_experiment("1")
     assert error.value.error_code == "TEMPORARILY_UNAVAILABLE"
     assert "3 attempts" in error.value.message
-    assert time.monotonic() - start < 5
 
 
 def test_http_batch_retry_resends_the_same_batch_id():

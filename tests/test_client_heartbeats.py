@@ -5,15 +5,10 @@ from __future__ import annotations
 import asyncio
 import time
 
+from support.waiting import async_wait_until, wait_until
+
 import jupyterlab_tracker as jt
 from jupyterlab_tracker.client.buffer import MetricBuffer
-
-
-def _wait_for(condition, timeout=5.0):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "condition not met in time"
-        time.sleep(0.01)
 
 
 def test_the_buffer_beats_for_watched_runs_in_one_call_until_unwatched():
@@ -29,14 +24,15 @@ def test_the_buffer_beats_for_watched_runs_in_one_call_until_unwatched():
     buffer.watch_run("r1")
     buffer.watch_run("r2")
     buffer.watch_run("gone")
-    _wait_for(lambda: sum("r1" in call for call in calls) >= 3)
+    wait_until(lambda: sum("r1" in call for call in calls) >= 3)
     assert ["gone", "r1", "r2"] in calls  # the runs due together went in one call
     assert all(call.count("r1") == 1 for call in calls)
     assert "gone" not in buffer._watched
     assert sum("gone" in call for call in calls) == 1
     buffer.unwatch_run("r1")
     buffer.unwatch_run("r2")
-    time.sleep(0.1)
+    # What is checked is that no beat comes for two intervals: those sleeps are the test.
+    time.sleep(0.1)  # a beat already under way lands
     count = len(calls)
     time.sleep(0.1)
     assert len(calls) == count
@@ -56,7 +52,7 @@ def test_a_failed_heartbeat_is_retried_at_the_next_interval():
         lambda *a: None, flush_interval=0.02, send_heartbeats=send, heartbeat_interval=0.05
     )
     buffer.watch_run("r1")
-    _wait_for(lambda: len(calls) >= 3)
+    wait_until(lambda: len(calls) >= 3)
     assert "r1" in buffer._watched
     buffer.close()
 
@@ -70,9 +66,9 @@ def test_a_run_created_with_its_first_beat_is_not_beaten_again_at_once():
         heartbeat_interval=0.3,
     )
     buffer.watch_run("new", first_beat_sent=True)
-    time.sleep(0.15)
+    time.sleep(0.15)  # the test: no beat within half an interval of the first one
     assert calls == []
-    _wait_for(lambda: calls == [["new"]])
+    wait_until(lambda: calls == [["new"]])
     buffer.close()
 
 
@@ -93,7 +89,7 @@ def test_an_embedded_client_beats_while_the_run_runs(tmp_path):
     store = client.backend.store
     first = _last_heartbeat(store, run_id)
     assert first is not None  # recorded with the run, no extra write
-    _wait_for(lambda: _last_heartbeat(store, run_id) > first)
+    wait_until(lambda: _last_heartbeat(store, run_id) > first)
     client.set_terminated(run_id)
     assert run_id not in client._buffer._watched
     client.close()
@@ -131,9 +127,8 @@ async def test_the_http_client_sends_heartbeats(jp_serverapp, http_server_client
     client._buffer.flush_interval = 0.02
     # The server runs on this test's event loop: the blocking client runs in threads.
     run_id = (await asyncio.to_thread(client.create_run, "0")).info.run_id
-    deadline = time.monotonic() + 5
-    while _last_heartbeat(store, run_id) is None:
-        assert time.monotonic() < deadline, "no heartbeat arrived"
-        await asyncio.sleep(0.02)
+    await async_wait_until(
+        lambda: _last_heartbeat(store, run_id) is not None, message="no heartbeat arrived"
+    )
     await asyncio.to_thread(client.set_terminated, run_id)
     await asyncio.to_thread(client.close)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import math
 import os
 import tempfile
-import time
 import warnings
 
 import mlflow
@@ -22,6 +21,7 @@ from mlflow import MlflowClient
 from mlflow.entities import LoggedModelInput, LoggedModelStatus, Metric
 from mlflow.exceptions import MlflowException
 from mlflow_reference import MlflowReference
+from support.waiting import next_millisecond
 
 from jupyterlab_tracker.testing import LiveServer
 
@@ -179,7 +179,7 @@ def make_models(client: MlflowClient, experiment: str) -> tuple[str, dict[str, s
         ids[name] = model.model_id
         if status:
             client.finalize_logged_model(model.model_id, getattr(LoggedModelStatus, status))
-        time.sleep(0.005)  # distinct creation times: the default order is newest first
+        next_millisecond()  # distinct creation times: the default order is newest first
     for name, points in POINTS.items():
         run = runs[0] if name in ("alpha", "gamma", "Alpha2") else runs[1]
         client.log_batch(

@@ -13,13 +13,13 @@ import json
 import os
 import subprocess
 import sys
-import time
 import urllib.request
 
 import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from support.waiting import wait_until
 
 import jupyterlab_tracker as jt
 from jupyterlab_tracker.client import models
@@ -160,17 +160,14 @@ def test_mlflow_models_serve_answers_for_a_jt_model(client, tmp_path):
         stderr=subprocess.PIPE,
     )
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/ping", timeout=2).close()
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError(
-                        f"mlflow models serve did not start: {server.stderr.read()!r}"
-                    ) from None
-                time.sleep(0.5)
+
+        def answers() -> bool:
+            if server.poll() is not None:
+                raise AssertionError(f"mlflow models serve ended: {server.stderr.read()!r}")
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/ping", timeout=2).close()
+            return True
+
+        wait_until(answers, timeout=120, interval=0.5, ignore=(OSError,))
         with open(os.path.join(local, "serving_input_example.json"), "rb") as file:
             body = file.read()
         request = urllib.request.Request(

@@ -8,9 +8,9 @@ these pin the same behaviour on both databases, below the HTTP layer.
 from __future__ import annotations
 
 import math
-import time
 
 import pytest
+from support.waiting import next_millisecond
 
 from jupyterlab_tracker.artifacts.locations import ArtifactLocations
 from jupyterlab_tracker.entities import LoggedModelMetric, Metric, ModelOutput
@@ -189,7 +189,7 @@ def searchable(registry, tracking, store):
         for value, timestamp, dataset in points:
             point = [Metric("acc", value, timestamp, 0)]
             log_linked(tracking, run_id, model.model_id, point, (dataset, "d-" + dataset))
-        time.sleep(0.003)
+        next_millisecond()  # distinct creation times
     registry.delete_logged_model(ids["zeta"])
     names = {model_id: name for name, model_id in ids.items()}
 
