@@ -1,4 +1,5 @@
-"""Smoke test for benchmarks/bench_tracking.py: it runs and prints every figure.
+"""Smoke tests for benchmarks/bench_tracking.py and bench_views.py: they run and print
+every figure.
 
 No timing assertions: the figures depend on the machine; this only keeps the script
 working as the code under it changes.
@@ -38,3 +39,13 @@ def test_quick_benchmark_prints_every_figure(tmp_path):
         else:
             assert re.fullmatch(NUMBER, ours), row
     assert out.exists()
+
+
+def test_views_benchmark_opens_the_browser_and_turns_a_page():
+    command = [sys.executable, str(BENCHMARKS / "bench_views.py"), "--runs", "120"]
+    command += ["--repeats", "1"]
+    finished = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert finished.returncode == 0, finished.stderr
+    assert re.search(rf"on 120 runs: open {NUMBER} ms", finished.stdout), finished.stdout
+    assert re.search(rf"turn to page 2: {NUMBER} ms", finished.stdout), finished.stdout
+    assert "51–100 of 120" in finished.stdout, finished.stdout

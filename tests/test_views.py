@@ -169,18 +169,15 @@ def test_runs_browser_filters_sorts_pages_and_selects(demo):
     assert len(browser.runs) == 2
 
 
-def test_runs_browser_pages_a_thousand_runs_quickly(tracker):  # noqa: F811
-    import time
-
+def test_runs_browser_pages_a_thousand_runs(tracker):  # noqa: F811
+    # How fast it pages is benchmarks/bench_views.py's figure; this checks what it shows.
     client = tracker.TrackerClient(tracker.get_tracking_uri())
     experiment_id = client.create_experiment("many")
     for i in range(1000):
         client.create_run(experiment_id, run_name=f"run-{i}", tags={"i": str(i)})
     client.close()
-    started = time.perf_counter()
     browser = RunsBrowser(experiment_ids=[experiment_id])
     browser.show_page(10)
-    assert time.perf_counter() - started < 5
     assert browser.page_label.value == "501–550 of 1000"
     assert len(browser.table.options) == 50
 
