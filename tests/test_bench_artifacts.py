@@ -7,6 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow  # starts a server and moves a file both ways
+
 SCRIPT = Path(__file__).resolve().parent.parent / "benchmarks" / "bench_artifacts.py"
 
 

@@ -10,12 +10,16 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pytest
+
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 sys.path.insert(0, str(BENCHMARKS))
 
 import bench_mlflow_compat  # noqa: E402
 
 from jupyterlab_tracker.testing import LiveServer  # noqa: E402
+
+pytestmark = pytest.mark.slow  # a live lab server and the official client
 
 
 def test_the_workload_times_every_row_and_its_client_floor(tmp_path):

@@ -12,10 +12,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 sys.path.insert(0, str(BENCHMARKS))
 
 import bench_tracking  # noqa: E402
+
+pytestmark = pytest.mark.slow  # runs the benchmark scripts
 
 SKIPPED_ROWS = {"ingest_http_pts_s"}  # --no-http
 NUMBER = r"\d[\d,]*(\.\d+)?"

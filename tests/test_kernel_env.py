@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 
+import pytest
 from test_zero_config import run_in_kernel
 
 PRINT_ENV = """
@@ -15,6 +16,7 @@ print(json.dumps({k: v for k, v in os.environ.items()
 """
 
 
+@pytest.mark.slow  # starts a kernel
 async def test_kernels_get_mlflow_and_tracker_variables(
     jp_serverapp, jp_http_port, jp_base_url, tracker_store_uri
 ):

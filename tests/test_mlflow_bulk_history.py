@@ -20,6 +20,8 @@ from jupyterlab_tracker.entities import Metric
 from jupyterlab_tracker.service.factory import open_services
 from jupyterlab_tracker.service.mlflow_compat import MlflowCompatService
 
+pytestmark = pytest.mark.slow  # MLflow's own SQLAlchemy store (its migrations take seconds)
+
 
 def histories(seed: int) -> list[list[tuple[float, int, int]]]:
     """(value, timestamp, step) points of a few runs: long, short, empty, with ties."""

@@ -16,6 +16,8 @@ import pytest
 
 from jupyterlab_tracker.testing import LiveServer
 
+pytestmark = pytest.mark.slow  # a live lab server and the official client in subprocesses
+
 SCRIPTS = Path(__file__).parent / "mlflow_scripts"
 
 

@@ -14,6 +14,8 @@ import pytest
 from jupyterlab_tracker.cli import main
 from jupyterlab_tracker.service.factory import open_services
 
+pytestmark = pytest.mark.slow  # mlflow itself writes the stores, in a subprocess
+
 WRITE_STORES = Path(__file__).parent / "mlflow_scripts" / "write_stores.py"
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import math
 import os
 import tempfile
-import warnings
 
 import mlflow
 import numpy as np
@@ -24,6 +23,8 @@ from mlflow_reference import MlflowReference
 from support.waiting import next_millisecond
 
 from jupyterlab_tracker.testing import LiveServer
+
+pytestmark = pytest.mark.slow  # a live lab server beside MLflow's own
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +50,6 @@ def servers(tmp_path_factory):
 def no_retries(monkeypatch):
     # A bug must fail at once, not after minutes of the client's retries.
     monkeypatch.setenv("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "0")
-    warnings.filterwarnings("ignore")
 
 
 def error_code(call) -> str:

@@ -32,7 +32,7 @@ import mlflow  # noqa: E402
 import mlflow.pyfunc  # noqa: E402
 import mlflow.sklearn  # noqa: E402
 
-pytestmark = pytest.mark.filterwarnings("ignore")
+pytestmark = pytest.mark.slow  # MLflow and torch load and save every model (3-13 s a test)
 
 
 class Tripling:

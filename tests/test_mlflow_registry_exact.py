@@ -18,6 +18,8 @@ from jupyterlab_tracker.testing import LiveServer
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from mlflow_reference import MlflowReferenceServer  # noqa: E402
 
+pytestmark = pytest.mark.slow  # a live lab server and a real mlflow server
+
 SCRIPT = Path(__file__).parent / "mlflow_scripts" / "registry_exact.py"
 
 

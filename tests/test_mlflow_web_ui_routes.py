@@ -18,6 +18,8 @@ import pytest
 
 from jupyterlab_tracker.testing import LiveServer, MlflowServer
 
+pytestmark = pytest.mark.slow  # a live lab server and a real mlflow server
+
 SCRIPT = Path(__file__).parent / "mlflow_scripts" / "web_ui_routes.py"
 
 # Cases whose message our code words as MLflow does (scripts may match on them). Other

@@ -12,6 +12,8 @@ from nbconvert import HTMLExporter
 from jupyterlab_tracker import TrackerClient
 from jupyterlab_tracker.config import ARTIFACT_ROOT_ENV, STORE_URI_ENV
 
+pytestmark = pytest.mark.slow  # executes a notebook in a kernel
+
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 CELLS = [
     "%load_ext jupyterlab_tracker\nimport jupyterlab_tracker as jt\n"

@@ -141,6 +141,7 @@ def metrics(store: TrackerClient, run_id: str) -> dict[str, float]:
     return dict(store.get_run(run_id).data.metrics)
 
 
+@pytest.mark.slow  # kernels of a live lab server
 def test_jt_logs_into_mlflows_run(server, store):
     [output] = in_kernel(server, MLFLOW_FIRST)
     report = last_json(output)
@@ -164,6 +165,7 @@ def test_jt_logs_into_mlflows_run(server, store):
     assert sorted(r.info.run_id for r in runs) == sorted([outer, child])
 
 
+@pytest.mark.slow  # kernels of a live lab server
 def test_mlflow_logs_into_jts_run_and_either_side_ends_it(server, store):
     [output] = in_kernel(server, JT_FIRST)
     report = last_json(output)
@@ -190,6 +192,7 @@ def test_mlflow_logs_into_jts_run_and_either_side_ends_it(server, store):
     assert len(runs) == 4  # outer, child and the two ended ones: no stray run
 
 
+@pytest.mark.slow  # kernels of a live lab server
 def test_track_wraps_mlflow_imported_inside_the_cell(server, store):
     _, tracked, after = in_kernel(server, LOAD_MAGICS, TRACKED_CELL, AFTER_TRACK)
     jt_id, mlflow_id = last_json(tracked)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 NOTEBOOK_CODE = """
 import jupyterlab_tracker as jt
 r = jt.start_run()
@@ -45,6 +47,7 @@ async def run_in_kernel(kernel_manager, kernel_id: str, code: str) -> str:
         client.stop_channels()
 
 
+@pytest.mark.slow  # starts a kernel from the server
 async def test_a_notebook_kernel_logs_to_the_server_store(jp_fetch, jp_serverapp, tracker_api):
     # A notebook session, as JupyterLab opens one: the kernel learns its notebook path.
     response = await jp_fetch(

@@ -36,7 +36,8 @@ def postgres_server():
         server.stop()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+# PostgreSQL starts a cluster (once per session) and makes a database per test: slow.
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])
 def db_uri(request, tmp_path):
     """A fresh, empty database of each kind."""
     if request.param == "sqlite":
