@@ -5,6 +5,8 @@ from __future__ import annotations
 from ..entities import Run
 
 INFO_COLUMNS = ["run_id", "experiment_id", "status", "artifact_uri", "start_time", "end_time"]
+# The run's name, from its ``mlflow.runName`` tag.
+RUN_NAME_COLUMN = "tags.mlflow.runName"
 
 
 def runs_to_dataframe(runs: list[Run]):
