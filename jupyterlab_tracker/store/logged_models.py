@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import time
 import uuid
 from collections import defaultdict
 
@@ -18,6 +17,7 @@ from sqlalchemy import Connection, and_, case, delete, insert, or_, select, upda
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from ..domain.clock import now_ms
 from ..entities import ACTIVE, DELETED, LoggedModel, LoggedModelMetric, ModelOutput, Page
 from ..errors import TrackerError, invalid, not_found, preview
 from ..search import Comparison, LoggedModelOrderBy
@@ -50,10 +50,6 @@ _ATTRIBUTE_COLUMNS = {
     "last_updated_timestamp": _MODELS.c.last_updated_timestamp,
 }
 _NUMERIC_ATTRIBUTES = ("creation_timestamp", "last_updated_timestamp")
-
-
-def now_ms() -> int:
-    return int(time.time() * 1000)
 
 
 def new_model_id() -> str:
