@@ -48,11 +48,11 @@ def layer_with(spec: dict, mark: str) -> dict:
 
 
 def test_views_and_magics_import_only_the_client():
-    # errors and limits: the stdlib-only modules every layer shares
+    # errors and the domain (tags, limits, clock): the stdlib-only modules every layer shares
     allowed = (
         "jupyterlab_tracker.client",
         "jupyterlab_tracker.errors",
-        "jupyterlab_tracker.limits",
+        "jupyterlab_tracker.domain",
         "jupyterlab_tracker.views",
     )
     forbidden = ("sqlalchemy", "alembic", "tornado", "jupyter_server")

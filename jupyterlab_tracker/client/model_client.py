@@ -13,6 +13,7 @@ import posixpath
 import tempfile
 
 from ..artifacts.paths import normalize_artifact_path
+from ..domain.tags import LOGGED_ARTIFACTS_TAG
 from ..entities import FileInfo, LoggedModel, ModelVersion, Page, RegisteredModel
 from ..errors import RESOURCE_ALREADY_EXISTS, TrackerError, invalid
 from . import artifact_files, models
@@ -20,8 +21,6 @@ from .artifacts import MODEL_OWNER, RUN_OWNER
 from .backend import open_model_backends
 from .model_uris import resolve_model_uri
 
-# The run tag listing a run's tables (``mlflow.utils.mlflow_tags.MLFLOW_LOGGED_ARTIFACTS``).
-LOGGED_ARTIFACTS_TAG = "mlflow.loggedArtifacts"
 # Characters MLflow refuses in a table's name: its LIKE search of the tag could not match.
 LOGGED_ARTIFACTS_FORBIDDEN = ('"', "'", ",", ":", "[", "]", "{", "}")
 

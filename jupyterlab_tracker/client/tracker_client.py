@@ -9,10 +9,10 @@ Reads of runs and metrics flush the buffer first: what you logged is what you re
 from __future__ import annotations
 
 import os
-import time
 from typing import Any
 
 from ..config import DEFAULT_HEARTBEAT_INTERVAL, HEARTBEAT_INTERVAL_ENV
+from ..domain.clock import now_ms
 from ..entities import (
     ACTIVE_ONLY,
     TERMINAL_STATUSES,
@@ -29,10 +29,6 @@ from ..errors import invalid
 from .backend import open_backend
 from .buffer import MetricBuffer
 from .model_client import ModelMethods
-
-
-def now_ms() -> int:
-    return time.time_ns() // 1_000_000
 
 
 class TrackerClient(ModelMethods):

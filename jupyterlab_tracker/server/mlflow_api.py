@@ -17,9 +17,7 @@ from dataclasses import dataclass
 from tornado.web import authenticated
 
 from ..artifacts.mlflow_uris import MlflowArtifactUris
-from ..entities import ACTIVE_ONLY, DEFAULT_EXPERIMENT_ID, RUN_STATUSES, VIEW_TYPES
-from ..errors import INVALID_STATE, RESOURCE_ALREADY_EXISTS, invalid, not_found
-from ..limits import (
+from ..domain.limits import (
     MAX_BULK_HISTORY_POINTS,
     MAX_INTERVAL_POINTS_PER_RUN,
     MAX_METRICS_PER_BATCH,
@@ -28,6 +26,8 @@ from ..limits import (
     MAX_TAGS_PER_BATCH,
     REGISTERED_MODEL_RESULTS_DEFAULT,
 )
+from ..entities import ACTIVE_ONLY, DEFAULT_EXPERIMENT_ID, RUN_STATUSES, VIEW_TYPES
+from ..errors import INVALID_STATE, RESOURCE_ALREADY_EXISTS, invalid, not_found
 from ..service.artifacts import MODEL_OWNER, RUN_OWNER
 from ..service.mlflow_compat import MlflowCompatService
 from . import mlflow_shapes as shapes

@@ -13,9 +13,9 @@ from pathlib import Path
 
 from tornado.web import authenticated
 
+from ..domain.limits import MAX_METRICS_PER_BATCH, MAX_PARAMS_PER_BATCH, MAX_TAGS_PER_BATCH
 from ..entities import ACTIVE_ONLY, RUN_STATUSES, VIEW_TYPES
 from ..errors import not_found
-from ..limits import MAX_METRICS_PER_BATCH, MAX_PARAMS_PER_BATCH, MAX_TAGS_PER_BATCH
 from .handlers import TrackerHandler
 from .request_parsing import (
     entity_list,

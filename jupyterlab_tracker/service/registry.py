@@ -11,17 +11,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from ..entities import (
-    LOGGED_MODEL_STATUSES,
-    MODEL_VERSION_STAGES,
-    LoggedModel,
-    ModelOutput,
-    ModelVersion,
-    Page,
-    RegisteredModel,
-)
-from ..errors import INVALID_STATE, RESOURCE_DOES_NOT_EXIST, TrackerError, invalid, preview
-from ..limits import (
+from ..domain.limits import (
     MAX_DATASET_DIGEST_LENGTH,
     MAX_DATASET_NAME_LENGTH,
     MAX_DESCRIPTION_LENGTH,
@@ -36,6 +26,16 @@ from ..limits import (
     MAX_REGISTERED_MODEL_RESULTS,
     MAX_VERSION_RUN_ID_LENGTH,
 )
+from ..entities import (
+    LOGGED_MODEL_STATUSES,
+    MODEL_VERSION_STAGES,
+    LoggedModel,
+    ModelOutput,
+    ModelVersion,
+    Page,
+    RegisteredModel,
+)
+from ..errors import INVALID_STATE, RESOURCE_DOES_NOT_EXIST, TrackerError, invalid, preview
 from ..registry_uris import MODEL_ID_PATTERN, MODELS_SCHEME, registered_version
 from ..search import Comparison, LoggedModelOrderBy, parse_logged_model_filter
 from ..store.registry_base import LoggedModelStore, RegistryStore
