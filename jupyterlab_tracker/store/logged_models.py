@@ -18,6 +18,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..domain.clock import now_ms
+from ..domain.limits import LOGGED_MODEL_RESULTS_DEFAULT
 from ..entities import ACTIVE, DELETED, LoggedModel, LoggedModelMetric, ModelOutput, Page
 from ..errors import TrackerError, invalid, not_found, preview
 from ..search import Comparison, LoggedModelOrderBy
@@ -174,7 +175,7 @@ class SqlLoggedModelStore(LoggedModelStore):
         comparisons: list[Comparison] = (),
         datasets: list[tuple[str, str | None]] = (),
         order_by: list[LoggedModelOrderBy] = (),
-        max_results: int = 100,
+        max_results: int = LOGGED_MODEL_RESULTS_DEFAULT,
         page_token: str | None = None,
     ) -> Page[LoggedModel]:
         fingerprint = _search_fingerprint(experiment_ids, comparisons, datasets, order_by)

@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import search as search_syntax
 from ..domain.clock import now_ms
+from ..domain.limits import REGISTERED_MODEL_RESULTS_DEFAULT, SEARCH_RESULTS_DEFAULT
 from ..domain.tags import PROMPT_TAG
 from ..entities import (
     MODEL_VERSION_STAGES,
@@ -150,7 +151,7 @@ class SqlRegistryStore(RegistryStore):
     def search_registered_models(
         self,
         filter_string: str = "",
-        max_results: int = 100,
+        max_results: int = REGISTERED_MODEL_RESULTS_DEFAULT,
         order_by: list[str] | None = None,
         page_token: str | None = None,
     ) -> Page[RegisteredModel]:
@@ -276,7 +277,7 @@ class SqlRegistryStore(RegistryStore):
     def search_model_versions(
         self,
         filter_string: str = "",
-        max_results: int = 1000,
+        max_results: int = SEARCH_RESULTS_DEFAULT,
         order_by: list[str] | None = None,
         page_token: str | None = None,
     ) -> Page[ModelVersion]:

@@ -37,7 +37,7 @@ from sqlalchemy.sql import Select
 
 from .. import search as search_syntax
 from ..domain.clock import now_ms
-from ..domain.limits import INT64_MAX
+from ..domain.limits import INT64_MAX, SEARCH_RESULTS_DEFAULT
 from ..domain.limits import MAX_RESULTS_LIMIT as MAX_SEARCH_RESULTS
 from ..domain.tags import RUN_NAME_TAG
 from ..entities import (
@@ -650,7 +650,7 @@ class SqlAlchemyStore(TrackingStore):
     def search_experiments(
         self,
         view_type: str = ACTIVE_ONLY,
-        max_results: int = 1000,
+        max_results: int = SEARCH_RESULTS_DEFAULT,
         filter_string: str = "",
         order_by: list[str] | None = None,
         page_token: str | None = None,
@@ -1190,7 +1190,7 @@ class SqlAlchemyStore(TrackingStore):
         experiment_ids: list[str],
         filter_string: str = "",
         run_view_type: str = ACTIVE_ONLY,
-        max_results: int = 1000,
+        max_results: int = SEARCH_RESULTS_DEFAULT,
         order_by: list[str] | None = None,
         page_token: str | None = None,
     ) -> Page[Run]:
@@ -1205,7 +1205,7 @@ class SqlAlchemyStore(TrackingStore):
         experiment_ids: list[str],
         comparisons: list[Comparison],
         run_view_type: str = ACTIVE_ONLY,
-        max_results: int = 1000,
+        max_results: int = SEARCH_RESULTS_DEFAULT,
         order_by: list[OrderBy] | None = None,
         page_token: str | None = None,
     ) -> Page[Run]:
