@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from ..config import STORE_URI_ENV, default_store_uri
 from ..domain.clock import now_ms
+from ..domain.limits import ALL_RUNS_RESULTS_DEFAULT
 from ..domain.tags import (
     DATASET_CONTEXT_TAG,
     NOTE_TAG,
@@ -472,7 +473,7 @@ def search_runs(
     experiment_ids: list[str] | None = None,
     filter_string: str = "",
     run_view_type: str = ACTIVE_ONLY,
-    max_results: int = 100_000,
+    max_results: int = ALL_RUNS_RESULTS_DEFAULT,
     order_by: list[str] | None = None,
     output_format: str = "pandas",
     experiment_names: list[str] | None = None,

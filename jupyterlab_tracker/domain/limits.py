@@ -59,6 +59,13 @@ MAX_RESULTS_LIMIT = 50000
 # at MAX_RESULTS_LIMIT (MLflow's at 200,000, also its default).
 REGISTERED_MODEL_RESULTS_DEFAULT = 100
 MAX_REGISTERED_MODEL_RESULTS = 1000
+# The other default pages, MLflow's: experiments, runs and model versions
+# (SEARCH_MAX_RESULTS_DEFAULT), logged models (SEARCH_LOGGED_MODEL_MAX_RESULTS_DEFAULT).
+SEARCH_RESULTS_DEFAULT = 1000
+LOGGED_MODEL_RESULTS_DEFAULT = 100
+# How many runs ``jt.search_runs`` (a DataFrame) reads by default, following pages:
+# MLflow's SEARCH_MAX_RESULTS_PANDAS.
+ALL_RUNS_RESULTS_DEFAULT = 100_000
 
 # MLflow's bulk routes for its web UI (mlflow/server/handlers.py), which scripts call too:
 # metrics/get-history-bulk (points in all), get-history-bulk-interval (points per run),

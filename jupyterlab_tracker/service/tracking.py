@@ -12,7 +12,7 @@ import getpass
 
 from ..artifacts.locations import ArtifactLocations
 from ..domain.clock import now_ms
-from ..domain.limits import MAX_RESULTS_LIMIT
+from ..domain.limits import MAX_RESULTS_LIMIT, SEARCH_RESULTS_DEFAULT
 from ..domain.tags import RUN_NAME_TAG, USER_TAG
 from ..entities import (
     ACTIVE_ONLY,
@@ -74,7 +74,7 @@ class TrackingService:
     def search_experiments(
         self,
         view_type: str = ACTIVE_ONLY,
-        max_results: int = 1000,
+        max_results: int = SEARCH_RESULTS_DEFAULT,
         filter_string: str = "",
         order_by: list[str] | None = None,
         page_token: str | None = None,
@@ -301,7 +301,7 @@ class TrackingService:
         experiment_ids: list[str],
         filter_string: str = "",
         run_view_type: str = ACTIVE_ONLY,
-        max_results: int = 1000,
+        max_results: int = SEARCH_RESULTS_DEFAULT,
         order_by: list[str] | None = None,
         page_token: str | None = None,
     ) -> Page[Run]:
