@@ -100,16 +100,18 @@ def _resolves_elsewhere(key: str) -> bool:
 
 
 def validate_param_value(key: str, value: Any, what: str = "Param value") -> None:
-    """A param value is a string of at most 6000 characters, no NUL (empty is fine).
+    """A param value is a string of at most ``MAX_PARAM_VALUE_LENGTH`` characters, no NUL
+    (empty is fine).
 
-    Longer values are refused: MLflow's server cuts them to 6000 characters (its
+    Longer values are refused: MLflow's server cuts them to that length (its
     MLFLOW_TRUNCATE_LONG_VALUES) and we do not change what was logged; its message with
     truncation off is ours."""
     _check_string_value(what, key, value, MAX_PARAM_VALUE_LENGTH)
 
 
 def validate_tag_value(key: str, value: Any, what: str = "value") -> None:
-    """A tag value is a string of at most 8000 characters, no NUL (empty is fine)."""
+    """A tag value is a string of at most ``MAX_TAG_VALUE_LENGTH`` characters, no NUL
+    (empty is fine)."""
     _check_string_value(what, key, value, MAX_TAG_VALUE_LENGTH)
 
 
