@@ -462,10 +462,9 @@ def get_metric_history(run_id: str, key: str) -> list[Metric]:
 
 def sample_metric_history(run_id: str, key: str, max_points: int) -> list[Metric]:
     """At most ``max_points`` (4 or more) points of one metric that keep its shape, in
-    history order:
-    the whole history if it fits, else the first, last, lowest and highest point of each
-    of ``max_points // 4`` equal step ranges (so the newest point and spikes are kept).
-    What the panel's and the notebook's charts draw."""
+    history order: the whole history if it fits, else the first, last, lowest and highest
+    point of each of ``max_points // 4`` equal step ranges (so the newest point and spikes
+    are kept). What the panel's and the notebook's charts draw."""
     return _client().sample_metric_history(run_id, key, max_points)
 
 
