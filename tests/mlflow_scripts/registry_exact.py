@@ -55,6 +55,8 @@ def answer(call, *args, **kwargs):
 
 
 def pause():
+    # Spacing the writes is the point (distinct timestamps on both servers, whose clocks are
+    # this machine's): a script run against two servers, so a plain sleep, not a wait.
     time.sleep(0.005)
 
 
@@ -243,7 +245,7 @@ def timestamps():
     }
     for operation, call in operations.items():
         before = stamps()
-        time.sleep(0.01)
+        time.sleep(0.01)  # so a timestamp that moves is seen to move
         call()
         if operation == "rename":
             name["current"] = "t2"
