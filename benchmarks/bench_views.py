@@ -8,7 +8,7 @@ Seeds ``--runs`` runs (a name and a tag each) in a throwaway SQLite store, then 
 ``RunsBrowser(experiment_ids=[...])`` (one search of every run, the table built) and
 ``show_page(n)`` (the middle page), each the median of ``--repeats`` after a warm-up.
 The target: opening on 1000 runs and turning a page under 5 s together (the check that
-``tests/test_views.py`` made before timings left the tests).
+``tests/views/test_views.py`` made before timings left the tests).
 """
 
 from __future__ import annotations

@@ -1,20 +1,14 @@
 """Store fixtures: every ``store`` test runs on SQLite and on PostgreSQL.
 
 PostgreSQL comes from ``TRACKER_TEST_POSTGRES_URI`` or a throwaway cluster (see
-``tests/pg.py``); each test gets its own fresh database. Without either, the PostgreSQL
+``tests/support/pg.py``); each test gets its own fresh database. Without either, the PostgreSQL
 variants are skipped and the terminal summary says so loudly.
 """
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # for tests/pg.py
-
-from pg import PostgresServer  # noqa: E402
+from support.pg import PostgresServer  # noqa: E402
 
 from jupyterlab_tracker.store import SqlAlchemyStore  # noqa: E402
 

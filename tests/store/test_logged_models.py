@@ -1,7 +1,7 @@
 """Logged models (MLflow 3) through the service, on SQLite and PostgreSQL: their metrics,
 run outputs and inputs, MLflow's soft delete, params, tags and search.
 
-What MLflow answers for the same calls is checked in tests/test_mlflow_logged_models.py;
+What MLflow answers for the same calls is checked in tests/server/test_mlflow_logged_models.py;
 these pin the same behaviour on both databases, below the HTTP layer.
 """
 

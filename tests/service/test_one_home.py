@@ -14,7 +14,7 @@ from pathlib import Path
 
 import mlflow.prompt.constants
 import mlflow.utils.mlflow_tags
-from import_rules import PACKAGE, imported_modules
+from support.import_rules import PACKAGE, imported_modules
 
 from jupyterlab_tracker.domain import tags
 

@@ -10,13 +10,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from support.paths import MLFLOW_SCRIPTS
 
 from jupyterlab_tracker.cli import main
 from jupyterlab_tracker.service.factory import open_services
 
 pytestmark = pytest.mark.slow  # mlflow itself writes the stores, in a subprocess
 
-WRITE_STORES = Path(__file__).parent / "mlflow_scripts" / "write_stores.py"
+WRITE_STORES = MLFLOW_SCRIPTS / "write_stores.py"
 
 
 def write_mlflow_store(uri: str, cwd: Path) -> dict:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-LIB = Path(__file__).resolve().parents[1] / "lib"
+from .paths import FRONTEND_LIB
+
+LIB = FRONTEND_LIB
 
 
 def needs_built(name: str):

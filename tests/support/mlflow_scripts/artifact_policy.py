@@ -2,7 +2,7 @@
 rules, and what still works: hostile artifact locations and model sources, uploads to a
 deleted run, deleting a run's whole artifact directory through the proxy.
 
-Prints one JSON report on its last line for tests/test_mlflow_client.py.
+Prints one JSON report on its last line for tests/server/test_mlflow_client.py.
 """
 
 import json

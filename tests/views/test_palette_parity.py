@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from frontend_lib import evaluate, needs_built
+from support.frontend_lib import evaluate, needs_built
 
 from jupyterlab_tracker.views.palette import run_colors
 

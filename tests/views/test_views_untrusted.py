@@ -16,7 +16,7 @@ from xml.etree import ElementTree
 import pandas as pd
 import pytest
 import vl_convert
-from notebook_session import tracker  # noqa: F401
+from support.notebook_session import tracker  # noqa: F401
 
 from jupyterlab_tracker.views import (
     CompareWidget,

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+from support.paths import BENCHMARKS
 
 pytestmark = pytest.mark.slow  # starts a server and moves a file both ways
 
-SCRIPT = Path(__file__).resolve().parent.parent / "benchmarks" / "bench_artifacts.py"
+SCRIPT = BENCHMARKS / "bench_artifacts.py"
 
 
 def test_artifact_benchmark_runs_on_a_small_file():

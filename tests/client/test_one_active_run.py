@@ -10,7 +10,7 @@ import sys
 
 import pytest
 from jupyter_client import BlockingKernelClient
-from test_zero_config import CellOutput
+from support.kernels import CellOutput
 
 import jupyterlab_tracker as jt
 from jupyterlab_tracker import TrackerClient

@@ -1,10 +1,10 @@
 """The routes of MLflow's web UI that scripts call, answered as ``mlflow server`` answers.
 
-``mlflow_scripts/web_ui_routes.py`` makes the same data with the official client on the
-tracker and on ``mlflow server`` (the installed mlflow, SQLite, proxied artifacts), calls
-each route with raw REST (the Python client never calls them) and reports the answers;
-this test compares the two reports. Where we differ on purpose, the difference is listed
-here and in docs/mlflow-compatibility.md.
+``tests/support/mlflow_scripts/web_ui_routes.py`` makes the same data with the official
+client on the tracker and on ``mlflow server`` (the installed mlflow, SQLite, proxied
+artifacts), calls each route with raw REST (the Python client never calls them) and
+reports the answers; this test compares the two reports. Where we differ on purpose, the
+difference is listed here and in docs/mlflow-compatibility.md.
 """
 
 from __future__ import annotations
@@ -15,12 +15,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from support.paths import MLFLOW_SCRIPTS
 
 from jupyterlab_tracker.testing import LiveServer, MlflowServer
 
 pytestmark = pytest.mark.slow  # a live lab server and a real mlflow server
 
-SCRIPT = Path(__file__).parent / "mlflow_scripts" / "web_ui_routes.py"
+SCRIPT = MLFLOW_SCRIPTS / "web_ui_routes.py"
 
 # Cases whose message our code words as MLflow does (scripts may match on them). Other
 # messages may say more (a path that is refused says why, a missing file names it).

@@ -1,8 +1,8 @@
 """The official MLflow client, unchanged, against a live Jupyter Server with the tracker.
 
-Each script in ``mlflow_scripts/`` is ordinary MLflow code making many calls; it runs in
-its own interpreter (as user code would) and prints a JSON report, checked here together
-with what our native API and client see of the same data.
+Each script in ``tests/support/mlflow_scripts/`` is ordinary MLflow code making many calls;
+it runs in its own interpreter (as user code would) and prints a JSON report, checked here
+together with what our native API and client see of the same data.
 """
 
 from __future__ import annotations
@@ -10,15 +10,15 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+from support.paths import MLFLOW_SCRIPTS
 
 from jupyterlab_tracker.testing import LiveServer
 
 pytestmark = pytest.mark.slow  # a live lab server and the official client in subprocesses
 
-SCRIPTS = Path(__file__).parent / "mlflow_scripts"
+SCRIPTS = MLFLOW_SCRIPTS
 
 
 @pytest.fixture(scope="module")

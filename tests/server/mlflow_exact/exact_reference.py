@@ -1,6 +1,6 @@
 """A real ``mlflow server`` to compare our answers with, and a way to call both alike.
 
-Self-contained (no pytest import), like ``tests/pg.py``:
+Self-contained (no pytest import), like ``tests/support/pg.py``:
 
     reference = MlflowReference(tmp_dir).start()   # mlflow server, SQLite, proxied artifacts
     reference.call("GET", "api/2.0/mlflow/runs/get", params={"run_id": "x"})

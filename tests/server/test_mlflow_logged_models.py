@@ -19,7 +19,7 @@ import pytest
 from mlflow import MlflowClient
 from mlflow.entities import LoggedModelInput, LoggedModelStatus, Metric
 from mlflow.exceptions import MlflowException
-from mlflow_reference import MlflowReference
+from support.mlflow_reference import MlflowReference
 from support.waiting import next_millisecond
 
 from jupyterlab_tracker.testing import LiveServer

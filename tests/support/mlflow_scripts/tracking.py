@@ -1,7 +1,7 @@
 """Ordinary MLflow tracking code, run by the official client against the tracker.
 
 Reads MLFLOW_TRACKING_URI / MLFLOW_TRACKING_TOKEN from the environment like any user code;
-prints one JSON report on its last line for tests/test_mlflow_client.py.
+prints one JSON report on its last line for tests/server/test_mlflow_client.py.
 """
 
 import json

@@ -8,11 +8,10 @@ same workload script; it is left out here because that server takes a minute to 
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import pytest
+from support.paths import BENCHMARKS
 
-BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 sys.path.insert(0, str(BENCHMARKS))
 
 import bench_mlflow_compat  # noqa: E402

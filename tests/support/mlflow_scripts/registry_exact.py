@@ -2,7 +2,7 @@
 
     python registry_exact.py <section>     (MLFLOW_TRACKING_URI names the server)
 
-``tests/test_mlflow_registry_exact.py`` runs each section against the lab server and
+``tests/server/test_mlflow_registry_exact.py`` runs each section against the lab server and
 against a real ``mlflow server`` and compares the reports. Every answer is recorded (a
 value, or an error's code and message) with the ids each server made up replaced by
 names (``<run0>``, ``<exp>``, ``<model0>``), so equal behaviour gives equal reports.

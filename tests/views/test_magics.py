@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from IPython import get_ipython
 from IPython.testing.globalipapp import start_ipython
-from notebook_session import recorded_cell_source, seed_demo_runs, tracker  # noqa: F401
+from support.notebook_session import recorded_cell_source, seed_demo_runs, tracker  # noqa: F401
 
 from jupyterlab_tracker.client import capture, fluent
 from jupyterlab_tracker.magics import ERROR_TAG

@@ -1,5 +1,5 @@
 """The registry answers as MLflow's own server does: each section of
-``mlflow_scripts/registry_exact.py`` runs through the official client against the lab
+``tests/support/mlflow_scripts/registry_exact.py`` runs through the official client against the lab
 server and against a real ``mlflow server`` (``mlflow_reference.py``), and the two reports
 must be equal, except for the differences ``docs/mlflow-compatibility.md`` lists (each is
 named here with its reason)."""
@@ -12,15 +12,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from support.mlflow_reference import MlflowReferenceServer  # noqa: E402
+from support.paths import MLFLOW_SCRIPTS
 
 from jupyterlab_tracker.testing import LiveServer
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from mlflow_reference import MlflowReferenceServer  # noqa: E402
-
 pytestmark = pytest.mark.slow  # a live lab server and a real mlflow server
 
-SCRIPT = Path(__file__).parent / "mlflow_scripts" / "registry_exact.py"
+SCRIPT = MLFLOW_SCRIPTS / "registry_exact.py"
 
 
 @pytest.fixture(scope="module")

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from import_rules import PACKAGE, imported_modules
-from notebook_session import DEMO_RUNS, seed_demo_runs, tracker  # noqa: F401
+from support.import_rules import PACKAGE, imported_modules
+from support.notebook_session import DEMO_RUNS, seed_demo_runs, tracker  # noqa: F401
 
 import jupyterlab_tracker
 from jupyterlab_tracker.views import (

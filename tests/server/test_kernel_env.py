@@ -7,7 +7,7 @@ import json
 import os
 
 import pytest
-from test_zero_config import run_in_kernel
+from support.kernels import run_in_kernel
 
 PRINT_ENV = """
 import json, os

@@ -12,7 +12,7 @@ import os
 import subprocess
 import sys
 
-from import_rules import PACKAGE, imported_modules
+from support.import_rules import PACKAGE, imported_modules
 
 from jupyterlab_tracker.config import STORE_URI_ENV, TOKEN_ENV
 

@@ -6,7 +6,7 @@ exported ``*_TAG`` with ``jupyterlab_tracker.domain.tags`` of the same name.
 
 from __future__ import annotations
 
-from frontend_lib import evaluate, needs_built
+from support.frontend_lib import evaluate, needs_built
 
 from jupyterlab_tracker.domain import tags
 

@@ -1,6 +1,6 @@
 """The routes of MLflow's web UI that scripts call (the Python client does not), over REST.
 
-Run against the tracker and against ``mlflow server`` by tests/test_mlflow_web_ui_routes.py,
+Run against the tracker and against ``mlflow server`` by tests/server/test_mlflow_web_ui_routes.py,
 which compares the two reports. The data is made with the official client; each case
 then calls one route with ``requests`` and records its answer, with the ids that differ
 between two servers (run ids, logged-model ids) replaced by stable names, so that equal
