@@ -407,6 +407,11 @@ class LoggedModel:
     metrics: list[LoggedModelMetric] = field(default_factory=list)
     lifecycle_stage: str = ACTIVE
 
+    @property
+    def model_uri(self) -> str:
+        """``models:/<model_id>``: what loads or registers this model (as MLflow's)."""
+        return f"models:/{self.model_id}"
+
     def to_dict(self) -> dict:
         return {
             "model_id": self.model_id,

@@ -22,6 +22,8 @@ from .model_uris import resolve_model_uri
 
 # The run tag listing a run's tables (``mlflow.utils.mlflow_tags.MLFLOW_LOGGED_ARTIFACTS``).
 LOGGED_ARTIFACTS_TAG = "mlflow.loggedArtifacts"
+# The logged model's tag listing its registered versions (MLflow's name).
+MODEL_VERSIONS_TAG = "mlflow.modelVersions"
 # Characters MLflow refuses in a table's name: its LIKE search of the tag could not match.
 LOGGED_ARTIFACTS_FORBIDDEN = ('"', "'", ",", ":", "[", "]", "{", "}")
 
@@ -156,14 +158,23 @@ class ModelMethods:
         name: str,
         input_example=None,
         registered_model_name: str | None = None,
+        *,
+        tags: dict[str, str] | None = None,
     ) -> LoggedModel:
         """Save ``model`` (sklearn, PyTorch or any picklable object) as a logged model of
         the run, in MLflow's model format (``models``: MLflow's loaders and ``mlflow models
         serve`` take it); READY once every file is uploaded. Registers a version when
-        ``registered_model_name`` is given."""
+        ``registered_model_name`` is given. ``tags``: the logged model's (the fluent
+        ``jt.log_model`` gives it the run's user and source tags, as MLflow's does)."""
         run = self.get_run(run_id)
+        # The run's params go with the model, as MLflow's log_model copies them.
         logged = self.registry.create_logged_model(
-            run.info.experiment_id, name, run_id, model_type=models.detect_flavor(model)
+            run.info.experiment_id,
+            name,
+            run_id,
+            model_type=models.detect_flavor(model),
+            tags=tags,
+            params=dict(run.data.params),
         )
         try:
             with tempfile.TemporaryDirectory() as tmp:
@@ -174,6 +185,7 @@ class ModelMethods:
                     model_id=logged.model_id,
                     run_id=run_id,
                     input_example=input_example,
+                    artifact_uri=logged.artifact_uri,
                 )
                 self.artifacts.upload_dir(MODEL_OWNER, logged.model_id, tmp)
         except BaseException:
@@ -211,9 +223,20 @@ class ModelMethods:
             if error.error_code != RESOURCE_ALREADY_EXISTS:
                 raise
         source = f"models:/{location.model_id}" if location.model_id else model_uri
-        return self.registry.create_model_version(
+        version = self.registry.create_model_version(
             name, source, run_id=location.run_id, model_id=location.model_id, tags=tags
         )
+        if location.model_id:
+            self._record_model_version(location.model_id, version)
+        return version
+
+    def _record_model_version(self, model_id: str, version: ModelVersion) -> None:
+        """List ``version`` in the logged model's ``mlflow.modelVersions`` tag, as
+        ``mlflow.register_model`` does (the MLflow UI links a model to its versions by it)."""
+        listed = self.registry.get_logged_model(model_id).tags.get(MODEL_VERSIONS_TAG)
+        entries = json.loads(listed) if listed else []
+        entries.append({"name": version.name, "version": version.version})
+        self.registry.set_logged_model_tags(model_id, {MODEL_VERSIONS_TAG: json.dumps(entries)})
 
     def get_logged_model(self, model_id: str) -> LoggedModel:
         return self.registry.get_logged_model(model_id)
