@@ -140,7 +140,7 @@ class ModelMethods:
     def list_artifacts(self, run_id: str, path: str | None = None) -> list[FileInfo]:
         return self.artifacts.list(RUN_OWNER, run_id, path)
 
-    def download_artifacts(self, run_id: str, path: str = "", dst_path: str | None = None) -> str:
+    def download_artifacts(self, run_id: str, path: str, dst_path: str | None = None) -> str:
         """Copy artifact file or directory ``path`` to ``dst_path`` (default: a new temporary
         directory); returns the local path."""
         dst_path = dst_path or tempfile.mkdtemp(prefix="tracker-artifacts-")
@@ -255,9 +255,9 @@ class ModelMethods:
 
     # -- registry ----------------------------------------------------------------------
     def create_registered_model(
-        self, name: str, tags: dict[str, str] | None = None, description: str = ""
+        self, name: str, tags: dict[str, str] | None = None, description: str | None = None
     ) -> RegisteredModel:
-        return self.registry.create_registered_model(name, description, tags)
+        return self.registry.create_registered_model(name, description or "", tags)
 
     def get_registered_model(self, name: str) -> RegisteredModel:
         return self.registry.get_registered_model(name)
@@ -265,7 +265,10 @@ class ModelMethods:
     def rename_registered_model(self, name: str, new_name: str) -> RegisteredModel:
         return self.registry.rename_registered_model(name, new_name)
 
-    def update_registered_model(self, name: str, description: str) -> RegisteredModel:
+    def update_registered_model(self, name: str, description: str | None = None) -> RegisteredModel:
+        """Set the description; None changes nothing (as in MLflow)."""
+        if description is None:
+            return self.registry.get_registered_model(name)
         return self.registry.update_registered_model(name, description)
 
     def delete_registered_model(self, name: str) -> None:
@@ -279,13 +282,13 @@ class ModelMethods:
 
     def search_registered_models(
         self,
-        filter_string: str = "",
+        filter_string: str | None = None,
         max_results: int = 100,
         order_by: list[str] | None = None,
         page_token: str | None = None,
     ) -> Page[RegisteredModel]:
         return self.registry.search_registered_models(
-            filter_string, max_results, order_by, page_token
+            filter_string or "", max_results, order_by, page_token
         )
 
     def create_model_version(
@@ -302,7 +305,12 @@ class ModelMethods:
     def get_model_version(self, name: str, version: str) -> ModelVersion:
         return self.registry.get_model_version(name, version)
 
-    def update_model_version(self, name: str, version: str, description: str) -> ModelVersion:
+    def update_model_version(
+        self, name: str, version: str, description: str | None = None
+    ) -> ModelVersion:
+        """Set the description; None changes nothing (as in MLflow)."""
+        if description is None:
+            return self.registry.get_model_version(name, version)
         return self.registry.update_model_version(name, version, description)
 
     def delete_model_version(self, name: str, version: str) -> None:
@@ -323,12 +331,14 @@ class ModelMethods:
 
     def search_model_versions(
         self,
-        filter_string: str = "",
+        filter_string: str | None = None,
         max_results: int = 1000,
         order_by: list[str] | None = None,
         page_token: str | None = None,
     ) -> Page[ModelVersion]:
-        return self.registry.search_model_versions(filter_string, max_results, order_by, page_token)
+        return self.registry.search_model_versions(
+            filter_string or "", max_results, order_by, page_token
+        )
 
     def get_latest_versions(self, name: str, stages: list[str] | None = None) -> list[ModelVersion]:
         return self.registry.get_latest_versions(name, stages)
