@@ -16,20 +16,22 @@ from __future__ import annotations
 
 import math
 import os
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
 import pytest
 import yaml
+from test_mlflow_client import run_script
+from test_one_active_run import in_kernel
 
 from jupyterlab_tracker import TrackerClient
+from jupyterlab_tracker.client import capture
 from jupyterlab_tracker.client.artifacts import MODEL_OWNER
 from jupyterlab_tracker.testing import LiveServer
 
 SCRIPT = Path(__file__).parent / "mlflow_scripts" / "notebook_parity.py"
 CLIENTS = {"mlflow": "parity-mlflow", "jupyterlab_tracker": "parity-jt"}
+KERNEL_EXPERIMENT = "parity-jt-kernel"
 
 # Tags that differ between any two runs of the same script, whichever client runs it.
 PER_EXECUTION_TAGS = {
@@ -58,29 +60,26 @@ PER_SAVE_MLMODEL_KEYS = {"run_id", "model_id", "model_uuid", "utc_time_created",
 # packages its flavor needs. Compared below: jt's list is a subset of MLflow's, in the
 # same pins.
 REQUIREMENT_FILES = ("requirements.txt", "conda.yaml")
+# What jt records of a run started in a notebook kernel (see _take_notebook_capture).
+CAPTURE_ARTIFACTS = (capture.CELL_SOURCE_ARTIFACT, capture.REQUIREMENTS_ARTIFACT)
+CAPTURE_DIRS = tuple(path.split("/")[0] + "/" for path in CAPTURE_ARTIFACTS)
 
 
-def run_script(server: LiveServer, client: str, experiment: str) -> None:
-    env = {
-        **server.mlflow_env(),
-        "PARITY_CLIENT": client,
-        "PARITY_EXPERIMENT": experiment,
-        # jt talks to the lab server over HTTP, as mlflow does (the same store).
-        "JUPYTERLAB_TRACKER_URI": server.tracker_url,
-        "JUPYTERLAB_TRACKER_TOKEN": server.token,
-    }
-    result = subprocess.run(
-        [sys.executable, str(SCRIPT)],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        cwd=server.root,
+def run_in_process(server: LiveServer, client: str, experiment: str) -> dict:
+    """The script in its own interpreter, as user code: jt, like mlflow, over HTTP."""
+    env = {"PARITY_CLIENT": client, "PARITY_EXPERIMENT": experiment}
+    env.update(JUPYTERLAB_TRACKER_URI=server.tracker_url, JUPYTERLAB_TRACKER_TOKEN=server.token)
+    return run_script(server, SCRIPT.name, env)
+
+
+def run_in_kernel(server: LiveServer, experiment: str) -> None:
+    """The jt variant as a notebook runs it: the script as one cell of a kernel the server
+    started (jt then writes to the server's store in-process, with no setup)."""
+    setup = (
+        f"import os\nos.environ['PARITY_CLIENT'] = 'jupyterlab_tracker'\n"
+        f"os.environ['PARITY_EXPERIMENT'] = {experiment!r}"
     )
-    assert result.returncode == 0, (
-        f"{client}:\n{result.stderr[-6000:]}\n--- server log ---\n"
-        f"{server.log_path.read_text()[-3000:]}"
-    )
+    in_kernel(server, setup, SCRIPT.read_text(), "X.flush()")
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +87,9 @@ def server(tmp_path_factory):
     live = LiveServer(tmp_path_factory.mktemp("parity")).start()
     try:
         for client, experiment in CLIENTS.items():
-            run_script(live, client, experiment)
+            report = run_in_process(live, client, experiment)
+            assert report == {"best_run": "alpha=0.01", "runs_found": 2}, client
+        run_in_kernel(live, KERNEL_EXPERIMENT)
         yield live
     finally:
         live.stop()
@@ -255,5 +256,30 @@ def test_the_same_script_leaves_the_same_data_with_mlflow_and_jt(store):
     assert set(_take(theirs, "model_type").values()) == {""}
     assert set(_take(ours, "model_type").values()) == {"sklearn"}
 
+    found = differences(theirs, ours)
+    assert not found, "\n".join(found)
+
+
+def _take_notebook_capture(snapshot: dict) -> None:
+    """KEPT DIFFERENCE (docs/mlflow-compatibility.md): a run jt starts in a notebook kernel
+    records how to reproduce it (client/capture.py): the cell's code and the installed
+    packages as artifacts, the Python version and git state as ``jupyterlab_tracker.*``
+    tags. MLflow has no such feature. Checked present in every run, then left out."""
+    for name, run in snapshot["runs"].items():
+        captured = [path for path in run["artifacts"] if path.startswith(CAPTURE_DIRS)]
+        assert sorted(captured) == sorted(CAPTURE_ARTIFACTS), name
+        for path in captured:
+            del run["artifacts"][path]
+        assert "jupyterlab_tracker.python_version" in run["tags"], name
+        for key in [k for k in run["tags"] if k.startswith("jupyterlab_tracker.")]:
+            del run["tags"][key]
+
+
+def test_the_script_in_a_notebook_kernel_leaves_the_same_data_with_jt(store):
+    theirs = snapshot(store, CLIENTS["mlflow"])
+    ours = snapshot(store, KERNEL_EXPERIMENT)
+    for snap in (theirs, ours):  # compared in the test above
+        _take(snap, "requirements"), _take(snap, "model_type")
+    _take_notebook_capture(ours)
     found = differences(theirs, ours)
     assert not found, "\n".join(found)

@@ -4,9 +4,10 @@ parameter sweep (nested runs), log what a notebook logs, register the best model
 ``X`` is ``mlflow`` or ``jupyterlab_tracker`` ($PARITY_CLIENT); every call below goes
 through ``X`` and is the same text for both. test_mlflow_parity_script.py runs it once with
 each into its own experiment ($PARITY_EXPERIMENT) on the same lab server and compares what
-each left in the store. It prints nothing the test needs: the store is the result.
+each left in the store (the store is the result; the last line printed is a summary).
 """
 
+import json
 import os
 import tempfile
 
@@ -108,3 +109,4 @@ with X.start_run(run_id=sweep.info.run_id):
     X.set_tag("best_run", best_run_id)
     X.log_param("registered_version", version.version)
     X.log_metric("runs_found", len(runs))
+print(json.dumps({"best_run": runs.iloc[0]["tags.mlflow.runName"], "runs_found": len(runs)}))
