@@ -36,8 +36,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql import Select
 
-from .. import search as search_syntax
-from ..entities import (
+from ... import search as search_syntax
+from ...entities import (
     ACTIVE,
     ACTIVE_ONLY,
     DEFAULT_EXPERIMENT_ID,
@@ -59,16 +59,16 @@ from ..entities import (
     RunInfo,
     RunTag,
 )
-from ..errors import ParamValueChanged, TrackerError, already_exists, invalid, not_found, preview
-from ..gc_pause import gc_paused
-from ..limits import INT64_MAX
-from ..search import Comparison, OrderBy
-from . import models as m
-from . import search_sql
-from .base import TrackingStore
-from .db import Database
-from .ids import new_run_id
-from .migrate import upgrade_database
+from ...errors import ParamValueChanged, TrackerError, already_exists, invalid, not_found, preview
+from ...gc_pause import gc_paused
+from ...limits import INT64_MAX
+from ...search import Comparison, OrderBy
+from .. import models as m
+from .. import search_sql
+from ..base import TrackingStore
+from ..db import Database
+from ..ids import new_run_id
+from ..migrate import upgrade_database
 
 RUN_NAME_TAG = "mlflow.runName"
 MAX_SEARCH_RESULTS = 50_000
