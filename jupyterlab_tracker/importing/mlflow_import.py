@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from ..entities import DELETED, STAGE_NONE, Param, RunInfo, RunTag
 from ..errors import INVALID_PARAMETER_VALUE, TrackerError
 from ..service.artifacts import RUN_OWNER
-from ..store.run_import import insert_run_with_id
 from .mlflow_sources import SourceRun
 
 # MLflow's log_batch limits, which our service enforces too.
@@ -101,7 +100,7 @@ class MlflowImporter:
             lifecycle_stage=run.lifecycle_stage,
             artifact_uri="",
         )
-        if not insert_run_with_id(self.tracking.store, info):
+        if not self.tracking.import_run(info):
             self.report.runs_skipped += 1
             return
         params = list(run.params.items())

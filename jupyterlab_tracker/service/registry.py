@@ -38,8 +38,9 @@ from ..limits import (
 )
 from ..registry_uris import MODEL_ID_PATTERN, MODELS_SCHEME, registered_version
 from ..search import Comparison, LoggedModelOrderBy, parse_logged_model_filter
+from ..store.logged_models import logged_model_not_found
 from ..store.registry_base import LoggedModelStore, RegistryStore
-from ..store.sqlalchemy_store import generate_run_name, logged_model_not_found
+from ..store.sqlalchemy_store.runs import generate_run_name
 from . import validation as check
 from . import version_sources as sources
 from .tracking import TrackingService

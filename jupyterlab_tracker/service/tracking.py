@@ -153,6 +153,21 @@ class TrackingService:
             heartbeat=heartbeat,
         )
 
+    def import_run(self, info: RunInfo) -> bool:
+        """A run copied from another tracker (``jupyter tracker import-mlflow``), under its
+        own id, active (the importer deletes it after copying its data if it was deleted);
+        its ``artifact_uri`` is ignored: it gets its place under its experiment's location.
+        False if a run already has the id (imported before): nothing is written then."""
+        check.validate_mlflow_run_id(info.run_id)
+        check.validate_experiment_id(info.experiment_id)
+        if info.run_name:
+            check.validate_run_name(info.run_name)
+        check.validate_user(info.user_id)
+        check.validate_run_status(info.status)
+        check.validate_int64("start_time", info.start_time)
+        check.validate_int64("end_time", info.end_time)
+        return self.store.insert_run_with_id(info)
+
     def get_run(self, run_id: str) -> Run:
         check.validate_run_id(run_id)
         return self.store.get_run(run_id)

@@ -86,6 +86,11 @@ class TrackingStore(ABC):
     def get_run(self, run_id: str) -> Run: ...
 
     @abstractmethod
+    def insert_run_with_id(self, info: RunInfo) -> bool:
+        """A run under ``info.run_id`` (an imported run keeps its id), active, with its
+        place under its experiment's artifact location; False if the id is taken."""
+
+    @abstractmethod
     def update_run_info(
         self,
         run_id: str,
