@@ -97,6 +97,11 @@ def _check_params(params: dict[str, str] | None) -> None:
         check.validate_param_value(key, value)
 
 
+def _check_logged_model_status(status) -> None:
+    if status not in LOGGED_MODEL_STATUSES:
+        raise invalid(f"Invalid status {status!r}; use one of {LOGGED_MODEL_STATUSES}")
+
+
 def validate_alias(alias) -> None:
     if not isinstance(alias, str) or not ALIAS_PATTERN.fullmatch(alias):
         raise invalid(f"Invalid alias {alias!r}: use letters, digits, '_' and '-'")
@@ -180,9 +185,24 @@ class ModelRegistryService:
 
     def finalize_logged_model(self, model_id: str, status: str) -> LoggedModel:
         _check_model_id(model_id)
-        if status not in LOGGED_MODEL_STATUSES:
-            raise invalid(f"Invalid status {status!r}; use one of {LOGGED_MODEL_STATUSES}")
+        _check_logged_model_status(status)
         return self.logged_models.set_logged_model_status(model_id, status)
+
+    def update_logged_model(
+        self, model_id: str, tags: dict[str, str] | None = None, status: str | None = None
+    ) -> LoggedModel:
+        """Set ``tags`` and then ``status`` (finalising the model), in one transaction:
+        if either is refused, neither is kept. Returns the model as it is then."""
+        _check_model_id(model_id)
+        tags = _check_tags(tags)
+        if status is not None:
+            _check_logged_model_status(status)
+        with self.logged_models.transaction():
+            if tags:
+                self.logged_models.set_logged_model_tags(model_id, tags)
+            if status is not None:
+                self.logged_models.set_logged_model_status(model_id, status)
+            return self.logged_models.get_logged_model(model_id)
 
     def set_logged_model_tags(self, model_id: str, tags: dict[str, str]) -> None:
         _check_model_id(model_id)
@@ -294,6 +314,24 @@ class ModelRegistryService:
         validate_model_name(name)
         return self.registry.update_registered_model(name, _check_description(description))
 
+    def change_registered_model(
+        self, name: str, new_name: str | None = None, description: str | None = None
+    ) -> RegisteredModel:
+        """Describe and/or rename a registered model in one transaction: if the rename is
+        refused (say, the new name is taken), the description is not changed either.
+        Returns the model as it is then."""
+        validate_model_name(name)
+        if new_name is not None:
+            validate_model_name(new_name)
+        if description is not None:
+            description = _check_description(description)
+        with self.registry.transaction():
+            if description is not None:
+                self.registry.update_registered_model(name, description)
+            if new_name is not None:
+                self.registry.rename_registered_model(name, new_name)
+            return self.registry.get_registered_model(new_name or name)
+
     def delete_registered_model(self, name: str) -> None:
         validate_model_name(name)
         self.registry.delete_registered_model(name)
@@ -383,6 +421,22 @@ class ModelRegistryService:
             _check_tags(tags),
             storage_location=storage_location,
         )
+
+    def register_new_model(
+        self,
+        name: str,
+        source: str,
+        run_id: str | None = None,
+        model_id: str | None = None,
+        description: str = "",
+        tags: dict[str, str] | None = None,
+    ) -> ModelVersion:
+        """A new registered model ``name`` and its first version (``create_model_version``'s
+        arguments), in one transaction: if the version is refused, the model is not
+        created either."""
+        with self.registry.transaction():
+            self.create_registered_model(name)
+            return self.create_model_version(name, source, run_id, model_id, description, tags)
 
     def import_model_version(
         self,

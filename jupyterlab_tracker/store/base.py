@@ -8,6 +8,7 @@ logging one metric is a ``log_batch`` of one.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from contextlib import AbstractContextManager
 
 from ..entities import (
     ACTIVE_ONLY,
@@ -24,7 +25,15 @@ from ..entities import (
 )
 
 
-class TrackingStore(ABC):
+class Transactional(ABC):
+    @abstractmethod
+    def transaction(self) -> AbstractContextManager[None]:
+        """A context in which this store's calls (and those of every store on the same
+        database, in this thread) are one transaction: all of them are kept when it ends,
+        none if it raises. What a service uses for a user action of several steps."""
+
+
+class TrackingStore(Transactional):
     # -- experiments -------------------------------------------------------------------
     @abstractmethod
     def create_experiment(

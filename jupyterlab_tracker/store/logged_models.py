@@ -24,7 +24,14 @@ from .db import Database
 from .paging import decode_page_token, encode_page_token
 from .registry_base import LoggedModelStore
 from .search_sql import numeric_condition, string_condition
-from .sql import chunks, experiment_db_id, insert_ignoring_conflicts, run_state, select_in
+from .sql import (
+    OnDatabase,
+    chunks,
+    experiment_db_id,
+    insert_ignoring_conflicts,
+    run_state,
+    select_in,
+)
 
 # MLflow's integer codes of the statuses (its column), which it orders by.
 _STATUS_ORDER = {"PENDING": 1, "READY": 2, "FAILED": 3}
@@ -57,7 +64,7 @@ def logged_model_not_found(model_id: str) -> TrackerError:
     return not_found(f"Logged model with ID {preview(model_id)} not found.")
 
 
-class SqlLoggedModelStore(LoggedModelStore):
+class SqlLoggedModelStore(OnDatabase, LoggedModelStore):
     def __init__(self, db: Database):
         self.db = db
 

@@ -39,7 +39,7 @@ from .db import Database
 from .paging import decode_page_token, next_page_token
 from .registry_base import RegistryStore
 from .search_sql import numeric_condition, string_condition
-from .sql import integer_value, select_in
+from .sql import OnDatabase, integer_value, select_in
 
 rm, mv = m.registered_models, m.model_versions
 _VERSION_QUERY = select(mv, rm.c.name).join(rm, rm.c.id == mv.c.registered_model_id)
@@ -78,7 +78,7 @@ def version_number(version: str | int) -> int:
     return number
 
 
-class SqlRegistryStore(RegistryStore):
+class SqlRegistryStore(OnDatabase, RegistryStore):
     def __init__(self, db: Database):
         self.db = db
 

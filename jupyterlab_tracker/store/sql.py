@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from contextlib import AbstractContextManager
 
 from sqlalchemy import (
     ColumnElement,
@@ -106,6 +107,15 @@ def dialect_insert(dialect: str, table):
 
 def insert_ignoring_conflicts(dialect: str, table):
     return dialect_insert(dialect, table).on_conflict_do_nothing()
+
+
+class OnDatabase:
+    """A store on a ``Database``: its ``transaction()`` is the database's."""
+
+    db: Database
+
+    def transaction(self) -> AbstractContextManager[None]:
+        return self.db.transaction()
 
 
 class Statements:

@@ -26,9 +26,9 @@ from ...entities import (
 from ...errors import invalid, not_found
 from ...gc_pause import gc_paused
 from .. import models as m
-from ..db import Database
 from ..sql import (
     RUN_STATE_QUERY,
+    OnDatabase,
     Statements,
     chunks,
     experiment_db_id,
@@ -98,10 +98,9 @@ def run_info_from_row(row) -> RunInfo:
     )
 
 
-class StoreRows:
+class StoreRows(OnDatabase):
     """The state the concerns' mixins share, and the row lookups they all make."""
 
-    db: Database
     sql: Statements
     artifact_root: str
     run_data: RunDataQueries
