@@ -251,15 +251,15 @@ class ModelVersionsHandler(RegistryHandler):
         """``create_registered_model: true`` makes the registered model too, in the same
         transaction (nothing is left of it if the version is refused)."""
         body = await self.json_body()
-        create = optional_bool(body, "create_registered_model")
         version = await self.run_blocking(
-            self.registry.register_new_model if create else self.registry.create_model_version,
+            self.registry.create_model_version,
             required_str(body, "name"),
             required_str(body, "source"),
             run_id=optional_str(body, "run_id"),
             model_id=optional_str(body, "model_id"),
             description=optional_str(body, "description", ""),
             tags=str_dict(body, "tags"),
+            new_model=optional_bool(body, "create_registered_model"),
         )
         self.write_json({"model_version": version.to_dict()}, status=201)
 

@@ -368,9 +368,12 @@ class ModelRegistryService:
         model_id: str | None = None,
         description: str = "",
         tags: dict[str, str] | None = None,
+        *,
+        new_model: bool = False,
     ) -> ModelVersion:
         """A new version of ``name`` with its files at ``source``, taken as MLflow's server
-        takes it.
+        takes it. ``new_model``: create registered model ``name`` too, in the same
+        transaction (if the version is refused, the model is not created either).
 
         ``run_id`` is any string (a run of another tracker, say), ``model_id`` a logged
         model here, READY (its files in place). ``None`` means "not given": a copied
@@ -378,6 +381,10 @@ class ModelRegistryService:
         its own then, and becomes ``models:/<name>/<number>``. The source must belong to
         the run or logged model (``version_sources``); a storage location must also meet
         the artifact location policy."""
+        if new_model:
+            with self.registry.transaction():
+                self.create_registered_model(name)
+                return self.create_model_version(name, source, run_id, model_id, description, tags)
         validate_model_name(name)
         check.validate_uri("model version source", source)  # its length, before parsing it
         for what, value, limit in (
@@ -421,22 +428,6 @@ class ModelRegistryService:
             _check_tags(tags),
             storage_location=storage_location,
         )
-
-    def register_new_model(
-        self,
-        name: str,
-        source: str,
-        run_id: str | None = None,
-        model_id: str | None = None,
-        description: str = "",
-        tags: dict[str, str] | None = None,
-    ) -> ModelVersion:
-        """A new registered model ``name`` and its first version (``create_model_version``'s
-        arguments), in one transaction: if the version is refused, the model is not
-        created either."""
-        with self.registry.transaction():
-            self.create_registered_model(name)
-            return self.create_model_version(name, source, run_id, model_id, description, tags)
 
     def import_model_version(
         self,

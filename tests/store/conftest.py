@@ -16,6 +16,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # for tests/pg.
 
 from pg import PostgresServer  # noqa: E402
 
+from jupyterlab_tracker.artifacts.locations import ArtifactLocations  # noqa: E402
+from jupyterlab_tracker.service.factory import model_services  # noqa: E402
+from jupyterlab_tracker.service.tracking import TrackingService  # noqa: E402
 from jupyterlab_tracker.store import SqlAlchemyStore  # noqa: E402
 
 _pg_skip_reasons: list[str] = []
@@ -84,6 +87,18 @@ def store(db_uri, artifact_root):
     store = SqlAlchemyStore(db_uri, artifact_root)
     yield store
     store.close()
+
+
+@pytest.fixture
+def tracking(store):
+    """The tracking service on ``store``, artifacts confined to its artifact root."""
+    return TrackingService(store, ArtifactLocations(store.artifact_root, []))
+
+
+@pytest.fixture
+def registry(tracking):
+    """The registry service beside ``tracking``."""
+    return model_services(tracking)[0]
 
 
 def pytest_terminal_summary(terminalreporter):

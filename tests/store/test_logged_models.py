@@ -21,16 +21,6 @@ from jupyterlab_tracker.service.tracking import TrackingService
 from jupyterlab_tracker.store import SqlAlchemyStore
 
 
-@pytest.fixture
-def tracking(store):
-    return TrackingService(store, ArtifactLocations(store.artifact_root, []))
-
-
-@pytest.fixture
-def registry(tracking):
-    return model_services(tracking)[0]
-
-
 def error_code(call, *args, **kwargs) -> str:
     with pytest.raises(TrackerError) as error:
         call(*args, **kwargs)

@@ -5,21 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from jupyterlab_tracker.artifacts.locations import ArtifactLocations
 from jupyterlab_tracker.entities import Param
 from jupyterlab_tracker.errors import TrackerError
-from jupyterlab_tracker.service.factory import model_services
-from jupyterlab_tracker.service.tracking import TrackingService
-
-
-@pytest.fixture
-def tracking(store):
-    return TrackingService(store, ArtifactLocations(store.artifact_root, []))
-
-
-@pytest.fixture
-def registry(tracking):
-    return model_services(tracking)[0]
 
 
 def error_code(call, *args, **kwargs) -> str:
@@ -72,11 +59,13 @@ def test_a_new_model_whose_first_version_is_refused_is_not_created(tracking, reg
     run = tracking.create_run("0")
     model = registry.create_logged_model("0", "m", source_run_id=run.info.run_id)  # PENDING
     source = f"models:/{model.model_id}"
-    code = error_code(registry.register_new_model, "new", source, model_id=model.model_id)
+    code = error_code(
+        registry.create_model_version, "new", source, model_id=model.model_id, new_model=True
+    )
     assert code == "INVALID_STATE"
     assert error_code(registry.get_registered_model, "new") == "RESOURCE_DOES_NOT_EXIST"
 
     registry.finalize_logged_model(model.model_id, "READY")
-    version = registry.register_new_model("new", source, model_id=model.model_id)
+    version = registry.create_model_version("new", source, model_id=model.model_id, new_model=True)
     assert (version.name, version.version) == ("new", "1")
     assert registry.get_registered_model("new").latest_versions[0].model_id == model.model_id
