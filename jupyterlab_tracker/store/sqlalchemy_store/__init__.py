@@ -7,7 +7,8 @@ joins the ``Database.transaction()`` under way. One mixin per concern:
 - ``experiments``: experiments and their tags;
 - ``runs``: run lifecycle, heartbeats, and ``log_batch`` (params, tags, points);
 - ``metrics``: writing points, reading a metric's history (``downsample`` for overviews);
-- ``search``: searching experiments and runs, the keys and datasets of their runs;
+- ``datasets``: the datasets runs log as inputs, and summaries of them;
+- ``search``: searching experiments and runs, and the keys their runs hold;
 - ``rows``: the row lookups and entity building they share.
 
 SQL shared with the registry and logged-model stores is in ``store/sql.py`` and
@@ -20,6 +21,7 @@ from ..base import TrackingStore
 from ..db import Database
 from ..migrate import upgrade_database
 from ..sql import Statements
+from .datasets import DatasetsMixin
 from .experiments import ExperimentsMixin
 from .metrics import MetricsMixin
 from .rows import run_data_queries
@@ -27,7 +29,9 @@ from .runs import RunsMixin
 from .search import SearchMixin
 
 
-class SqlAlchemyStore(ExperimentsMixin, RunsMixin, MetricsMixin, SearchMixin, TrackingStore):
+class SqlAlchemyStore(
+    ExperimentsMixin, RunsMixin, MetricsMixin, DatasetsMixin, SearchMixin, TrackingStore
+):
     def __init__(self, db_uri: str, artifact_root: str):
         self.db_uri = db_uri
         self.artifact_root = artifact_root.rstrip("/")

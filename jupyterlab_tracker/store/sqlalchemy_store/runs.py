@@ -1,4 +1,4 @@
-"""Runs: their lifecycle (create, end, delete, restore, heartbeats), and what a batch
+"""Runs: their lifecycle (create, end, delete, restore, import, heartbeats), and what a batch
 writes in one transaction (params, tags and metric points, idempotent by batch id)."""
 
 from __future__ import annotations
@@ -13,8 +13,6 @@ from sqlalchemy.exc import IntegrityError
 from ...entities import (
     ACTIVE,
     DELETED,
-    Dataset,
-    DatasetInput,
     LoggedModelMetric,
     Metric,
     Param,
@@ -310,56 +308,6 @@ class RunsMixin(StoreRows):
             )
             if result.rowcount == 0:
                 raise not_found(f"No tag with key '{key}' on run {run_id}")
-
-    def log_inputs(self, run_id: str, datasets: list[DatasetInput]) -> None:
-        with self.db.session(write=True) as conn:
-            run = self._active_run_row(conn, run_id)
-            for dataset_input in datasets:
-                dataset_id = self._dataset_id(conn, run.experiment_id, dataset_input.dataset)
-                input_id = conn.execute(
-                    select(m.inputs.c.input_id).where(
-                        m.inputs.c.dataset_id == dataset_id, m.inputs.c.run_id == run_id
-                    )
-                ).scalar()
-                if input_id is None:
-                    input_id = conn.execute(
-                        insert(m.inputs)
-                        .values(dataset_id=dataset_id, run_id=run_id)
-                        .returning(m.inputs.c.input_id)
-                    ).scalar_one()
-                if dataset_input.tags:
-                    conn.execute(
-                        self.sql.upsert(m.input_tags, ["input_id", "key"], ["value"]),
-                        [
-                            {"input_id": input_id, "key": k, "value": v}
-                            for k, v in dataset_input.tags.items()
-                        ],
-                    )
-
-    def _dataset_id(self, conn: Connection, experiment_id: int, dataset: Dataset) -> int:
-        """The id of this (name, digest) in the experiment, creating the dataset if new."""
-        existing = conn.execute(
-            select(m.datasets.c.dataset_id).where(
-                m.datasets.c.experiment_id == experiment_id,
-                m.datasets.c.name == dataset.name,
-                m.datasets.c.digest == dataset.digest,
-            )
-        ).scalar()
-        if existing is not None:
-            return existing
-        return conn.execute(
-            insert(m.datasets)
-            .values(
-                experiment_id=experiment_id,
-                name=dataset.name,
-                digest=dataset.digest,
-                source_type=dataset.source_type,
-                source=dataset.source,
-                schema=dataset.schema,
-                profile=dataset.profile,
-            )
-            .returning(m.datasets.c.dataset_id)
-        ).scalar_one()
 
     # -- liveness ----------------------------------------------------------------------
     def heartbeat(self, run_ids: list[str], now: int) -> list[str]:

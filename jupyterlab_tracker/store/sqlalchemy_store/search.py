@@ -1,5 +1,5 @@
-"""Searching experiments and runs (filters and orders from ``search_sql``), and what the
-runs of experiments hold: their keys, their datasets."""
+"""Searching experiments and runs (filters and orders from ``search_sql``), and the keys
+the runs of experiments hold."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from ...entities import (
     DELETED,
     DELETED_ONLY,
     VIEW_TYPES,
-    DatasetSummary,
     Experiment,
     Page,
     Run,
@@ -142,26 +141,3 @@ class SearchMixin(StoreRows):
                     ).scalars()
                 )
         return keys
-
-    def dataset_summaries(self, experiment_ids: list[str], limit: int) -> list[DatasetSummary]:
-        datasets, inputs, input_tags = m.datasets.c, m.inputs.c, m.input_tags.c
-        context = input_tags.value.label("context")
-        query = (
-            select(datasets.experiment_id, datasets.name, datasets.digest, context)
-            .select_from(m.datasets)
-            .join(m.inputs, inputs.dataset_id == datasets.dataset_id)
-            .outerjoin(
-                m.input_tags,
-                (input_tags.input_id == inputs.input_id)
-                & (input_tags.key == search_sql.DATASET_CONTEXT_TAG),
-            )
-            .where(datasets.experiment_id.in_([experiment_db_id(e) for e in experiment_ids]))
-            .distinct()
-            .order_by(datasets.experiment_id, datasets.name, datasets.digest, context)
-            .limit(limit)
-        )
-        with self.db.session() as conn:
-            return [
-                DatasetSummary(str(row.experiment_id), row.name, row.digest, row.context)
-                for row in conn.execute(query)
-            ]
