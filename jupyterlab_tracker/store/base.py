@@ -25,15 +25,16 @@ from ..entities import (
 )
 
 
-class Transactional(ABC):
-    @abstractmethod
+class Transactional:
+    # Not abstract: a store's own contract, which the clients' backends do not mirror.
     def transaction(self) -> AbstractContextManager[None]:
         """A context in which this store's calls (and those of every store on the same
         database, in this thread) are one transaction: all of them are kept when it ends,
         none if it raises. What a service uses for a user action of several steps."""
+        raise NotImplementedError
 
 
-class TrackingStore(Transactional):
+class TrackingStore(Transactional, ABC):
     # -- experiments -------------------------------------------------------------------
     @abstractmethod
     def create_experiment(
@@ -94,10 +95,11 @@ class TrackingStore(Transactional):
     @abstractmethod
     def get_run(self, run_id: str) -> Run: ...
 
-    @abstractmethod
     def insert_run_with_id(self, info: RunInfo) -> bool:
         """A run under ``info.run_id`` (an imported run keeps its id), active, with its
-        place under its experiment's artifact location; False if the id is taken."""
+        place under its experiment's artifact location; False if the id is taken. The
+        importer's (through ``TrackingService.import_run``): no client backend has it."""
+        raise NotImplementedError
 
     @abstractmethod
     def update_run_info(

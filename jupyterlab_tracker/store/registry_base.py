@@ -7,14 +7,14 @@ and share its database (``db.Database``), but not its code.
 
 from __future__ import annotations
 
-from abc import abstractmethod
+from abc import ABC, abstractmethod
 
 from ..entities import LoggedModel, ModelOutput, ModelVersion, Page, RegisteredModel
 from ..search import Comparison, LoggedModelOrderBy
 from .base import Transactional
 
 
-class LoggedModelStore(Transactional):
+class LoggedModelStore(Transactional, ABC):
     """MLflow 3's logged models. Deleting one marks it deleted: it keeps its rows, ``get``
     finds it only with ``allow_deleted``, search skips it, and the other writes still
     apply to it (as in MLflow)."""
@@ -81,7 +81,7 @@ class LoggedModelStore(Transactional):
         """The active run used these (existing) models."""
 
 
-class RegistryStore(Transactional):
+class RegistryStore(Transactional, ABC):
     # -- registered models -------------------------------------------------------------
     @abstractmethod
     def create_registered_model(
