@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 import requests
 
+from ..domain.limits import SEARCH_RESULTS_DEFAULT
 from ..entities import (
     ACTIVE_ONLY,
     DatasetInput,
@@ -144,7 +145,7 @@ class HttpBackend:
     def search_experiments(
         self,
         view_type: str = ACTIVE_ONLY,
-        max_results: int = 1000,
+        max_results: int = SEARCH_RESULTS_DEFAULT,
         filter_string: str = "",
         order_by: list[str] | None = None,
         page_token: str | None = None,
@@ -263,7 +264,7 @@ class HttpBackend:
         experiment_ids: list[str],
         filter_string: str = "",
         run_view_type: str = ACTIVE_ONLY,
-        max_results: int = 1000,
+        max_results: int = SEARCH_RESULTS_DEFAULT,
         order_by: list[str] | None = None,
         page_token: str | None = None,
     ) -> Page[Run]:

@@ -7,6 +7,11 @@ bodies (they may contain '/'); see ``server/registry_api.py``.
 
 from __future__ import annotations
 
+from ..domain.limits import (
+    LOGGED_MODEL_RESULTS_DEFAULT,
+    REGISTERED_MODEL_RESULTS_DEFAULT,
+    SEARCH_RESULTS_DEFAULT,
+)
 from ..entities import LoggedModel, ModelVersion, Page, RegisteredModel
 
 
@@ -65,7 +70,7 @@ class HttpRegistryBackend:
         experiment_ids: list[str] | None = None,
         name: str | None = None,
         source_run_id: str | None = None,
-        max_results: int = 100,
+        max_results: int = LOGGED_MODEL_RESULTS_DEFAULT,
         page_token: str | None = None,
     ) -> Page[LoggedModel]:
         params = {
@@ -111,7 +116,7 @@ class HttpRegistryBackend:
     def search_registered_models(
         self,
         filter_string: str = "",
-        max_results: int = 100,
+        max_results: int = REGISTERED_MODEL_RESULTS_DEFAULT,
         order_by: list[str] | None = None,
         page_token: str | None = None,
     ) -> Page[RegisteredModel]:
@@ -179,7 +184,7 @@ class HttpRegistryBackend:
     def search_model_versions(
         self,
         filter_string: str = "",
-        max_results: int = 1000,
+        max_results: int = SEARCH_RESULTS_DEFAULT,
         order_by: list[str] | None = None,
         page_token: str | None = None,
     ) -> Page[ModelVersion]:

@@ -11,17 +11,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from ..entities import (
-    LOGGED_MODEL_STATUSES,
-    MODEL_VERSION_STAGES,
-    LoggedModel,
-    ModelOutput,
-    ModelVersion,
-    Page,
-    RegisteredModel,
-)
-from ..errors import INVALID_STATE, RESOURCE_DOES_NOT_EXIST, TrackerError, invalid, preview
-from ..limits import (
+from ..domain.limits import (
+    LOGGED_MODEL_RESULTS_DEFAULT,
     MAX_DATASET_DIGEST_LENGTH,
     MAX_DATASET_NAME_LENGTH,
     MAX_DESCRIPTION_LENGTH,
@@ -35,7 +26,19 @@ from ..limits import (
     MAX_REGISTERED_MODEL_NAME_LENGTH,
     MAX_REGISTERED_MODEL_RESULTS,
     MAX_VERSION_RUN_ID_LENGTH,
+    REGISTERED_MODEL_RESULTS_DEFAULT,
+    SEARCH_RESULTS_DEFAULT,
 )
+from ..entities import (
+    LOGGED_MODEL_STATUSES,
+    MODEL_VERSION_STAGES,
+    LoggedModel,
+    ModelOutput,
+    ModelVersion,
+    Page,
+    RegisteredModel,
+)
+from ..errors import INVALID_STATE, RESOURCE_DOES_NOT_EXIST, TrackerError, invalid, preview
 from ..registry_uris import MODEL_ID_PATTERN, MODELS_SCHEME, registered_version
 from ..search import Comparison, LoggedModelOrderBy, parse_logged_model_filter
 from ..store.logged_models import logged_model_not_found
@@ -223,7 +226,7 @@ class ModelRegistryService:
         experiment_ids: list[str] | None = None,
         name: str | None = None,
         source_run_id: str | None = None,
-        max_results: int = 100,
+        max_results: int = LOGGED_MODEL_RESULTS_DEFAULT,
         page_token: str | None = None,
         *,
         filter_string: str = "",
@@ -349,7 +352,7 @@ class ModelRegistryService:
     def search_registered_models(
         self,
         filter_string: str = "",
-        max_results: int = 100,
+        max_results: int = REGISTERED_MODEL_RESULTS_DEFAULT,
         order_by: list[str] | None = None,
         page_token: str | None = None,
     ) -> Page[RegisteredModel]:
@@ -546,7 +549,7 @@ class ModelRegistryService:
     def search_model_versions(
         self,
         filter_string: str = "",
-        max_results: int = 1000,
+        max_results: int = SEARCH_RESULTS_DEFAULT,
         order_by: list[str] | None = None,
         page_token: str | None = None,
     ) -> Page[ModelVersion]:

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import functools
 import getpass
-import time
 
 from ..artifacts.locations import ArtifactLocations
+from ..domain.clock import now_ms
+from ..domain.limits import MAX_RESULTS_LIMIT, SEARCH_RESULTS_DEFAULT
+from ..domain.tags import RUN_NAME_TAG, USER_TAG
 from ..entities import (
     ACTIVE_ONLY,
     TERMINAL_STATUSES,
@@ -26,16 +28,8 @@ from ..entities import (
     RunTag,
 )
 from ..errors import ParamValueChanged, invalid, not_found
-from ..limits import MAX_RESULTS_LIMIT
 from ..store.base import TrackingStore
 from . import validation as check
-from .validation import RUN_NAME_TAG
-
-USER_TAG = "mlflow.user"
-
-
-def now_ms() -> int:
-    return int(time.time() * 1000)
 
 
 @functools.cache  # a password-database lookup per created run otherwise (~50 µs)
@@ -95,7 +89,7 @@ class TrackingService:
     def search_experiments(
         self,
         view_type: str = ACTIVE_ONLY,
-        max_results: int = 1000,
+        max_results: int = SEARCH_RESULTS_DEFAULT,
         filter_string: str = "",
         order_by: list[str] | None = None,
         page_token: str | None = None,
@@ -241,8 +235,7 @@ class TrackingService:
         messages (each naming its item: ``params[2].key``)."""
         check.validate_mlflow_run_id(run_id)
         check.validate_metrics(metrics)
-        for link in model_metrics:
-            check.validate_model_metric_link(link)
+        check.validate_model_metric_links(model_metrics)
         for index, param in enumerate(params):
             check.validate_param(param.key, param.value, f"params[{index}]")
         for index, tag in enumerate(tags):
@@ -275,8 +268,7 @@ class TrackingService:
         fields are named ``name``, ``value``, ... rather than ``metrics[0].name``)."""
         check.validate_run_id(run_id)
         check.validate_metric(metric)
-        for link in model_metrics:
-            check.validate_model_metric_link(link)
+        check.validate_model_metric_links(model_metrics)
         self._log(run_id, [metric], [], [], None, skip_duplicate_points, list(model_metrics))
 
     def log_param(self, run_id: str, param: Param) -> None:
@@ -360,7 +352,7 @@ class TrackingService:
         experiment_ids: list[str],
         filter_string: str = "",
         run_view_type: str = ACTIVE_ONLY,
-        max_results: int = 1000,
+        max_results: int = SEARCH_RESULTS_DEFAULT,
         order_by: list[str] | None = None,
         page_token: str | None = None,
     ) -> Page[Run]:

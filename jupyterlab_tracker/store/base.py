@@ -10,6 +10,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from contextlib import AbstractContextManager
 
+from ..domain.limits import SEARCH_RESULTS_DEFAULT
 from ..entities import (
     ACTIVE_ONLY,
     DatasetInput,
@@ -53,7 +54,7 @@ class TrackingStore(Transactional, ABC):
     def search_experiments(
         self,
         view_type: str = ACTIVE_ONLY,
-        max_results: int = 1000,
+        max_results: int = SEARCH_RESULTS_DEFAULT,
         filter_string: str = "",
         order_by: list[str] | None = None,
         page_token: str | None = None,
@@ -172,7 +173,7 @@ class TrackingStore(Transactional, ABC):
         experiment_ids: list[str],
         filter_string: str = "",
         run_view_type: str = ACTIVE_ONLY,
-        max_results: int = 1000,
+        max_results: int = SEARCH_RESULTS_DEFAULT,
         order_by: list[str] | None = None,
         page_token: str | None = None,
     ) -> Page[Run]: ...

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import math
-import time
 import uuid
 from collections import defaultdict
 
 from sqlalchemy import Connection, and_, case, delete, insert, or_, select, update
 
+from ..domain.clock import now_ms
+from ..domain.limits import LOGGED_MODEL_RESULTS_DEFAULT
 from ..entities import ACTIVE, DELETED, LoggedModel, LoggedModelMetric, ModelOutput, Page
 from ..errors import TrackerError, invalid, not_found, preview
 from ..search import Comparison, LoggedModelOrderBy
@@ -49,10 +50,6 @@ _ATTRIBUTE_COLUMNS = {
     "last_updated_timestamp": _MODELS.c.last_updated_timestamp,
 }
 _NUMERIC_ATTRIBUTES = ("creation_timestamp", "last_updated_timestamp")
-
-
-def now_ms() -> int:
-    return int(time.time() * 1000)
 
 
 def new_model_id() -> str:
@@ -182,7 +179,7 @@ class SqlLoggedModelStore(OnDatabase, LoggedModelStore):
         comparisons: list[Comparison] = (),
         datasets: list[tuple[str, str | None]] = (),
         order_by: list[LoggedModelOrderBy] = (),
-        max_results: int = 100,
+        max_results: int = LOGGED_MODEL_RESULTS_DEFAULT,
         page_token: str | None = None,
     ) -> Page[LoggedModel]:
         fingerprint = _search_fingerprint(experiment_ids, comparisons, datasets, order_by)

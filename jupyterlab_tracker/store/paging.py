@@ -10,8 +10,8 @@ import base64
 import binascii
 import json
 
+from ..domain.limits import INT64_MAX
 from ..errors import invalid, preview
-from ..limits import INT64_MAX
 
 # encode_page_token's longest token (a 19-digit offset) is 44 characters.
 MAX_PAGE_TOKEN_LENGTH = 100

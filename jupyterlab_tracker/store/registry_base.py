@@ -9,6 +9,11 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 
+from ..domain.limits import (
+    LOGGED_MODEL_RESULTS_DEFAULT,
+    REGISTERED_MODEL_RESULTS_DEFAULT,
+    SEARCH_RESULTS_DEFAULT,
+)
 from ..entities import LoggedModel, ModelOutput, ModelVersion, Page, RegisteredModel
 from ..search import Comparison, LoggedModelOrderBy
 from .base import Transactional
@@ -64,7 +69,7 @@ class LoggedModelStore(Transactional, ABC):
         comparisons: list[Comparison] = (),
         datasets: list[tuple[str, str | None]] = (),
         order_by: list[LoggedModelOrderBy] = (),
-        max_results: int = 100,
+        max_results: int = LOGGED_MODEL_RESULTS_DEFAULT,
         page_token: str | None = None,
     ) -> Page[LoggedModel]:
         """Active models of ``experiment_ids`` (None: of every experiment) matching every
@@ -113,7 +118,7 @@ class RegistryStore(Transactional, ABC):
     def search_registered_models(
         self,
         filter_string: str = "",
-        max_results: int = 100,
+        max_results: int = REGISTERED_MODEL_RESULTS_DEFAULT,
         order_by: list[str] | None = None,
         page_token: str | None = None,
     ) -> Page[RegisteredModel]: ...
@@ -164,7 +169,7 @@ class RegistryStore(Transactional, ABC):
     def search_model_versions(
         self,
         filter_string: str = "",
-        max_results: int = 1000,
+        max_results: int = SEARCH_RESULTS_DEFAULT,
         order_by: list[str] | None = None,
         page_token: str | None = None,
     ) -> Page[ModelVersion]: ...

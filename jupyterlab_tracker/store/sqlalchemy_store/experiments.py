@@ -5,11 +5,12 @@ from __future__ import annotations
 from sqlalchemy import Connection, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from ...domain.clock import now_ms
 from ...entities import ACTIVE, DEFAULT_EXPERIMENT_ID, DEFAULT_EXPERIMENT_NAME, DELETED, Experiment
 from ...errors import already_exists, invalid, not_found
 from .. import models as m
 from ..sql import insert_ignoring_conflicts
-from .rows import StoreRows, now_ms
+from .rows import StoreRows
 
 
 class ExperimentsMixin(StoreRows):

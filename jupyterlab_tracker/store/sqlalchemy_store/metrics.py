@@ -7,10 +7,10 @@ import math
 
 from sqlalchemy import Connection, and_, bindparam, or_, select
 
+from ...domain.limits import INT64_MAX
 from ...entities import LoggedModelMetric, Metric, Page
 from ...errors import invalid
 from ...gc_pause import gc_paused
-from ...limits import INT64_MAX
 from .. import models as m
 from ..logged_models import check_models_exist
 from ..paging import decode_page_token, next_page_token

@@ -5,7 +5,6 @@ data in a fixed number of queries, never N+1)."""
 from __future__ import annotations
 
 import math
-import time
 from collections import defaultdict
 from typing import NamedTuple
 
@@ -53,10 +52,6 @@ RUN_INFO_COLUMNS = (
     m.runs.c.artifact_uri,
 )
 _RUN_QUERY = select(*RUN_INFO_COLUMNS).where(m.runs.c.run_id == bindparam("run_id"))
-
-
-def now_ms() -> int:
-    return int(time.time() * 1000)
 
 
 class RunDataQueries(NamedTuple):

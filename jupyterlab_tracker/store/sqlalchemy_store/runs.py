@@ -10,6 +10,8 @@ from array import array
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from ...domain.clock import now_ms
+from ...domain.tags import RUN_NAME_TAG
 from ...entities import (
     ACTIVE,
     DELETED,
@@ -26,9 +28,7 @@ from .. import models as m
 from ..ids import new_run_id
 from ..sql import RUN_STATE_QUERY, run_id_in_list, run_id_list
 from .metrics import insert_model_points, insert_points
-from .rows import StoreRows, now_ms, run_info_from_row
-
-RUN_NAME_TAG = "mlflow.runName"
+from .rows import StoreRows, run_info_from_row
 
 # Word lists for generated run names (kept as text: one word list per line is unreadable).
 _ADJECTIVE_WORDS = (

@@ -6,6 +6,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from ... import search as search_syntax
+from ...domain.limits import MAX_RESULTS_LIMIT as MAX_SEARCH_RESULTS
+from ...domain.limits import SEARCH_RESULTS_DEFAULT
 from ...entities import (
     ACTIVE,
     ACTIVE_ONLY,
@@ -23,8 +25,6 @@ from .. import search_sql
 from ..paging import decode_page_token, next_page_token
 from ..sql import experiment_db_id
 from .rows import RUN_INFO_COLUMNS, StoreRows
-
-MAX_SEARCH_RESULTS = 50_000
 
 
 def _check_max_results(max_results: int) -> None:
@@ -56,7 +56,7 @@ class SearchMixin(StoreRows):
     def search_experiments(
         self,
         view_type: str = ACTIVE_ONLY,
-        max_results: int = 1000,
+        max_results: int = SEARCH_RESULTS_DEFAULT,
         filter_string: str = "",
         order_by: list[str] | None = None,
         page_token: str | None = None,
@@ -86,7 +86,7 @@ class SearchMixin(StoreRows):
         experiment_ids: list[str],
         filter_string: str = "",
         run_view_type: str = ACTIVE_ONLY,
-        max_results: int = 1000,
+        max_results: int = SEARCH_RESULTS_DEFAULT,
         order_by: list[str] | None = None,
         page_token: str | None = None,
     ) -> Page[Run]:
@@ -101,7 +101,7 @@ class SearchMixin(StoreRows):
         experiment_ids: list[str],
         comparisons: list[Comparison],
         run_view_type: str = ACTIVE_ONLY,
-        max_results: int = 1000,
+        max_results: int = SEARCH_RESULTS_DEFAULT,
         order_by: list[OrderBy] | None = None,
         page_token: str | None = None,
     ) -> Page[Run]:
