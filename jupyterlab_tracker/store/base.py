@@ -8,6 +8,7 @@ logging one metric is a ``log_batch`` of one.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from contextlib import AbstractContextManager
 
 from ..domain.limits import SEARCH_RESULTS_DEFAULT
 from ..entities import (
@@ -25,7 +26,16 @@ from ..entities import (
 )
 
 
-class TrackingStore(ABC):
+class Transactional:
+    # Not abstract: a store's own contract, which the clients' backends do not mirror.
+    def transaction(self) -> AbstractContextManager[None]:
+        """A context in which this store's calls (and those of every store on the same
+        database, in this thread) are one transaction: all of them are kept when it ends,
+        none if it raises. What a service uses for a user action of several steps."""
+        raise NotImplementedError
+
+
+class TrackingStore(Transactional, ABC):
     # -- experiments -------------------------------------------------------------------
     @abstractmethod
     def create_experiment(
@@ -85,6 +95,12 @@ class TrackingStore(ABC):
 
     @abstractmethod
     def get_run(self, run_id: str) -> Run: ...
+
+    def insert_run_with_id(self, info: RunInfo) -> bool:
+        """A run under ``info.run_id`` (an imported run keeps its id), active, with its
+        place under its experiment's artifact location; False if the id is taken. The
+        importer's (through ``TrackingService.import_run``): no client backend has it."""
+        raise NotImplementedError
 
     @abstractmethod
     def update_run_info(

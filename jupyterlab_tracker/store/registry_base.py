@@ -16,9 +16,10 @@ from ..domain.limits import (
 )
 from ..entities import LoggedModel, ModelOutput, ModelVersion, Page, RegisteredModel
 from ..search import Comparison, LoggedModelOrderBy
+from .base import Transactional
 
 
-class LoggedModelStore(ABC):
+class LoggedModelStore(Transactional, ABC):
     """MLflow 3's logged models. Deleting one marks it deleted: it keeps its rows, ``get``
     finds it only with ``allow_deleted``, search skips it, and the other writes still
     apply to it (as in MLflow)."""
@@ -85,7 +86,7 @@ class LoggedModelStore(ABC):
         """The active run used these (existing) models."""
 
 
-class RegistryStore(ABC):
+class RegistryStore(Transactional, ABC):
     # -- registered models -------------------------------------------------------------
     @abstractmethod
     def create_registered_model(

@@ -13,6 +13,7 @@ import sys
 
 import pytest
 from support.paths import MLFLOW_SCRIPTS
+from support.scripts import run_script
 
 from jupyterlab_tracker.testing import LiveServer
 
@@ -26,21 +27,6 @@ def server(tmp_path_factory):
     live = LiveServer(tmp_path_factory.mktemp("mlflow-compat")).start()
     yield live
     live.stop()
-
-
-def run_script(server: LiveServer, name: str) -> dict:
-    result = subprocess.run(
-        [sys.executable, str(SCRIPTS / name)],
-        env=server.mlflow_env(),
-        capture_output=True,
-        text=True,
-        timeout=600,
-        cwd=server.root,
-    )
-    assert result.returncode == 0, (
-        f"{result.stderr[-4000:]}\n--- server log ---\n{server.log_path.read_text()[-4000:]}"
-    )
-    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def test_tracking_calls(server):

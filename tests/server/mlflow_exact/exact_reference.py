@@ -61,17 +61,25 @@ class Endpoint:
         )
 
 
-class MlflowReference(MlflowServer, Endpoint):
-    """``mlflow server`` in a subprocess, on a free loopback port (``testing.MlflowServer``),
-    called like our server."""
+class MlflowReference(Endpoint):
+    """``mlflow server`` in a subprocess (``testing.MlflowServer``, run from ``root``), on a
+    free loopback port."""
 
     def __init__(self, root: Path):
-        MlflowServer.__init__(self, root)
-        Endpoint.__init__(self, self.url)
+        self.root = Path(root)
+        self.server = MlflowServer(self.root, cwd=self.root)
+        super().__init__(self.server.url)
+
+    @property
+    def log_path(self) -> Path:
+        return self.server.log_path
 
     def start(self, timeout: float = 180) -> MlflowReference:
-        MlflowServer.start(self, timeout)
+        self.server.start(timeout)
         return self
+
+    def stop(self) -> None:
+        self.server.stop()
 
 
 def our_endpoint(server: LiveServer) -> Endpoint:
