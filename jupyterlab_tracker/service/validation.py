@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sized
 from typing import Any
 
 from ..entities import RUN_STATUSES, VIEW_TYPES
-from ..errors import exceeds_maximum_length, invalid, invalid_value, preview
+from ..errors import TrackerError, exceeds_maximum_length, invalid, invalid_value, preview
 from ..limits import (
     INT64_MAX,
     INT64_MIN,
@@ -245,7 +245,7 @@ def validate_batch_limits(metrics: Sized, params: Sized, tags: Sized) -> None:
         raise batch_limit_exceeded("metrics, params, and tags", MAX_ENTITIES_PER_BATCH, total)
 
 
-def batch_limit_exceeded(what: str, limit: int, count: int):
+def batch_limit_exceeded(what: str, limit: int, count: int) -> TrackerError:
     """The error for a batch of ``count`` items where ``limit`` is allowed (MLflow's)."""
     return invalid(
         f"A batch logging request can contain at most {limit} {what}. Got {count} {what}. "

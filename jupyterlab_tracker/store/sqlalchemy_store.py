@@ -260,7 +260,7 @@ def experiment_db_id(experiment_id: str | int) -> int:
     return number
 
 
-def logged_model_not_found(model_id: str) -> TrackerError:
+def logged_model_not_found(model_id: object) -> TrackerError:
     """MLflow's answer for a logged model id that names none (of any form)."""
     return not_found(f"Logged model with ID {preview(model_id)} not found.")
 
