@@ -13,8 +13,10 @@ import math
 import time
 import uuid
 from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import Connection, and_, case, delete, insert, or_, select, update
+from sqlalchemy import ColumnElement, Connection, and_, case, delete, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -175,9 +177,9 @@ class SqlLoggedModelStore(LoggedModelStore):
     def search_logged_models(
         self,
         experiment_ids: list[str] | None = None,
-        comparisons: list[Comparison] = (),
-        datasets: list[tuple[str, str | None]] = (),
-        order_by: list[LoggedModelOrderBy] = (),
+        comparisons: Sequence[Comparison] = (),
+        datasets: Sequence[tuple[str, str | None]] = (),
+        order_by: Sequence[LoggedModelOrderBy] = (),
         max_results: int = 100,
         page_token: str | None = None,
     ) -> Page[LoggedModel]:
@@ -260,7 +262,7 @@ def _check_models_exist(conn: Connection, model_ids: list[str]) -> None:
     """RESOURCE_DOES_NOT_EXIST for the first id that names no logged model (deleted ones
     exist)."""
     wanted = list(dict.fromkeys(model_ids))
-    found = set()
+    found: set[str] = set()
     for start in range(0, len(wanted), _IN_CHUNK):
         chunk = wanted[start : start + _IN_CHUNK]
         found.update(
@@ -341,7 +343,7 @@ def _load_models(conn: Connection, rows) -> list[LoggedModel]:
 # -- search ----------------------------------------------------------------------------
 
 
-def _on_datasets(datasets: list[tuple[str, str | None]]):
+def _on_datasets(datasets: Sequence[tuple[str, str | None]]):
     """The condition "a metric row is on one of ``datasets``" ((name, digest or None)
     pairs), or None when the search names no datasets."""
     if not datasets:
@@ -404,6 +406,8 @@ def _experiment_id_condition(comparison: Comparison):
     values = comparison.value if isinstance(comparison.value, tuple) else (comparison.value,)
     ids = []
     for value in values:
+        if not isinstance(value, str | int):  # a fraction or null: no experiment's id
+            continue
         try:
             ids.append(experiment_db_id(value))
         except TrackerError:  # an id no experiment can have: it matches nothing
@@ -414,12 +418,13 @@ def _experiment_id_condition(comparison: Comparison):
     return column.not_in(ids)
 
 
-def _order_clauses(order_by: list[LoggedModelOrderBy]) -> list:
+def _order_clauses(order_by: Sequence[LoggedModelOrderBy]) -> list:
     """ORDER BY as MLflow's store: each key with NULLs last, then creation_timestamp DESC
     and model_id unless ordered by already. A metric orders by its latest point (by
     timestamp, then step, then run id) on the item's dataset, if it names one."""
-    clauses = []
+    clauses: list[ColumnElement[Any]] = []
     for order in order_by:
+        column: ColumnElement[Any]
         if order.kind == "metric":
             metric = _MODEL_METRICS.c
             where = [metric.model_id == _MODELS.c.model_id, metric.key == order.key]
