@@ -96,7 +96,7 @@ def numeric_condition(column, comparison: Comparison) -> ColumnElement:
     if compare is None:
         raise invalid(f"Operator '{comparison.op}' is not supported for {_describe(comparison)}")
     try:
-        if not isinstance(comparison.value, str | float):  # a list, or null
+        if isinstance(comparison.value, tuple) or comparison.value is None:  # IN, IS NULL
             raise TypeError
         value = float(comparison.value)
     except (TypeError, ValueError):
