@@ -16,9 +16,11 @@ import random
 import time
 from array import array
 from collections import defaultdict
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from sqlalchemy import (
+    BindParameter,
     ColumnElement,
     Connection,
     and_,
@@ -172,7 +174,7 @@ def _run_id_in_list(column, dialect: str) -> ColumnElement:
     straight to the driver (``_driver_rows``); an expanding IN (...) cannot, and
     SQLAlchemy's per-id processing of it cost more than the queries on a 1000-run page.
     """
-    ids = bindparam("run_ids")
+    ids: BindParameter[object] = bindparam("run_ids")
     if dialect == "sqlite":
         return column.in_(select(literal_column("value")).select_from(func.json_each(ids)))
     return column == func.any(ids)
@@ -237,7 +239,7 @@ _STORED_POINTS_QUERY = select(
 )
 
 
-def batch_digest(metrics: list[Metric], params: list[Param], tags: list[RunTag]) -> str:
+def batch_digest(metrics: Sequence[Metric], params: Sequence[Param], tags: Sequence[RunTag]) -> str:
     """SHA-256 (hex) of a batch's content, in order: what a replay must repeat exactly.
 
     Metric columns are hashed as packed arrays (exact float bits, no text formatting):
@@ -287,7 +289,7 @@ def _history_metrics(key: str, rows) -> list[Metric]:
     ]
 
 
-def _downsample(rows: list[tuple], first_step: int, last_step: int, bucket_count: int):
+def _downsample(rows: Sequence[tuple], first_step: int, last_step: int, bucket_count: int):
     """Cut [first_step, last_step] into ``bucket_count`` equal step ranges and keep each
     range's first, last, lowest and highest point, in history order.
 
@@ -384,7 +386,7 @@ class SqlAlchemyStore(TrackingStore):
             self._statements[cache_key] = statement
         return statement
 
-    def _driver_rows(self, conn: Connection, statement, params: dict) -> list[tuple]:
+    def _driver_rows(self, conn: Connection, statement, params: dict) -> Sequence[tuple]:
         """The rows of a prebuilt ``statement`` as the driver's plain tuples.
 
         For long results (a 100k-point history) SQLAlchemy's Row objects and result
@@ -396,6 +398,7 @@ class SqlAlchemyStore(TrackingStore):
         if compiled is None:
             compiled = statement.compile(dialect=self.db.engine.dialect)
             self._statements[cache_key] = compiled
+        args: tuple | dict
         if compiled.positional:  # SQLite's "?" placeholders
             args = tuple(params[name] for name in compiled.positiontup)
         else:  # psycopg2's %(name)s placeholders
@@ -827,7 +830,7 @@ class SqlAlchemyStore(TrackingStore):
     ) -> RunInfo:
         with self.db.session(write=True) as conn:
             self._active_run_row(conn, run_id)
-            changes = {}
+            changes: dict[str, str | int] = {}
             if status is not None:
                 changes["status"] = status
             if end_time is not None:
@@ -860,13 +863,13 @@ class SqlAlchemyStore(TrackingStore):
     def log_batch(
         self,
         run_id: str,
-        metrics: list[Metric] = (),
-        params: list[Param] = (),
-        tags: list[RunTag] = (),
+        metrics: Sequence[Metric] = (),
+        params: Sequence[Param] = (),
+        tags: Sequence[RunTag] = (),
         batch_id: str | None = None,
         *,
         skip_duplicate_points: bool = False,
-        model_metrics: list[LoggedModelMetric] = (),
+        model_metrics: Sequence[LoggedModelMetric] = (),
     ) -> None:
         digest = None if batch_id is None else batch_digest(metrics, params, tags)
         arguments = (run_id, metrics, params, tags, batch_id, digest, skip_duplicate_points)
@@ -1181,7 +1184,7 @@ class SqlAlchemyStore(TrackingStore):
         key: str,
         limit: int | None = None,
         offset: int = 0,
-    ) -> list[tuple]:
+    ) -> Sequence[tuple]:
         """(value, timestamp, step, is_nan) of one metric, in history order."""
         if limit is None and self.db.dialect == "sqlite":
             limit = -1  # SQLite's "no limit" (PostgreSQL's is NULL)
