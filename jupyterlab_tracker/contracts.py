@@ -1,6 +1,7 @@
 """The backend contracts: each interface between the layers, written once.
 
-Stdlib and entities only, so the light HTTP client imports it (``tests/test_import_boundaries``).
+Stdlib, entities and domain only, so the light HTTP client imports it
+(``tests/test_import_boundaries``).
 mypy (``scripts/test.sh``) checks every implementation against its contract: each one
 subclasses its Protocol explicitly, so a missing method is "Cannot instantiate abstract
 class" and a changed signature is "incompatible with supertype".
@@ -37,6 +38,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
+from .domain.limits import (
+    LOGGED_MODEL_RESULTS_DEFAULT,
+    REGISTERED_MODEL_RESULTS_DEFAULT,
+    SEARCH_RESULTS_DEFAULT,
+)
 from .entities import (
     ACTIVE_ONLY,
     DatasetInput,
@@ -76,7 +82,7 @@ class TrackingCore(Protocol):
     def search_experiments(
         self,
         view_type: str = ACTIVE_ONLY,
-        max_results: int = 1000,
+        max_results: int = SEARCH_RESULTS_DEFAULT,
         filter_string: str = "",
         order_by: list[str] | None = None,
         page_token: str | None = None,
@@ -164,7 +170,7 @@ class TrackingCore(Protocol):
         experiment_ids: list[str],
         filter_string: str = "",
         run_view_type: str = ACTIVE_ONLY,
-        max_results: int = 1000,
+        max_results: int = SEARCH_RESULTS_DEFAULT,
         order_by: list[str] | None = None,
         page_token: str | None = None,
     ) -> Page[Run]: ...
@@ -221,7 +227,7 @@ class ModelRegistryCore(Protocol):
     def search_registered_models(
         self,
         filter_string: str = "",
-        max_results: int = 100,
+        max_results: int = REGISTERED_MODEL_RESULTS_DEFAULT,
         order_by: list[str] | None = None,
         page_token: str | None = None,
     ) -> Page[RegisteredModel]: ...
@@ -260,7 +266,7 @@ class ModelRegistryCore(Protocol):
     def search_model_versions(
         self,
         filter_string: str = "",
-        max_results: int = 1000,
+        max_results: int = SEARCH_RESULTS_DEFAULT,
         order_by: list[str] | None = None,
         page_token: str | None = None,
     ) -> Page[ModelVersion]: ...
@@ -309,7 +315,7 @@ class RegistryBackend(ModelRegistryCore, Protocol):
         experiment_ids: list[str] | None = None,
         name: str | None = None,
         source_run_id: str | None = None,
-        max_results: int = 100,
+        max_results: int = LOGGED_MODEL_RESULTS_DEFAULT,
         page_token: str | None = None,
     ) -> Page[LoggedModel]:
         """Active models of ``experiment_ids`` (None: every experiment), newest first."""

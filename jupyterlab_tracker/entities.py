@@ -327,9 +327,6 @@ STAGE_NONE, STAGE_STAGING, STAGE_PRODUCTION, STAGE_ARCHIVED = (
     "Archived",
 )
 MODEL_VERSION_STAGES = (STAGE_NONE, STAGE_STAGING, STAGE_PRODUCTION, STAGE_ARCHIVED)
-# MLflow keeps prompts as registered models with this tag set to "true"; registry
-# searches leave them out unless the filter asks for them.
-PROMPT_TAG = "mlflow.prompt.is_prompt"
 
 
 @dataclass(slots=True)

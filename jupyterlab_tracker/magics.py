@@ -24,10 +24,9 @@ from IPython.core.magic_arguments import argument, magic_arguments
 import jupyterlab_tracker as jt
 
 from .client import capture
+from .domain.limits import MAX_PARAM_VALUE_LENGTH, MAX_TAG_VALUE_LENGTH
+from .domain.tags import ERROR_TAG
 from .errors import TrackerError
-from .limits import MAX_PARAM_VALUE_LENGTH, MAX_TAG_VALUE_LENGTH
-
-ERROR_TAG = "jupyterlab_tracker.error"
 
 
 @contextmanager

@@ -22,9 +22,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from .domain.limits import MAX_FILTER_CLAUSES, MAX_FILTER_LENGTH, MAX_FILTER_VALUES
 from .entities import RUN_STATUSES
 from .errors import TrackerError, invalid
-from .limits import MAX_FILTER_CLAUSES, MAX_FILTER_LENGTH, MAX_FILTER_VALUES
 
 EntityKind = Literal["metric", "param", "tag", "attribute", "dataset"]
 

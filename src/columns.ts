@@ -6,6 +6,7 @@ import {
   formatRelativeTime,
   runDuration
 } from './format';
+import { SOURCE_NAME_TAG } from './tags';
 
 export type ColumnKind = 'attribute' | 'param' | 'metric' | 'tag';
 
@@ -58,13 +59,13 @@ export const ATTRIBUTE_COLUMNS: IColumn[] = [
   {
     id: 'source',
     kind: 'tag',
-    key: 'mlflow.source.name',
+    key: SOURCE_NAME_TAG,
     label: 'Source',
     width: 160,
-    orderBy: 'tags.`mlflow.source.name`',
+    orderBy: `tags.\`${SOURCE_NAME_TAG}\``,
     render: run =>
-      (run.data.tags['mlflow.source.name'] ?? '').split('/').pop() ?? '',
-    title: run => run.data.tags['mlflow.source.name'] ?? ''
+      (run.data.tags[SOURCE_NAME_TAG] ?? '').split('/').pop() ?? '',
+    title: run => run.data.tags[SOURCE_NAME_TAG] ?? ''
   }
 ];
 

@@ -78,10 +78,43 @@ async def test_http_mode_imports_no_sql_store_or_server(
     assert status == 200 and body["run"]["data"]["metrics"]["b"]["value"] == 2
 
 
+def test_the_domain_imports_only_the_standard_library():
+    """``domain/`` (tag names, limits, clock) is what every layer shares, the light HTTP
+    client included: it imports the standard library and itself, nothing else."""
+    files = sorted((PACKAGE / "domain").glob("*.py"))
+    assert {path.name for path in files} >= {"tags.py", "limits.py", "clock.py"}
+    for path in files:
+        for name in imported_modules(path, "jupyterlab_tracker.domain"):
+            top = name.partition(".")[0]
+            assert top in sys.stdlib_module_names or name.startswith("jupyterlab_tracker.domain"), (
+                f"{path.name} imports {name}"
+            )
+    code = (
+        "import sys\n"
+        "from jupyterlab_tracker.domain import clock, limits, tags\n"
+        f"print([m for m in sys.modules if m.startswith({FORBIDDEN!r})])"
+    )
+    result = run_python(code, dict(os.environ))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+def test_the_contracts_import_only_what_every_layer_shares():
+    """``contracts.py`` (the backend interfaces) is what the store, the service and the
+    light HTTP client all implement: it imports the standard library, the entities and
+    the domain, nothing else."""
+    shared = ("jupyterlab_tracker.entities", "jupyterlab_tracker.domain")
+    names = imported_modules(PACKAGE / "contracts.py", "jupyterlab_tracker")
+    assert "jupyterlab_tracker.entities" in names
+    for name in names:
+        top = name.partition(".")[0]
+        assert top in sys.stdlib_module_names or name.startswith(shared), name
+
+
 def test_the_store_and_the_filter_parser_import_no_upper_layer():
     """The store knows nothing of the service, the server or the client: the rules and
     figures it shares with them live in the stdlib-only modules every layer imports
-    (``errors``, ``limits``, ``entities``, ``search``)."""
+    (``domain``, ``errors``, ``entities``, ``search``)."""
     upper = (
         "jupyterlab_tracker.service",
         "jupyterlab_tracker.server",

@@ -48,11 +48,11 @@ def layer_with(spec: dict, mark: str) -> dict:
 
 
 def test_views_and_magics_import_only_the_client():
-    # errors and limits: the stdlib-only modules every layer shares
+    # errors and the domain (tags, limits, clock): the stdlib-only modules every layer shares
     allowed = (
         "jupyterlab_tracker.client",
         "jupyterlab_tracker.errors",
-        "jupyterlab_tracker.limits",
+        "jupyterlab_tracker.domain",
         "jupyterlab_tracker.views",
     )
     forbidden = ("sqlalchemy", "alembic", "tornado", "jupyter_server")
@@ -231,3 +231,24 @@ def test_live_metrics_redraws_when_points_arrive(tracker):  # noqa: F811
     assert live.run_id == run.info.run_id
     with pytest.raises(jupyterlab_tracker.errors.TrackerError, match="active run"):
         LiveMetrics()
+
+
+def test_live_metrics_follow_the_newest_points_past_max_points(tracker):  # noqa: F811
+    """A long run keeps redrawing: each refresh draws at most ``max_points`` points, from
+    the first step to the newest, and keeps a spike (the store's downsampling)."""
+    with tracker.start_run(run_name="long"):
+        live = LiveMetrics("loss")  # max_points: 1000
+        logged = 0
+        for total in (600, 1000, 1500, 3000, 4500):
+            for step in range(logged, total):
+                tracker.log_metric("loss", 100.0 if step == 1234 else 1.0 / (step + 1), step=step)
+            logged = total
+            assert live.refresh() is True, f"no redraw at {total} points"
+            rows = live.widget.spec["datasets"][live.widget.spec["data"]["name"]]
+            steps = [row["step"] for row in rows]
+            assert len(rows) <= 1000 and len(rows) == live.points
+            assert steps[0] == 0 and steps[-1] == total - 1, f"at {total} points"
+            assert steps == sorted(steps)
+            if total > 1234:
+                assert max(row["value"] for row in rows) == 100.0  # the spike survives
+            assert live.refresh() is False  # nothing new: no redraw

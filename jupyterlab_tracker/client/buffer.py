@@ -34,6 +34,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ..domain.limits import MAX_METRICS_PER_BATCH
 from ..entities import Metric
 from .retry import RetryPolicy, is_permanent
 
@@ -59,7 +60,7 @@ class MetricBuffer:
         write_batch: WriteBatch,
         *,
         flush_interval: float = 1.0,
-        max_batch: int = 1000,
+        max_batch: int = MAX_METRICS_PER_BATCH,
         retry: RetryPolicy = RetryPolicy(max_attempts=3, backoff_factor=0.5, max_delay=30.0),
         send_heartbeats: SendHeartbeats | None = None,
         heartbeat_interval: float = 10.0,

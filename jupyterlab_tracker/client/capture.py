@@ -17,16 +17,19 @@ import platform
 import subprocess
 import sys
 
-from ..limits import MAX_TAG_VALUE_LENGTH
+from ..domain.limits import MAX_TAG_VALUE_LENGTH
+from ..domain.tags import (
+    CELL_SOURCE_TAG,
+    GIT_COMMIT_TAG,
+    GIT_DIRTY_TAG,
+    PYTHON_VERSION_TAG,
+    SOURCE_NAME_TAG,
+    SOURCE_TYPE_NOTEBOOK,
+    SOURCE_TYPE_TAG,
+)
 
 log = logging.getLogger(__name__)
 
-SOURCE_NAME_TAG = "mlflow.source.name"
-SOURCE_TYPE_TAG = "mlflow.source.type"
-GIT_COMMIT_TAG = "mlflow.source.git.commit"
-GIT_DIRTY_TAG = "jupyterlab_tracker.git.dirty"
-PYTHON_VERSION_TAG = "jupyterlab_tracker.python_version"
-CELL_SOURCE_TAG = "jupyterlab_tracker.cell_source"
 CELL_SOURCE_ARTIFACT = "code/cell.py"
 REQUIREMENTS_ARTIFACT = "environment/requirements.txt"
 GIT_TIMEOUT = 2.0  # seconds; a slow or hung git must not hold up a run
@@ -48,7 +51,7 @@ def notebook_tags() -> dict[str, str]:
     tags = {PYTHON_VERSION_TAG: platform.python_version(), **_git_tags(os.getcwd())}
     notebook = notebook_path(shell)
     if notebook:
-        tags.update({SOURCE_NAME_TAG: notebook, SOURCE_TYPE_TAG: "NOTEBOOK"})
+        tags.update({SOURCE_NAME_TAG: notebook, SOURCE_TYPE_TAG: SOURCE_TYPE_NOTEBOOK})
     return tags
 
 

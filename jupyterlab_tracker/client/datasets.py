@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 
+from ..domain.tags import SOURCE_NAME_TAG
 from ..entities import Dataset
 
 # A digest over the first rows only keeps log_input fast on large frames; the row count
@@ -17,7 +18,7 @@ def dataset_from_dataframe(df, name: str | None = None, source: str = "") -> Dat
         name=name or "dataset",
         digest=dataframe_digest(df),
         source_type="code",
-        source=json.dumps({"tags": {"mlflow.source.name": source}} if source else {}),
+        source=json.dumps({"tags": {SOURCE_NAME_TAG: source}} if source else {}),
         schema=json.dumps({"mlflow_colspec": [_column_spec(df, c) for c in df.columns]}),
         profile=json.dumps({"num_rows": len(df), "num_elements": int(df.size)}),
     )

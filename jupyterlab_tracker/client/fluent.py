@@ -15,6 +15,19 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from ..config import STORE_URI_ENV, default_store_uri
+from ..domain.clock import now_ms
+from ..domain.limits import ALL_RUNS_RESULTS_DEFAULT
+from ..domain.tags import (
+    DATASET_CONTEXT_TAG,
+    NOTE_TAG,
+    PARENT_RUN_TAG,
+    RUN_NAME_TAG,
+    SOURCE_NAME_TAG,
+    SOURCE_TYPE_LOCAL,
+    SOURCE_TYPE_NOTEBOOK,
+    SOURCE_TYPE_TAG,
+    USER_TAG,
+)
 from ..entities import (
     ACTIVE_ONLY,
     DEFAULT_EXPERIMENT_ID,
@@ -28,18 +41,9 @@ from ..entities import (
 from ..errors import INVALID_STATE, RESOURCE_ALREADY_EXISTS, TrackerError, invalid, not_found
 from . import capture, mlflow_runs
 from .backend import is_http_uri
-from .tracker_client import TrackerClient, now_ms
+from .tracker_client import TrackerClient
 
 log = logging.getLogger(__name__)
-
-# MLflow's standard run tags.
-RUN_NAME_TAG = "mlflow.runName"
-PARENT_RUN_TAG = "mlflow.parentRunId"
-USER_TAG = "mlflow.user"
-SOURCE_NAME_TAG = "mlflow.source.name"
-SOURCE_TYPE_TAG = "mlflow.source.type"
-NOTE_TAG = "mlflow.note.content"
-DATASET_CONTEXT_TAG = "mlflow.data.context"
 
 
 class ActiveRun(Run):
@@ -243,11 +247,11 @@ def _context_tags() -> dict[str, str]:
         user = "unknown"
     notebook = os.environ.get("JPY_SESSION_NAME", "")
     if notebook and _in_ipython():
-        source_name, source_type = notebook, "NOTEBOOK"
+        source_name, source_type = notebook, SOURCE_TYPE_NOTEBOOK
     else:
         source_name, source_type = (
             (sys.argv[0] if sys.argv and sys.argv[0] else "<console>"),
-            "LOCAL",
+            SOURCE_TYPE_LOCAL,
         )
     return {USER_TAG: user, SOURCE_NAME_TAG: source_name, SOURCE_TYPE_TAG: source_type}
 
@@ -461,11 +465,19 @@ def get_metric_history(run_id: str, key: str) -> list[Metric]:
     return _client().get_metric_history(run_id, key)
 
 
+def sample_metric_history(run_id: str, key: str, max_points: int) -> list[Metric]:
+    """At most ``max_points`` (4 or more) points of one metric that keep its shape, in
+    history order: the whole history if it fits, else the first, last, lowest and highest
+    point of each of ``max_points // 4`` equal step ranges (so the newest point and spikes
+    are kept). What the panel's and the notebook's charts draw."""
+    return _client().sample_metric_history(run_id, key, max_points)
+
+
 def search_runs(
     experiment_ids: list[str] | None = None,
     filter_string: str = "",
     run_view_type: str = ACTIVE_ONLY,
-    max_results: int = 100_000,
+    max_results: int = ALL_RUNS_RESULTS_DEFAULT,
     order_by: list[str] | None = None,
     output_format: str = "pandas",
     experiment_names: list[str] | None = None,

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from ..domain.tags import RUN_NAME_TAG
 from ..entities import Run
 
 INFO_COLUMNS = ["run_id", "experiment_id", "status", "artifact_uri", "start_time", "end_time"]
+# The run's name, from its tag.
+RUN_NAME_COLUMN = f"tags.{RUN_NAME_TAG}"
 
 
 def runs_to_dataframe(runs: list[Run]):

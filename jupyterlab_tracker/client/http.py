@@ -17,6 +17,7 @@ from urllib.parse import quote
 import requests
 
 from ..contracts import TrackingBackend
+from ..domain.limits import SEARCH_RESULTS_DEFAULT
 from ..entities import (
     ACTIVE_ONLY,
     DatasetInput,
@@ -153,7 +154,7 @@ class HttpBackend(TrackingBackend):
     def search_experiments(
         self,
         view_type: str = ACTIVE_ONLY,
-        max_results: int = 1000,
+        max_results: int = SEARCH_RESULTS_DEFAULT,
         filter_string: str = "",
         order_by: list[str] | None = None,
         page_token: str | None = None,
@@ -272,7 +273,7 @@ class HttpBackend(TrackingBackend):
         experiment_ids: list[str],
         filter_string: str = "",
         run_view_type: str = ACTIVE_ONLY,
-        max_results: int = 1000,
+        max_results: int = SEARCH_RESULTS_DEFAULT,
         order_by: list[str] | None = None,
         page_token: str | None = None,
     ) -> Page[Run]:

@@ -10,6 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 from ..contracts import RegistryBackend
+from ..domain.limits import (
+    LOGGED_MODEL_RESULTS_DEFAULT,
+    REGISTERED_MODEL_RESULTS_DEFAULT,
+    SEARCH_RESULTS_DEFAULT,
+)
 from ..entities import LoggedModel, ModelVersion, Page, RegisteredModel
 from .http import HttpBackend, _segment
 
@@ -70,7 +75,7 @@ class HttpRegistryBackend(RegistryBackend):
         experiment_ids: list[str] | None = None,
         name: str | None = None,
         source_run_id: str | None = None,
-        max_results: int = 100,
+        max_results: int = LOGGED_MODEL_RESULTS_DEFAULT,
         page_token: str | None = None,
     ) -> Page[LoggedModel]:
         params = {
@@ -116,7 +121,7 @@ class HttpRegistryBackend(RegistryBackend):
     def search_registered_models(
         self,
         filter_string: str = "",
-        max_results: int = 100,
+        max_results: int = REGISTERED_MODEL_RESULTS_DEFAULT,
         order_by: list[str] | None = None,
         page_token: str | None = None,
     ) -> Page[RegisteredModel]:
@@ -184,7 +189,7 @@ class HttpRegistryBackend(RegistryBackend):
     def search_model_versions(
         self,
         filter_string: str = "",
-        max_results: int = 1000,
+        max_results: int = SEARCH_RESULTS_DEFAULT,
         order_by: list[str] | None = None,
         page_token: str | None = None,
     ) -> Page[ModelVersion]:

@@ -18,6 +18,12 @@ from typing import TYPE_CHECKING
 
 from ..artifacts.paths import normalize_artifact_path
 from ..contracts import ArtifactTransport, RegistryBackend, TrackingBackend
+from ..domain.limits import (
+    LOGGED_MODEL_RESULTS_DEFAULT,
+    REGISTERED_MODEL_RESULTS_DEFAULT,
+    SEARCH_RESULTS_DEFAULT,
+)
+from ..domain.tags import LOGGED_ARTIFACTS_TAG
 from ..entities import FileInfo, LoggedModel, ModelVersion, Page, RegisteredModel, Run
 from ..errors import RESOURCE_ALREADY_EXISTS, TrackerError, invalid
 from . import artifact_files, models
@@ -25,8 +31,6 @@ from .artifacts import MODEL_OWNER, RUN_OWNER
 from .backend import open_model_backends
 from .model_uris import resolve_model_uri
 
-# The run tag listing a run's tables (``mlflow.utils.mlflow_tags.MLFLOW_LOGGED_ARTIFACTS``).
-LOGGED_ARTIFACTS_TAG = "mlflow.loggedArtifacts"
 # Characters MLflow refuses in a table's name: its LIKE search of the tag could not match.
 LOGGED_ARTIFACTS_FORBIDDEN = ('"', "'", ",", ":", "[", "]", "{", "}")
 
@@ -244,7 +248,7 @@ class ModelMethods:
         experiment_ids: list[str] | None = None,
         name: str | None = None,
         source_run_id: str | None = None,
-        max_results: int = 100,
+        max_results: int = LOGGED_MODEL_RESULTS_DEFAULT,
         page_token: str | None = None,
     ) -> Page[LoggedModel]:
         return self.registry.search_logged_models(
@@ -278,7 +282,7 @@ class ModelMethods:
     def search_registered_models(
         self,
         filter_string: str = "",
-        max_results: int = 100,
+        max_results: int = REGISTERED_MODEL_RESULTS_DEFAULT,
         order_by: list[str] | None = None,
         page_token: str | None = None,
     ) -> Page[RegisteredModel]:
@@ -322,7 +326,7 @@ class ModelMethods:
     def search_model_versions(
         self,
         filter_string: str = "",
-        max_results: int = 1000,
+        max_results: int = SEARCH_RESULTS_DEFAULT,
         order_by: list[str] | None = None,
         page_token: str | None = None,
     ) -> Page[ModelVersion]:

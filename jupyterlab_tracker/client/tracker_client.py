@@ -10,12 +10,13 @@ Reads of runs and metrics flush the buffer first: what you logged is what you re
 from __future__ import annotations
 
 import os
-import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from ..config import DEFAULT_HEARTBEAT_INTERVAL, HEARTBEAT_INTERVAL_ENV
 from ..contracts import TrackingBackend
+from ..domain.clock import now_ms
+from ..domain.limits import ALL_RUNS_RESULTS_DEFAULT, SEARCH_RESULTS_DEFAULT
 from ..entities import (
     ACTIVE_ONLY,
     TERMINAL_STATUSES,
@@ -34,10 +35,6 @@ from .buffer import MetricBuffer
 from .model_client import ModelMethods
 
 T = TypeVar("T")
-
-
-def now_ms() -> int:
-    return time.time_ns() // 1_000_000
 
 
 class TrackerClient(ModelMethods):
@@ -212,7 +209,7 @@ class TrackerClient(ModelMethods):
     def search_experiments(
         self,
         view_type: str = ACTIVE_ONLY,
-        max_results: int = 1000,
+        max_results: int = SEARCH_RESULTS_DEFAULT,
         filter_string: str = "",
         order_by: list[str] | None = None,
         page_token: str | None = None,
@@ -317,7 +314,7 @@ class TrackerClient(ModelMethods):
         experiment_ids: list[str],
         filter_string: str = "",
         run_view_type: str = ACTIVE_ONLY,
-        max_results: int = 1000,
+        max_results: int = SEARCH_RESULTS_DEFAULT,
         order_by: list[str] | None = None,
         page_token: str | None = None,
     ) -> Page[Run]:
@@ -340,11 +337,11 @@ class TrackerClient(ModelMethods):
         experiment_ids: list[str],
         filter_string: str = "",
         run_view_type: str = ACTIVE_ONLY,
-        max_results: int = 100_000,
+        max_results: int = ALL_RUNS_RESULTS_DEFAULT,
         order_by: list[str] | None = None,
     ) -> list[Run]:
         """Up to ``max_results`` runs, following pages."""
-        page_size = min(max_results, 1000)
+        page_size = min(max_results, SEARCH_RESULTS_DEFAULT)
 
         def page(token: str | None) -> Page[Run]:
             return self.search_runs(

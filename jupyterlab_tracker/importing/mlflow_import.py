@@ -12,14 +12,13 @@ import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from ..domain.limits import MAX_METRICS_PER_BATCH, MAX_PARAMS_PER_BATCH, MAX_TAGS_PER_BATCH
+from ..domain.tags import RUN_NAME_TAG
 from ..entities import DELETED, STAGE_NONE, Param, RunInfo, RunTag
 from ..errors import INVALID_PARAMETER_VALUE, TrackerError
 from ..service.artifacts import RUN_OWNER
 from ..store.run_import import insert_run_with_id
 from .mlflow_sources import SourceRun
-
-# MLflow's log_batch limits, which our service enforces too.
-_METRICS_PER_BATCH, _PARAMS_PER_BATCH, _TAGS_PER_BATCH = 1000, 100, 100
 
 
 @dataclass
@@ -93,7 +92,7 @@ class MlflowImporter:
         info = RunInfo(
             run_id=run.run_id,
             experiment_id=experiment_ids[run.experiment_id],
-            run_name=run.name or run.tags.get("mlflow.runName", ""),
+            run_name=run.name or run.tags.get(RUN_NAME_TAG, ""),
             user_id=run.user_id,
             status=run.status,
             start_time=run.start_time,
@@ -106,11 +105,11 @@ class MlflowImporter:
             return
         params = list(run.params.items())
         tags = list(run.tags.items())
-        for chunk in _chunks(params, _PARAMS_PER_BATCH):
+        for chunk in _chunks(params, MAX_PARAMS_PER_BATCH):
             self.tracking.log_batch(run.run_id, params=[Param(k, v) for k, v in chunk])
-        for chunk in _chunks(tags, _TAGS_PER_BATCH):
+        for chunk in _chunks(tags, MAX_TAGS_PER_BATCH):
             self.tracking.log_batch(run.run_id, tags=[RunTag(k, v) for k, v in chunk])
-        for chunk in _chunks(run.metrics, _METRICS_PER_BATCH):
+        for chunk in _chunks(run.metrics, MAX_METRICS_PER_BATCH):
             self.tracking.log_batch(run.run_id, metrics=chunk)
         self.report.metrics += len(run.metrics)
         if run.artifact_dir and os.path.isdir(run.artifact_dir):

@@ -25,7 +25,7 @@ import hashlib
 from jupyter_server.base.handlers import JupyterHandler
 from tornado.web import authenticated
 
-from ..limits import MAX_REGISTERED_MODEL_NAME_LENGTH
+from ..domain.limits import MAX_REGISTERED_MODEL_NAME_LENGTH
 
 # Kept in step with src/links.ts (the panel checks the place again before it opens it).
 FORWARD_SCRIPT = r"""

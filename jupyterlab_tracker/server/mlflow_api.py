@@ -17,9 +17,7 @@ from dataclasses import dataclass
 from tornado.web import authenticated
 
 from ..artifacts.mlflow_uris import MlflowArtifactUris
-from ..entities import ACTIVE_ONLY, DEFAULT_EXPERIMENT_ID, RUN_STATUSES, VIEW_TYPES
-from ..errors import INVALID_STATE, RESOURCE_ALREADY_EXISTS, invalid, not_found
-from ..limits import (
+from ..domain.limits import (
     MAX_BULK_HISTORY_POINTS,
     MAX_INTERVAL_POINTS_PER_RUN,
     MAX_METRICS_PER_BATCH,
@@ -27,7 +25,10 @@ from ..limits import (
     MAX_RESULTS_LIMIT,
     MAX_TAGS_PER_BATCH,
     REGISTERED_MODEL_RESULTS_DEFAULT,
+    SEARCH_RESULTS_DEFAULT,
 )
+from ..entities import ACTIVE_ONLY, DEFAULT_EXPERIMENT_ID, RUN_STATUSES, VIEW_TYPES
+from ..errors import INVALID_STATE, RESOURCE_ALREADY_EXISTS, invalid, not_found
 from ..service.artifacts import MODEL_OWNER, RUN_OWNER, ArtifactService
 from ..service.mlflow_compat import MlflowCompatService
 from ..service.registry import ModelRegistryService
@@ -144,7 +145,7 @@ def get_experiment_by_name(api: MlflowApi, fields: Mapping) -> dict:
 def search_experiments(api: MlflowApi, fields: Mapping) -> dict:
     page = api.tracking.search_experiments(
         view_type=one_of(optional_str(fields, "view_type", ACTIVE_ONLY), "view_type", VIEW_TYPES),
-        max_results=optional_int(fields, "max_results", 1000, minimum=1),
+        max_results=optional_int(fields, "max_results", SEARCH_RESULTS_DEFAULT, minimum=1),
         filter_string=optional_str(fields, "filter", ""),
         order_by=shapes.repeated(fields, "order_by"),
         page_token=optional_str(fields, "page_token"),
@@ -231,7 +232,9 @@ def search_runs(api: MlflowApi, fields: Mapping) -> dict:
         run_view_type=one_of(
             optional_str(fields, "run_view_type", ACTIVE_ONLY), "run_view_type", VIEW_TYPES
         ),
-        max_results=optional_int(fields, "max_results", 1000, minimum=1, maximum=MAX_RESULTS_LIMIT),
+        max_results=optional_int(
+            fields, "max_results", SEARCH_RESULTS_DEFAULT, minimum=1, maximum=MAX_RESULTS_LIMIT
+        ),
         order_by=shapes.repeated(fields, "order_by"),
         page_token=optional_str(fields, "page_token"),
     )

@@ -13,9 +13,14 @@ from pathlib import Path
 
 from tornado.web import authenticated
 
+from ..domain.limits import (
+    MAX_METRICS_PER_BATCH,
+    MAX_PARAMS_PER_BATCH,
+    MAX_TAGS_PER_BATCH,
+    SEARCH_RESULTS_DEFAULT,
+)
 from ..entities import ACTIVE_ONLY, RUN_STATUSES, VIEW_TYPES
 from ..errors import not_found
-from ..limits import MAX_METRICS_PER_BATCH, MAX_PARAMS_PER_BATCH, MAX_TAGS_PER_BATCH
 from .handlers import TrackerHandler
 from .request_parsing import (
     entity_list,
@@ -64,7 +69,7 @@ class ExperimentsHandler(TrackerHandler):
         page = await self.run_blocking(
             self.service.search_experiments,
             view_type=one_of(query.get("view_type", ACTIVE_ONLY), "view_type", VIEW_TYPES),
-            max_results=optional_int(query, "max_results", 1000, minimum=1),
+            max_results=optional_int(query, "max_results", SEARCH_RESULTS_DEFAULT, minimum=1),
             filter_string=optional_str(query, "filter", ""),
             order_by=self.get_query_arguments("order_by"),
             page_token=optional_str(query, "page_token"),
@@ -171,7 +176,7 @@ class RunSearchHandler(TrackerHandler):
             run_view_type=one_of(
                 optional_str(body, "run_view_type", ACTIVE_ONLY), "run_view_type", VIEW_TYPES
             ),
-            max_results=optional_int(body, "max_results", 1000, minimum=1),
+            max_results=optional_int(body, "max_results", SEARCH_RESULTS_DEFAULT, minimum=1),
             order_by=str_list(body.get("order_by"), "order_by"),
             page_token=optional_str(body, "page_token"),
         )

@@ -13,6 +13,7 @@ import time
 
 from tornado.ioloop import IOLoop, PeriodicCallback
 
+from ..domain.clock import now_ms
 from .handlers import _store_executor
 
 
@@ -24,7 +25,7 @@ def start_run_reaper(service, *, timeout: float, interval: float, log) -> Period
     async def reap() -> None:
         if time.monotonic() < grace_until:
             return
-        now = time.time_ns() // 1_000_000
+        now = now_ms()
         try:
             killed = await IOLoop.current().run_in_executor(
                 _store_executor, service.reap_dead_runs, now, timeout

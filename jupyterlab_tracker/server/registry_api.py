@@ -10,6 +10,11 @@ from __future__ import annotations
 
 from tornado.web import authenticated
 
+from ..domain.limits import (
+    LOGGED_MODEL_RESULTS_DEFAULT,
+    REGISTERED_MODEL_RESULTS_DEFAULT,
+    SEARCH_RESULTS_DEFAULT,
+)
 from .handlers import TrackerHandler
 from .request_parsing import (
     optional_bool,
@@ -91,7 +96,7 @@ class LoggedModelsHandler(RegistryHandler):
             experiment_ids=self.get_query_arguments("experiment_ids") or None,
             name=optional_str(query, "name"),
             source_run_id=optional_str(query, "source_run_id"),
-            max_results=optional_int(query, "max_results", 100, minimum=1),
+            max_results=optional_int(query, "max_results", LOGGED_MODEL_RESULTS_DEFAULT, minimum=1),
             page_token=optional_str(query, "page_token"),
         )
         self.write_json(_page("models", page))
@@ -143,7 +148,8 @@ class RegisteredModelsHandler(RegistryHandler):
     @authenticated
     async def get(self):
         page = await self.run_blocking(
-            self.registry.search_registered_models, **self.page_args(100)
+            self.registry.search_registered_models,
+            **self.page_args(REGISTERED_MODEL_RESULTS_DEFAULT),
         )
         self.write_json(_page("registered_models", page))
 
@@ -246,7 +252,9 @@ class LatestVersionsHandler(RegistryHandler):
 class ModelVersionsHandler(RegistryHandler):
     @authenticated
     async def get(self):
-        page = await self.run_blocking(self.registry.search_model_versions, **self.page_args(1000))
+        page = await self.run_blocking(
+            self.registry.search_model_versions, **self.page_args(SEARCH_RESULTS_DEFAULT)
+        )
         self.write_json(_page("model_versions", page))
 
     @authenticated

@@ -15,13 +15,13 @@ so that scripts matching on MLflow's answers match ours. Nested fields are named
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar, overload
 
+from ..domain.clock import now_ms
+from ..domain.limits import INT64_MAX, INT64_MIN
 from ..entities import Dataset, DatasetInput, Metric, Param, RunTag
 from ..errors import invalid, invalid_value, json_preview
-from ..limits import INT64_MAX, INT64_MIN
 from ..service.validation import batch_limit_exceeded
 
 T = TypeVar("T")
@@ -295,7 +295,7 @@ def parse_metric(item: Mapping, where: str = "", *, timestamp_required: bool = F
     return Metric(
         key=key,
         value=value,
-        timestamp=int(time.time() * 1000) if timestamp is None else timestamp,
+        timestamp=now_ms() if timestamp is None else timestamp,
         step=optional_int(item, "step", 0, where=where),
     )
 

@@ -9,9 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from ..entities import DatasetSummary, LoggedModelMetric, Metric, Page, Param, RunTag
-from ..errors import RESOURCE_DOES_NOT_EXIST, TrackerError, invalid
-from ..limits import (
+from ..domain.limits import (
     INT64_MAX,
     MAX_BULK_HISTORY_POINTS,
     MAX_DATASET_SUMMARIES,
@@ -19,6 +17,8 @@ from ..limits import (
     MAX_INTERVAL_POINTS_PER_RUN,
     MAX_RUNS_PER_BULK_HISTORY,
 )
+from ..entities import DatasetSummary, LoggedModelMetric, Metric, Page, Param, RunTag
+from ..errors import RESOURCE_DOES_NOT_EXIST, TrackerError, invalid
 from . import validation as check
 from .registry import ModelRegistryService
 from .tracking import TrackingService

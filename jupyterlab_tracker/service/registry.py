@@ -13,17 +13,8 @@ from collections.abc import Sequence
 from urllib.parse import urlsplit
 
 from ..contracts import RegistryBackend
-from ..entities import (
-    LOGGED_MODEL_STATUSES,
-    MODEL_VERSION_STAGES,
-    LoggedModel,
-    ModelOutput,
-    ModelVersion,
-    Page,
-    RegisteredModel,
-)
-from ..errors import INVALID_STATE, RESOURCE_DOES_NOT_EXIST, TrackerError, invalid, preview
-from ..limits import (
+from ..domain.limits import (
+    LOGGED_MODEL_RESULTS_DEFAULT,
     MAX_DATASET_DIGEST_LENGTH,
     MAX_DATASET_NAME_LENGTH,
     MAX_DESCRIPTION_LENGTH,
@@ -37,7 +28,19 @@ from ..limits import (
     MAX_REGISTERED_MODEL_NAME_LENGTH,
     MAX_REGISTERED_MODEL_RESULTS,
     MAX_VERSION_RUN_ID_LENGTH,
+    REGISTERED_MODEL_RESULTS_DEFAULT,
+    SEARCH_RESULTS_DEFAULT,
 )
+from ..entities import (
+    LOGGED_MODEL_STATUSES,
+    MODEL_VERSION_STAGES,
+    LoggedModel,
+    ModelOutput,
+    ModelVersion,
+    Page,
+    RegisteredModel,
+)
+from ..errors import INVALID_STATE, RESOURCE_DOES_NOT_EXIST, TrackerError, invalid, preview
 from ..registry_uris import MODEL_ID_PATTERN, MODELS_SCHEME, registered_version
 from ..search import Comparison, LoggedModelOrderBy, parse_logged_model_filter
 from ..store.registry_base import LoggedModelStore, RegistryStore
@@ -204,7 +207,7 @@ class ModelRegistryService(RegistryBackend):
         experiment_ids: list[str] | None = None,
         name: str | None = None,
         source_run_id: str | None = None,
-        max_results: int = 100,
+        max_results: int = LOGGED_MODEL_RESULTS_DEFAULT,
         page_token: str | None = None,
         *,
         filter_string: str = "",
@@ -312,7 +315,7 @@ class ModelRegistryService(RegistryBackend):
     def search_registered_models(
         self,
         filter_string: str = "",
-        max_results: int = 100,
+        max_results: int = REGISTERED_MODEL_RESULTS_DEFAULT,
         order_by: list[str] | None = None,
         page_token: str | None = None,
     ) -> Page[RegisteredModel]:
@@ -502,7 +505,7 @@ class ModelRegistryService(RegistryBackend):
     def search_model_versions(
         self,
         filter_string: str = "",
-        max_results: int = 1000,
+        max_results: int = SEARCH_RESULTS_DEFAULT,
         order_by: list[str] | None = None,
         page_token: str | None = None,
     ) -> Page[ModelVersion]:

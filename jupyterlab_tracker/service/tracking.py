@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import functools
 import getpass
-import time
 from collections.abc import Sequence
 
 from ..artifacts.locations import ArtifactLocations
 from ..contracts import TrackingBackend
+from ..domain.clock import now_ms
+from ..domain.limits import MAX_RESULTS_LIMIT, SEARCH_RESULTS_DEFAULT
+from ..domain.tags import RUN_NAME_TAG, USER_TAG
 from ..entities import (
     ACTIVE_ONLY,
     TERMINAL_STATUSES,
@@ -29,16 +31,8 @@ from ..entities import (
     RunTag,
 )
 from ..errors import ParamValueChanged, invalid
-from ..limits import MAX_RESULTS_LIMIT
 from ..store.base import TrackingStore
 from . import validation as check
-from .validation import RUN_NAME_TAG
-
-USER_TAG = "mlflow.user"
-
-
-def now_ms() -> int:
-    return int(time.time() * 1000)
 
 
 @functools.cache  # a password-database lookup per created run otherwise (~50 µs)
@@ -83,7 +77,7 @@ class TrackingService(TrackingBackend):
     def search_experiments(
         self,
         view_type: str = ACTIVE_ONLY,
-        max_results: int = 1000,
+        max_results: int = SEARCH_RESULTS_DEFAULT,
         filter_string: str = "",
         order_by: list[str] | None = None,
         page_token: str | None = None,
@@ -202,8 +196,7 @@ class TrackingService(TrackingBackend):
         messages (each naming its item: ``params[2].key``)."""
         check.validate_mlflow_run_id(run_id)
         check.validate_metrics(metrics)
-        for link in model_metrics:
-            check.validate_model_metric_link(link)
+        check.validate_model_metric_links(model_metrics)
         for index, param in enumerate(params):
             check.validate_param(param.key, param.value, f"params[{index}]")
         for index, tag in enumerate(tags):
@@ -236,8 +229,7 @@ class TrackingService(TrackingBackend):
         fields are named ``name``, ``value``, ... rather than ``metrics[0].name``)."""
         check.validate_run_id(run_id)
         check.validate_metric(metric)
-        for link in model_metrics:
-            check.validate_model_metric_link(link)
+        check.validate_model_metric_links(model_metrics)
         self._log(run_id, [metric], [], [], None, skip_duplicate_points, list(model_metrics))
 
     def log_param(self, run_id: str, param: Param) -> None:
@@ -319,7 +311,7 @@ class TrackingService(TrackingBackend):
         experiment_ids: list[str],
         filter_string: str = "",
         run_view_type: str = ACTIVE_ONLY,
-        max_results: int = 1000,
+        max_results: int = SEARCH_RESULTS_DEFAULT,
         order_by: list[str] | None = None,
         page_token: str | None = None,
     ) -> Page[Run]:

@@ -16,9 +16,7 @@ import re
 from collections.abc import Iterable, Sized
 from typing import Any
 
-from ..entities import RUN_STATUSES, VIEW_TYPES
-from ..errors import TrackerError, exceeds_maximum_length, invalid, invalid_value, preview
-from ..limits import (
+from ..domain.limits import (
     INT64_MAX,
     INT64_MIN,
     MAX_BATCH_ID_LENGTH,
@@ -37,12 +35,16 @@ from ..limits import (
     MAX_PARAM_VALUE_LENGTH,
     MAX_PARAMS_PER_BATCH,
     MAX_RESULTS_LIMIT,
+    MAX_RUN_ID_LENGTH,
     MAX_RUN_NAME_LENGTH,
     MAX_TAG_VALUE_LENGTH,
     MAX_TAGS_PER_BATCH,
     MAX_URI_LENGTH,
     MAX_USER_LENGTH,
 )
+from ..domain.tags import RUN_NAME_TAG
+from ..entities import RUN_STATUSES, VIEW_TYPES
+from ..errors import TrackerError, exceeds_maximum_length, invalid, invalid_value, preview
 
 # Metric values are doubles: an int of more bits than this may not convert (2**1024 won't).
 _MAX_DOUBLE_INT_BITS = 1023
@@ -57,10 +59,6 @@ _KEY_LENGTH_NAMES = {"metric": "Metric name", "param": "Param key"}
 _HEX_DIGITS = "0123456789abcdef"
 # Run ids MLflow's store accepts where it checks them (log_batch, log_inputs): its regex.
 _MLFLOW_RUN_ID = re.compile(r"[a-zA-Z0-9][\w\-]{0,255}")
-# The longest run id looked up: MLflow's own pattern allows no longer one (ours are 32).
-MAX_RUN_ID_LENGTH = 256
-# The tag that holds a run's name (MLflow's); the store keeps runs.name equal to it.
-RUN_NAME_TAG = "mlflow.runName"
 
 
 def validate_key(kind: str, key: Any, path: str = "key") -> None:
@@ -102,16 +100,18 @@ def _resolves_elsewhere(key: str) -> bool:
 
 
 def validate_param_value(key: str, value: Any, what: str = "Param value") -> None:
-    """A param value is a string of at most 6000 characters, no NUL (empty is fine).
+    """A param value is a string of at most ``MAX_PARAM_VALUE_LENGTH`` characters, no NUL
+    (empty is fine).
 
-    Longer values are refused: MLflow's server cuts them to 6000 characters (its
+    Longer values are refused: MLflow's server cuts them to that length (its
     MLFLOW_TRUNCATE_LONG_VALUES) and we do not change what was logged; its message with
     truncation off is ours."""
     _check_string_value(what, key, value, MAX_PARAM_VALUE_LENGTH)
 
 
 def validate_tag_value(key: str, value: Any, what: str = "value") -> None:
-    """A tag value is a string of at most 8000 characters, no NUL (empty is fine)."""
+    """A tag value is a string of at most ``MAX_TAG_VALUE_LENGTH`` characters, no NUL
+    (empty is fine)."""
     _check_string_value(what, key, value, MAX_TAG_VALUE_LENGTH)
 
 
@@ -336,14 +336,15 @@ def validate_dataset_input(dataset_input: Any) -> None:
         validate_text(f"dataset input tag {preview(key)} value", value, MAX_INPUT_TAG_VALUE_LENGTH)
 
 
-def validate_model_metric_link(link: Any) -> None:
-    """The logged model and dataset of a metric point (the point itself is checked as a
-    metric): strings within the columns' widths, without NUL."""
-    validate_text("metric model_id", link.model_id, MAX_KEY_LENGTH)
-    if link.dataset_name is not None:
-        validate_text("metric dataset_name", link.dataset_name, MAX_DATASET_NAME_LENGTH)
-    if link.dataset_digest is not None:
-        validate_text("metric dataset_digest", link.dataset_digest, MAX_DATASET_DIGEST_LENGTH)
+def validate_model_metric_links(links: Iterable) -> None:
+    """The logged model and dataset of each linked metric point (the points themselves are
+    checked as metrics): strings within the columns' widths, without NUL."""
+    for link in links:
+        validate_text("metric model_id", link.model_id, MAX_KEY_LENGTH)
+        if link.dataset_name is not None:
+            validate_text("metric dataset_name", link.dataset_name, MAX_DATASET_NAME_LENGTH)
+        if link.dataset_digest is not None:
+            validate_text("metric dataset_digest", link.dataset_digest, MAX_DATASET_DIGEST_LENGTH)
 
 
 def validate_run_status(status: Any) -> None:

@@ -12,8 +12,9 @@ be keys (74 random bits per millisecond); they are not secrets.
 from __future__ import annotations
 
 import secrets
-import time
 import uuid
+
+from ..domain.clock import now_ms
 
 _VERSION_7 = 0x7 << 76
 _VARIANT_RFC = 0x2 << 62
@@ -21,7 +22,7 @@ _VARIANT_RFC = 0x2 << 62
 
 def new_run_id() -> str:
     """A new run id: UUIDv7 as 32 lowercase hex digits."""
-    millis = time.time_ns() // 1_000_000
+    millis = now_ms()
     random_bits = secrets.randbits(74)
     rand_a, rand_b = random_bits >> 62, random_bits & ((1 << 62) - 1)
     value = (millis & ((1 << 48) - 1)) << 80 | _VERSION_7 | rand_a << 64 | _VARIANT_RFC | rand_b

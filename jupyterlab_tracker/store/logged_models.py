@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import time
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
@@ -20,6 +19,8 @@ from sqlalchemy import ColumnElement, Connection, and_, case, delete, insert, or
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from ..domain.clock import now_ms
+from ..domain.limits import LOGGED_MODEL_RESULTS_DEFAULT
 from ..entities import ACTIVE, DELETED, LoggedModel, LoggedModelMetric, ModelOutput, Page
 from ..errors import TrackerError, invalid, not_found, preview
 from ..search import Comparison, LoggedModelOrderBy
@@ -52,10 +53,6 @@ _ATTRIBUTE_COLUMNS = {
     "last_updated_timestamp": _MODELS.c.last_updated_timestamp,
 }
 _NUMERIC_ATTRIBUTES = ("creation_timestamp", "last_updated_timestamp")
-
-
-def now_ms() -> int:
-    return int(time.time() * 1000)
 
 
 def new_model_id() -> str:
@@ -180,7 +177,7 @@ class SqlLoggedModelStore(LoggedModelStore):
         comparisons: Sequence[Comparison] = (),
         datasets: Sequence[tuple[str, str | None]] = (),
         order_by: Sequence[LoggedModelOrderBy] = (),
-        max_results: int = 100,
+        max_results: int = LOGGED_MODEL_RESULTS_DEFAULT,
         page_token: str | None = None,
     ) -> Page[LoggedModel]:
         fingerprint = _search_fingerprint(experiment_ids, comparisons, datasets, order_by)

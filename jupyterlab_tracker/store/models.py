@@ -28,7 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from ..limits import (
+from ..domain.limits import (
     ARTIFACT_URI_SUFFIX_ROOM,
     MAX_BATCH_ID_LENGTH,
     MAX_DATASET_DIGEST_LENGTH,
@@ -46,9 +46,9 @@ from ..limits import (
     MAX_USER_LENGTH,
     MAX_VERSION_RUN_ID_LENGTH,
 )
-from ..limits import MAX_KEY_LENGTH as KEY_LENGTH
-from ..limits import MAX_PARAM_VALUE_LENGTH as PARAM_VALUE_LENGTH
-from ..limits import MAX_TAG_VALUE_LENGTH as TAG_VALUE_LENGTH
+from ..domain.limits import MAX_KEY_LENGTH as KEY_LENGTH
+from ..domain.limits import MAX_PARAM_VALUE_LENGTH as PARAM_VALUE_LENGTH
+from ..domain.limits import MAX_TAG_VALUE_LENGTH as TAG_VALUE_LENGTH
 
 # SQLite only auto-increments a column declared exactly INTEGER PRIMARY KEY.
 BigIntId = BigInteger().with_variant(Integer(), "sqlite")

@@ -13,6 +13,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Sequence
 
 from ..contracts import ModelRegistryCore
+from ..domain.limits import LOGGED_MODEL_RESULTS_DEFAULT
 from ..entities import LoggedModel, ModelOutput, ModelVersion, Page
 from ..search import Comparison, LoggedModelOrderBy
 
@@ -67,7 +68,7 @@ class LoggedModelStore(ABC):
         comparisons: Sequence[Comparison] = (),
         datasets: Sequence[tuple[str, str | None]] = (),
         order_by: Sequence[LoggedModelOrderBy] = (),
-        max_results: int = 100,
+        max_results: int = LOGGED_MODEL_RESULTS_DEFAULT,
         page_token: str | None = None,
     ) -> Page[LoggedModel]:
         """Active models of ``experiment_ids`` (None: of every experiment) matching every

@@ -16,16 +16,17 @@ archived by another's move) and renaming move a version's; tags and aliases move
 
 from __future__ import annotations
 
-import time
 from collections import defaultdict
 
 from sqlalchemy import Connection, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .. import search as search_syntax
+from ..domain.clock import now_ms
+from ..domain.limits import REGISTERED_MODEL_RESULTS_DEFAULT, SEARCH_RESULTS_DEFAULT
+from ..domain.tags import PROMPT_TAG
 from ..entities import (
     MODEL_VERSION_STAGES,
-    PROMPT_TAG,
     STAGE_ARCHIVED,
     STAGE_NONE,
     ModelVersion,
@@ -61,10 +62,6 @@ _VERSION_COLUMNS = {
 _NUMERIC_KEYS = ("version", "creation_timestamp", "last_updated_timestamp")
 # MLflow's default order of a model version search.
 DEFAULT_MODEL_VERSION_ORDER = ("last_updated_timestamp DESC", "name ASC", "version_number DESC")
-
-
-def now_ms() -> int:
-    return int(time.time() * 1000)
 
 
 def version_number(version: str | int) -> int:
@@ -154,7 +151,7 @@ class SqlRegistryStore(RegistryStore):
     def search_registered_models(
         self,
         filter_string: str = "",
-        max_results: int = 100,
+        max_results: int = REGISTERED_MODEL_RESULTS_DEFAULT,
         order_by: list[str] | None = None,
         page_token: str | None = None,
     ) -> Page[RegisteredModel]:
@@ -280,7 +277,7 @@ class SqlRegistryStore(RegistryStore):
     def search_model_versions(
         self,
         filter_string: str = "",
-        max_results: int = 1000,
+        max_results: int = SEARCH_RESULTS_DEFAULT,
         order_by: list[str] | None = None,
         page_token: str | None = None,
     ) -> Page[ModelVersion]:

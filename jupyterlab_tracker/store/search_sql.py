@@ -21,6 +21,7 @@ import operator
 from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.sql import Select
 
+from ..domain.tags import DATASET_CONTEXT_TAG
 from ..errors import invalid, preview
 from ..search import Comparison, OrderBy
 from . import models as m
@@ -44,8 +45,6 @@ EXPERIMENT_ATTRIBUTE_COLUMNS = {
     "last_update_time": m.experiments.c.last_update_time,
 }
 NUMERIC_EXPERIMENT_ATTRIBUTES = {"creation_time", "last_update_time"}
-
-DATASET_CONTEXT_TAG = "mlflow.data.context"
 
 _NUMERIC_OPERATORS = {
     "=": operator.eq,

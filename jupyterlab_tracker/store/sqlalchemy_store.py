@@ -13,7 +13,6 @@ import hashlib
 import json
 import math
 import random
-import time
 from array import array
 from collections import defaultdict
 from collections.abc import Sequence
@@ -39,6 +38,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql import Select
 
 from .. import search as search_syntax
+from ..domain.clock import now_ms
+from ..domain.limits import INT64_MAX, SEARCH_RESULTS_DEFAULT
+from ..domain.limits import MAX_RESULTS_LIMIT as MAX_SEARCH_RESULTS
+from ..domain.tags import RUN_NAME_TAG
 from ..entities import (
     ACTIVE,
     ACTIVE_ONLY,
@@ -63,7 +66,6 @@ from ..entities import (
 )
 from ..errors import ParamValueChanged, TrackerError, already_exists, invalid, not_found, preview
 from ..gc_pause import gc_paused
-from ..limits import INT64_MAX
 from ..search import Comparison, OrderBy
 from . import models as m
 from . import search_sql
@@ -72,8 +74,6 @@ from .db import Database
 from .ids import new_run_id
 from .migrate import upgrade_database
 
-RUN_NAME_TAG = "mlflow.runName"
-MAX_SEARCH_RESULTS = 50_000
 # encode_page_token's longest token (a 19-digit offset) is 44 characters.
 _MAX_PAGE_TOKEN_LENGTH = 100
 # Keeps every IN (...) list well under SQLite's bound-parameter limit.
@@ -97,10 +97,6 @@ _NOUNS = _NOUN_WORDS.split()
 def generate_run_name() -> str:
     """A readable run name like MLflow's: ``brave-owl-12``."""
     return f"{random.choice(_ADJECTIVES)}-{random.choice(_NOUNS)}-{random.randint(1, 999)}"
-
-
-def now_ms() -> int:
-    return int(time.time() * 1000)
 
 
 def encode_page_token(offset: int) -> str:
@@ -657,7 +653,7 @@ class SqlAlchemyStore(TrackingStore):
     def search_experiments(
         self,
         view_type: str = ACTIVE_ONLY,
-        max_results: int = 1000,
+        max_results: int = SEARCH_RESULTS_DEFAULT,
         filter_string: str = "",
         order_by: list[str] | None = None,
         page_token: str | None = None,
@@ -1197,7 +1193,7 @@ class SqlAlchemyStore(TrackingStore):
         experiment_ids: list[str],
         filter_string: str = "",
         run_view_type: str = ACTIVE_ONLY,
-        max_results: int = 1000,
+        max_results: int = SEARCH_RESULTS_DEFAULT,
         order_by: list[str] | None = None,
         page_token: str | None = None,
     ) -> Page[Run]:
@@ -1212,7 +1208,7 @@ class SqlAlchemyStore(TrackingStore):
         experiment_ids: list[str],
         comparisons: list[Comparison],
         run_view_type: str = ACTIVE_ONLY,
-        max_results: int = 1000,
+        max_results: int = SEARCH_RESULTS_DEFAULT,
         order_by: list[OrderBy] | None = None,
         page_token: str | None = None,
     ) -> Page[Run]:

@@ -19,9 +19,10 @@ from typing import Literal, TypeVar
 import altair as alt
 import pandas as pd
 
+from jupyterlab_tracker.client.frames import RUN_NAME_COLUMN
+
 from .palette import run_color_scale
 
-RUN_NAME_COLUMN = "tags.mlflow.runName"
 # Readable on JupyterLab's light and dark themes alike (the chart cannot see the theme).
 NEUTRAL = "#8a8a8a"
 CHART_WIDTH = 420

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 import jupyterlab_tracker as jt
-from jupyterlab_tracker.client.frames import runs_to_dataframe
+from jupyterlab_tracker.client.frames import RUN_NAME_COLUMN, runs_to_dataframe
 from jupyterlab_tracker.errors import TrackerError, invalid
 
 HISTORY_COLUMNS = ["run_id", "run_name", "key", "step", "timestamp", "value"]
@@ -19,22 +19,16 @@ def runs_frame(run_ids: list[str]) -> pd.DataFrame:
 def metric_histories(
     runs: pd.DataFrame, metrics: list[str], max_points: int = 1000
 ) -> pd.DataFrame:
-    """The histories of ``metrics`` for every run in a runs frame, at most
-    ``max_points`` points per line (evenly thinned: enough for a chart)."""
-    names = runs.get("tags.mlflow.runName", pd.Series([""] * len(runs), index=runs.index))
+    """The histories of ``metrics`` for every run in a runs frame, at most ``max_points``
+    points per line: the store's downsampling (``jt.sample_metric_history``), which keeps
+    each line's first and newest points and its spikes."""
+    names = runs.get(RUN_NAME_COLUMN, pd.Series([""] * len(runs), index=runs.index))
     rows = []
     for run_id, run_name in zip(runs["run_id"], names, strict=True):
         for key in metrics:
-            points = _thinned(jt.get_metric_history(run_id, key), max_points)
+            points = jt.sample_metric_history(run_id, key, max_points)
             rows += [(run_id, run_name, key, p.step, p.timestamp, p.value) for p in points]
     return pd.DataFrame(rows, columns=HISTORY_COLUMNS)
-
-
-def _thinned(points: list, max_points: int) -> list:
-    if len(points) <= max_points:
-        return points
-    stride = len(points) / max_points
-    return [points[int(i * stride)] for i in range(max_points)] + [points[-1]]
 
 
 def metric_keys(runs: pd.DataFrame) -> list[str]:

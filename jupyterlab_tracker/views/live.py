@@ -1,10 +1,12 @@
 """A chart of a run's metrics that redraws while the cell trains.
 
-A daemon thread polls the tracker (``jt.get_metric_history`` flushes the buffered client
-first, so it sees what the cell just logged) at most twice a second, and replaces the
-chart's data only when new points arrived. It stops when the run is no longer active or
-on ``stop()``. Only widget state crosses threads: the kernel sends comm messages from any
-thread, whereas display calls belong to the cell's own thread.
+A daemon thread polls the tracker (``jt.sample_metric_history`` flushes the buffered
+client first, so it sees what the cell just logged) at most twice a second, and replaces
+the chart's data only when it changed. Each line is the store's downsampled overview of
+at most ``max_points`` points, from the first step to the newest, however long the run.
+It stops when the run is no longer active or on ``stop()``. Only widget state crosses
+threads: the kernel sends comm messages from any thread, whereas display calls belong to
+the cell's own thread.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import threading
 import pandas as pd
 
 import jupyterlab_tracker as jt
+from jupyterlab_tracker.client.frames import RUN_NAME_COLUMN
 from jupyterlab_tracker.errors import TrackerError
 
 from .charts import live_metrics_chart
@@ -29,8 +32,9 @@ MIN_INTERVAL = 0.5  # seconds: redraw at most twice a second
 class LiveMetrics:
     """``jt.live("loss", "val_loss")``: show the active run's metrics, live.
 
-    With no metric names, every metric the run logs is shown. ``widget`` is the chart
-    (an Altair ``JupyterChart``); ``stop()`` ends polling and draws the final state.
+    With no metric names, every metric the run logs is shown, each line at most
+    ``max_points`` points. ``widget`` is the chart (an Altair ``JupyterChart``); ``stop()``
+    ends polling and draws the final state.
     """
 
     def __init__(
@@ -52,8 +56,9 @@ class LiveMetrics:
         self.x = x
         self.interval = max(interval, MIN_INTERVAL)
         self.max_points = max_points
-        self.points = 0  # points drawn so far
-        self.widget = ChartWidget(self._chart(pd.DataFrame(columns=HISTORY_COLUMNS)))
+        self.points = 0  # points drawn now
+        self._drawn = pd.DataFrame(columns=HISTORY_COLUMNS)
+        self.widget = ChartWidget(self._chart(self._drawn))
         self._handle = None
         self._shell = None  # IPython, while it calls us after each cell
         self._stopped = threading.Event()
@@ -95,13 +100,16 @@ class LiveMetrics:
             self._handle.update(self.widget if self.points else _Nothing())
 
     def refresh(self) -> bool:
-        """Redraw if new points were logged; return whether it did."""
+        """Redraw if new points were logged (the points to draw changed); return whether
+        it did."""
         keys = self.metrics or sorted(jt.get_run(self.run_id).data.metrics)
-        runs = pd.DataFrame({"run_id": [self.run_id], "tags.mlflow.runName": [self.run_name]})
+        runs = pd.DataFrame({"run_id": [self.run_id], RUN_NAME_COLUMN: [self.run_name]})
         history = metric_histories(runs, keys, self.max_points)
-        if len(history) == self.points:
+        # Compared whole (at most max_points rows a line): a long history's overview keeps
+        # its size while its points move on.
+        if history.equals(self._drawn):
             return False
-        self.points = len(history)
+        self._drawn, self.points = history, len(history)
         self.widget.chart = self._chart(history)
         return True
 

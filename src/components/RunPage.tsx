@@ -20,14 +20,19 @@ import {
   formatMetric,
   runDuration
 } from '../format';
+import {
+  GIT_COMMIT_TAG,
+  NOTE_TAG,
+  PARENT_RUN_TAG,
+  RESERVED_TAG_PREFIX,
+  SOURCE_NAME_TAG
+} from '../tags';
 import { ArtifactsTab } from './ArtifactsTab';
 import { registerModel } from './RegisterModel';
 import { TabBar } from './TabBar';
 import { StatusIcon } from './StatusIcon';
 import { MimeView, VegaView } from './VegaView';
 
-const DESCRIPTION_TAG = 'mlflow.note.content';
-const PARENT_TAG = 'mlflow.parentRunId';
 const MAX_POINTS = 1000;
 
 export interface IRunPageProps {
@@ -59,7 +64,7 @@ export function RunPage(props: IRunPageProps): JSX.Element {
       setError(null);
       const page = await api.searchRuns({
         experiment_ids: [loaded.info.experiment_id],
-        filter: `tags.\`${PARENT_TAG}\` = '${runId}'`,
+        filter: `tags.\`${PARENT_RUN_TAG}\` = '${runId}'`,
         max_results: 1000
       });
       setChildren(page.items);
@@ -167,10 +172,10 @@ function Overview(
   const { api, run, trans } = props;
   const info = run.info;
   const tags = run.data.tags;
-  const source = tags['mlflow.source.name'];
-  const parent = tags[PARENT_TAG];
+  const source = tags[SOURCE_NAME_TAG];
+  const parent = tags[PARENT_RUN_TAG];
   const userTags = Object.entries(tags).filter(
-    ([k]) => !k.startsWith('mlflow.')
+    ([k]) => !k.startsWith(RESERVED_TAG_PREFIX)
   );
 
   const rows: [string, React.ReactNode][] = [
@@ -203,7 +208,7 @@ function Overview(
     ],
     [
       trans.__('Git commit'),
-      <code key="git">{tags['mlflow.source.git.commit'] ?? ''}</code>
+      <code key="git">{tags[GIT_COMMIT_TAG] ?? ''}</code>
     ],
     [
       trans.__('Parent run'),
@@ -334,7 +339,7 @@ function Description(
   props: IRunPageProps & { run: IRun; onChanged(): void }
 ): JSX.Element {
   const { api, run, trans, rendermime } = props;
-  const text = run.data.tags[DESCRIPTION_TAG] ?? '';
+  const text = run.data.tags[NOTE_TAG] ?? '';
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState(text);
   return (
@@ -374,7 +379,7 @@ function Description(
             <button
               className="jp-tracker-button jp-mod-accept"
               onClick={async () => {
-                await api.setRunTag(run.info.run_id, DESCRIPTION_TAG, draft);
+                await api.setRunTag(run.info.run_id, NOTE_TAG, draft);
                 setEditing(false);
                 props.onChanged();
               }}

@@ -12,16 +12,16 @@ import sqlite3
 
 import pytest
 
-from jupyterlab_tracker.errors import (
-    INVALID_PARAMETER_VALUE,
-    TEMPORARILY_UNAVAILABLE,
-    TrackerError,
-)
-from jupyterlab_tracker.limits import (
+from jupyterlab_tracker.domain.limits import (
     MAX_FILTER_CLAUSES,
     MAX_FILTER_LENGTH,
     MAX_FILTER_VALUES,
     MAX_ORDER_BY_KEYS,
+)
+from jupyterlab_tracker.errors import (
+    INVALID_PARAMETER_VALUE,
+    TEMPORARILY_UNAVAILABLE,
+    TrackerError,
 )
 from jupyterlab_tracker.search import Comparison, OrderBy
 from jupyterlab_tracker.service.factory import model_services

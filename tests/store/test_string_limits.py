@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from jupyterlab_tracker import limits
+from jupyterlab_tracker.domain import limits
 from jupyterlab_tracker.entities import Dataset, DatasetInput, Metric, Param, RunTag
 from jupyterlab_tracker.errors import INVALID_PARAMETER_VALUE, TrackerError
 from jupyterlab_tracker.service.factory import Services, open_services
