@@ -43,6 +43,9 @@ from .retry import RETRIED_STATUSES, RetryPolicy, is_final_status
 # The error code of an answer without an error body (a proxy's, say), by its status.
 _CODE_OF_BARE_STATUS = {401: PERMISSION_DENIED, 403: PERMISSION_DENIED, 404: ENDPOINT_NOT_FOUND}
 
+# A JSON object as the API sends and answers it (values of any JSON type).
+JsonObject = dict[str, Any]
+
 # (connect, read) seconds. Reads are generous: a large search can take a while.
 DEFAULT_TIMEOUT = (10.0, 120.0)
 
@@ -75,10 +78,10 @@ class HttpBackend(TrackingBackend):
         method: str,
         path: str,
         *,
-        params: dict[str, Any] | None = None,
-        json: dict[str, Any] | None = None,
+        params: JsonObject | None = None,
+        json: JsonObject | None = None,
         attempts: int | None = None,
-    ) -> dict[str, Any]:
+    ) -> JsonObject:
         """One API call, tried up to ``attempts`` times (default: the retry policy's) on
         transient failures; returns the JSON answer."""
         url = f"{self.base_url}/{path}"
@@ -110,7 +113,7 @@ class HttpBackend(TrackingBackend):
         return min(float(value), self.retry.max_delay) if value.isdigit() else None
 
     @staticmethod
-    def _answer(response: requests.Response) -> dict[str, Any]:
+    def _answer(response: requests.Response) -> JsonObject:
         try:
             body = response.json() if response.content else {}
         except ValueError:

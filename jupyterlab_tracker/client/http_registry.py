@@ -7,8 +7,6 @@ bodies (they may contain '/'); see ``server/registry_api.py``.
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..contracts import RegistryBackend
 from ..domain.limits import (
     LOGGED_MODEL_RESULTS_DEFAULT,
@@ -16,7 +14,7 @@ from ..domain.limits import (
     SEARCH_RESULTS_DEFAULT,
 )
 from ..entities import LoggedModel, ModelVersion, Page, RegisteredModel
-from .http import HttpBackend, _segment
+from .http import HttpBackend, JsonObject, _segment
 
 
 class HttpRegistryBackend(RegistryBackend):
@@ -28,9 +26,9 @@ class HttpRegistryBackend(RegistryBackend):
         method: str,
         path: str,
         *,
-        params: dict[str, Any] | None = None,
-        json: dict[str, Any] | None = None,
-    ) -> dict[str, Any]:
+        params: JsonObject | None = None,
+        json: JsonObject | None = None,
+    ) -> JsonObject:
         return self.http.request(method, f"api/{path}", params=params, json=json)
 
     # -- logged models -----------------------------------------------------------------
@@ -63,7 +61,7 @@ class HttpRegistryBackend(RegistryBackend):
     def set_logged_model_tags(self, model_id: str, tags: dict[str, str]) -> None:
         self._patch_logged_model(model_id, {"tags": tags})
 
-    def _patch_logged_model(self, model_id: str, body: dict[str, Any]) -> LoggedModel:
+    def _patch_logged_model(self, model_id: str, body: JsonObject) -> LoggedModel:
         answer = self._call("PATCH", f"logged-models/{_segment(model_id)}", json=body)
         return LoggedModel.from_dict(answer["model"])
 
@@ -225,17 +223,17 @@ class HttpRegistryBackend(RegistryBackend):
         return _version(self._call("GET", "registered-models/aliases", params=params))
 
 
-def _registered(answer: dict[str, Any]) -> RegisteredModel:
+def _registered(answer: JsonObject) -> RegisteredModel:
     return RegisteredModel.from_dict(answer["registered_model"])
 
 
-def _version(answer: dict[str, Any]) -> ModelVersion:
+def _version(answer: JsonObject) -> ModelVersion:
     return ModelVersion.from_dict(answer["model_version"])
 
 
 def _search_params(
     filter_string: str, max_results: int, order_by: list[str] | None, page_token: str | None
-) -> dict[str, Any]:
+) -> JsonObject:
     return {
         "filter": filter_string,
         "max_results": max_results,
