@@ -11,6 +11,8 @@ except ImportError:  # a source checkout that was never built
 
 # The fluent API. These modules import nothing heavy: a backend (SQLAlchemy or requests)
 # loads only when the first call needs it.
+# mlflow.sklearn's log_model and load_model as jt.sklearn's (imports no sklearn).
+from . import sklearn  # noqa: E402
 from .client.fluent import (  # noqa: E402
     ActiveRun,
     active_run,
@@ -117,6 +119,7 @@ __all__ = [
     "set_tag",
     "set_tags",
     "set_tracking_uri",
+    "sklearn",
     "start_run",
     "TrackerClient",
 ]

@@ -25,6 +25,20 @@ ACTIVE_ONLY = "ACTIVE_ONLY"
 DELETED_ONLY = "DELETED_ONLY"
 ALL = "ALL"
 VIEW_TYPES = (ACTIVE_ONLY, DELETED_ONLY, ALL)
+# MLflow's ViewType numbers (mlflow.entities.ViewType), which TrackerClient also takes.
+VIEW_TYPE_NUMBERS = {1: ACTIVE_ONLY, 2: DELETED_ONLY, 3: ALL}
+ACTIVE_ONLY_NUMBER = 1
+
+
+def view_type_name(view_type: int | str) -> str:
+    """``view_type`` as jt spells it (a name) when it is one of MLflow's ViewType numbers;
+    anything else as given, for the service's validation to judge."""
+    if isinstance(view_type, str):
+        return view_type
+    if isinstance(view_type, bool):  # an int to Python, but no view type
+        return str(view_type)
+    return VIEW_TYPE_NUMBERS.get(view_type, str(view_type))
+
 
 DEFAULT_EXPERIMENT_ID = "0"
 DEFAULT_EXPERIMENT_NAME = "Default"
@@ -403,6 +417,11 @@ class LoggedModel:
     params: dict[str, str] = field(default_factory=dict)
     metrics: list[LoggedModelMetric] = field(default_factory=list)
     lifecycle_stage: str = ACTIVE
+
+    @property
+    def model_uri(self) -> str:
+        """``models:/<model_id>``: what loads or registers this model (as MLflow's)."""
+        return f"models:/{self.model_id}"
 
     def to_dict(self) -> dict:
         return {

@@ -146,11 +146,13 @@ def stop_process(process: subprocess.Popen | None, timeout: float) -> None:
 
 class MlflowServer:
     """``mlflow server`` on loopback with a SQLite store and proxied artifacts under
-    ``root``, run by ``python`` (an interpreter with mlflow installed)."""
+    ``root``, run by ``python`` (an interpreter with mlflow installed) in directory ``cwd``
+    (the caller's when None)."""
 
-    def __init__(self, root: Path, python: str = sys.executable):
+    def __init__(self, root: Path, python: str = sys.executable, cwd: Path | None = None):
         self.root = Path(root)
         self.python = python
+        self.cwd = cwd
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = self.root / "mlflow.log"
@@ -173,9 +175,12 @@ class MlflowServer:
             "--artifacts-destination", str(self.root / "mlartifacts"),
         ]  # fmt: skip
         env = {k: v for k, v in os.environ.items() if not k.startswith("MLFLOW_")}
+        env["MLFLOW_DISABLE_TELEMETRY"] = "true"
         with open(self.log_path, "a") as log:
-            self.process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
-        ready = lambda: requests.get(self.url + "/health", timeout=2).ok  # noqa: E731
+            self.process = subprocess.Popen(
+                command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=self.cwd
+            )
+        ready = lambda: requests.get(self.url + "/health", timeout=5).ok  # noqa: E731
         _wait_until_ready(self, ready, timeout, "mlflow server")
         return self
 

@@ -345,18 +345,15 @@ export class TrackerAPI {
     return body.registered_models;
   }
 
-  async createRegisteredModel(name: string): Promise<IRegisteredModel> {
-    const body = await this.request<{ registered_model: IRegisteredModel }>(
-      'registered-models',
-      { method: 'POST', body: JSON.stringify({ name }) }
-    );
-    return body.registered_model;
-  }
-
-  /** Registers a logged model as the next version of registered model `name`. */
+  /**
+   * Registers a logged model as the next version of registered model `name`;
+   * with `createModel`, as the first version of a new registered model `name`
+   * (one transaction on the server: a refused version leaves no model behind).
+   */
   async createModelVersion(
     name: string,
-    model: ILoggedModel
+    model: ILoggedModel,
+    createModel = false
   ): Promise<IModelVersion> {
     const body = await this.request<{ model_version: IModelVersion }>(
       'model-versions',
@@ -366,7 +363,8 @@ export class TrackerAPI {
           name,
           source: `models:/${model.model_id}`,
           run_id: model.source_run_id,
-          model_id: model.model_id
+          model_id: model.model_id,
+          create_registered_model: createModel
         })
       }
     );

@@ -26,27 +26,17 @@ INTENDED_DIFFERENCES = {
     "images/<key>+step+... files and mlflow.loggedImages tag).",
     "log_inputs": "no models argument: logged-model inputs are recorded by mlflow's "
     "log_inputs through the MLflow API, not by jt's client.",
-    "search_experiments": "view_type default 'ACTIVE_ONLY' (the name; MLflow's default is "
-    "ViewType.ACTIVE_ONLY, the int 1); filter_string default '' where MLflow has None "
-    "(same meaning).",
-    "search_runs": "run_view_type default 'ACTIVE_ONLY' (the name), as for search_experiments.",
-    "download_artifacts": "path defaults to '' (the whole artifact tree); MLflow requires it.",
-    "set_terminated": "status defaults to 'FINISHED' (MLflow's None means FINISHED); returns "
-    "the updated RunInfo instead of None.",
+    "set_terminated": "returns the updated RunInfo instead of None.",
     "search_logged_models": "jt's own filters (name, source_run_id) instead of MLflow's "
     "filter_string/datasets/order_by search language, which the MLflow API serves.",
     "create_model_version": "no run_link or await_creation_for (versions are READY when "
     "created); model_id comes fourth and description defaults to ''.",
-    "create_registered_model": "no deployment_job_id (Databricks); description defaults to ''.",
-    "update_registered_model": "description is required (MLflow's None changes nothing); "
-    "no deployment_job_id.",
-    "update_model_version": "description is required, as for update_registered_model.",
+    "create_registered_model": "no deployment_job_id (Databricks).",
+    "update_registered_model": "no deployment_job_id (Databricks).",
     "set_model_version_tag": "version and key required; no stage (deprecated in MLflow, "
     "which picks the latest version of a stage).",
     "delete_model_version_tag": "version and key required; no stage, as set_model_version_tag.",
-    "search_model_versions": "max_results default 1000 (the server's page limit; MLflow's "
-    "10000); filter_string default '' (MLflow's None, same meaning).",
-    "search_registered_models": "filter_string default '' (MLflow's None, same meaning).",
+    "search_model_versions": "max_results default 1000 (the server's page limit; MLflow's 10000).",
 }
 
 # MlflowClient methods TrackerClient does not have, by family, with the reason.

@@ -327,6 +327,37 @@ def test_fluent_artifacts_and_models(monkeypatch, tmp_path, clean_env):
         fluent._session.client.close()
 
 
+def test_jt_sklearn_takes_mlflow_sklearns_arguments(monkeypatch, tmp_path, clean_env):
+    """``jt.sklearn.log_model``/``load_model`` under mlflow.sklearn's names; formats jt
+    does not write are refused with the reason; each registered version is listed in the
+    logged model's ``mlflow.modelVersions`` tag, as mlflow.register_model lists it."""
+    monkeypatch.setattr(fluent, "_session", fluent._Session())
+    jt.set_tracking_uri(f"sqlite:///{tmp_path}/sk.db")
+    estimator, features = sklearn_model()
+    try:
+        with jt.start_run() as run:
+            jt.log_param("C", 1.0)  # the model takes the run's params, as in MLflow
+            info = jt.sklearn.log_model(
+                estimator, name="clf", input_example=features[:2], registered_model_name="sk"
+            )
+            legacy = jt.sklearn.log_model(estimator, "legacy")  # artifact_path, positional
+            with pytest.raises(TrackerError, match="cloudpickle, not 'skops'"):
+                jt.sklearn.log_model(estimator, name="x", serialization_format="skops")
+        assert info.model_uri == f"models:/{info.model_id}" and legacy.name == "legacy"
+        loaded = jt.sklearn.load_model(info.model_uri)
+        assert list(loaded.predict(features)) == list(estimator.predict(features))
+        jt.register_model(info.model_uri, "sk")
+        model = fluent._client().get_logged_model(info.model_id)
+        assert json.loads(model.tags["mlflow.modelVersions"]) == [
+            {"name": "sk", "version": "1"},
+            {"name": "sk", "version": "2"},
+        ]
+        assert model.params == {"C": "1.0"} and model.tags["mlflow.source.type"] == "LOCAL"
+        assert model.source_run_id == run.info.run_id
+    finally:
+        fluent._session.client.close()
+
+
 # -- object storage --------------------------------------------------------------------
 
 

@@ -26,10 +26,12 @@ def server(tmp_path_factory):
     live.stop()
 
 
-def run_script(server: LiveServer, name: str) -> dict:
+def run_script(server: LiveServer, name: str, env: dict[str, str] | None = None) -> dict:
+    """Run ``mlflow_scripts/<name>`` with the official client's environment (plus ``env``);
+    return the JSON report it printed last."""
     result = subprocess.run(
         [sys.executable, str(SCRIPTS / name)],
-        env=server.mlflow_env(),
+        env={**server.mlflow_env(), **(env or {})},
         capture_output=True,
         text=True,
         timeout=600,

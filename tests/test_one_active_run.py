@@ -1,6 +1,7 @@
-"""One active run in a kernel that uses both jt and mlflow's fluent API: a real kernel
-started by the Jupyter server (jt logs to the server's store, mlflow to its MLflow API),
-each direction, nesting, ending from either side, and ``%%track``."""
+"""One active run and one current experiment in a kernel that uses both jt and mlflow's
+fluent API: a real kernel started by the Jupyter server (jt logs to the server's store,
+mlflow to its MLflow API), each direction, nesting, ending from either side, ``%%track``,
+and ``set_experiment`` from either side."""
 
 from __future__ import annotations
 
@@ -19,22 +20,24 @@ from jupyterlab_tracker.client.mlflow_runs import same_store
 from jupyterlab_tracker.config import ARTIFACT_ROOT_ENV, STORE_URI_ENV
 from jupyterlab_tracker.testing import LiveServer
 
-MLFLOW_FIRST = """
+# One run shared both ways: ``{outer}`` starts it, ``{inner}`` logs into it and starts the
+# nested child, ``{outer}`` logs into that. Run with (mlflow, jt) and with (jt, mlflow).
+SHARED_RUN = """
 import json, mlflow
 import jupyterlab_tracker as jt
-report = {}
-with mlflow.start_run(run_name="mlflow-outer") as outer:
-    jt.log_metric("jt_loss", 0.5, step=1)
-    jt.log_param("jt_param", "a")
-    mlflow.log_metric("mlflow_loss", 0.25)
+report = {{}}
+with {outer}.start_run(run_name="{outer}-outer") as outer:
+    {inner}.log_metric("{inner}_loss", 0.5, step=3)
+    {inner}.log_param("{inner}_param", "a")
+    {outer}.log_metric("{outer}_loss", 0.25)
     report["outer"] = outer.info.run_id
     report["outer_agree"] = [jt.active_run().info.run_id, mlflow.active_run().info.run_id]
     try:
-        jt.start_run()
-    except Exception as error:  # nested=True is needed, as for mlflow
+        {inner}.start_run()
+    except Exception as error:  # nested=True is needed, as inside a run of its own
         report["not_nested"] = str(error)
-    with jt.start_run(run_name="jt-child", nested=True) as child:
-        mlflow.log_metric("mlflow_child", 1.0)
+    with {inner}.start_run(run_name="{inner}-child", nested=True) as child:
+        {outer}.log_metric("{outer}_child", 1.0)
         report["child"] = child.info.run_id
         report["child_agree"] = [jt.active_run().info.run_id, mlflow.active_run().info.run_id]
     report["back_to_outer"] = [jt.active_run().info.run_id, mlflow.active_run().info.run_id]
@@ -42,28 +45,14 @@ report["after"] = [jt.active_run(), mlflow.active_run()]
 jt.flush()
 print(json.dumps(report))
 """
+# What the inner side says when asked for a second top-level run.
+ALREADY_ACTIVE = {"jt": "Run {} is already active", "mlflow": "Run with UUID {} is already active"}
 
-JT_FIRST = """
+# Ending through mlflow ends it for jt, and the other way round.
+ENDED_BY_THE_OTHER = """
 import json, mlflow
 import jupyterlab_tracker as jt
 report = {}
-with jt.start_run(run_name="jt-outer") as outer:
-    mlflow.log_metric("mlflow_loss", 2.0, step=3)
-    mlflow.log_param("mlflow_param", "b")
-    jt.log_metric("jt_loss", 4.0)
-    report["outer"] = outer.info.run_id
-    report["outer_agree"] = [jt.active_run().info.run_id, mlflow.active_run().info.run_id]
-    try:
-        mlflow.start_run()
-    except Exception as error:  # nested=True is needed, as inside an mlflow run
-        report["not_nested"] = str(error)
-    with mlflow.start_run(run_name="mlflow-child", nested=True) as child:
-        jt.log_metric("jt_child", 5.0)
-        report["child"] = child.info.run_id
-        report["child_agree"] = [jt.active_run().info.run_id, mlflow.active_run().info.run_id]
-    report["back_to_outer"] = [jt.active_run().info.run_id, mlflow.active_run().info.run_id]
-report["after"] = [jt.active_run(), mlflow.active_run()]
-# Ending through mlflow ends it for jt, and the other way round.
 run = jt.start_run(run_name="ended-by-mlflow")
 mlflow.end_run("KILLED")
 report["ended_by_mlflow"] = [run.info.run_id, jt.active_run()]
@@ -73,6 +62,36 @@ report["ended_by_jt"] = [run.info.run_id, mlflow.active_run()]
 jt.flush()
 print(json.dumps(report))
 """
+
+# One current experiment: jt set first (mlflow not imported yet), then mlflow's, then jt's.
+SHARED_EXPERIMENT = [
+    """
+import jupyterlab_tracker as jt
+jt.set_experiment("set-by-jt-first")
+""",
+    """
+import json, mlflow
+report = {}
+with mlflow.start_run() as run:  # mlflow imported after jt.set_experiment
+    report["mlflow_after_jt_first"] = run.info.experiment_id
+report["jt_first"] = jt.get_experiment_by_name("set-by-jt-first").experiment_id
+report["by_mlflow"] = mlflow.set_experiment("set-by-mlflow").experiment_id
+with jt.start_run() as run:
+    report["jt_run"] = run.info.experiment_id
+jt.log_metric("loose", 1.0)  # no active run: jt starts one, in the current experiment
+report["jt_loose_run"] = jt.active_run().info.experiment_id
+jt.end_run()
+report["jt_runs_listed"] = len(jt.search_runs())  # the current experiment's runs
+report["by_jt"] = jt.set_experiment("set-by-jt").experiment_id
+with mlflow.start_run() as run:
+    report["mlflow_run"] = run.info.experiment_id
+mlflow.log_metric("loose", 2.0)  # likewise for mlflow
+report["mlflow_loose_run"] = mlflow.active_run().info.experiment_id
+mlflow.end_run()
+report["mlflow_active"] = mlflow.get_experiment(mlflow.tracking.fluent._get_experiment_id()).name
+print(json.dumps(report))
+""",
+]
 
 LOAD_MAGICS = "%load_ext jupyterlab_tracker\nimport jupyterlab_tracker as jt"
 # mlflow imported for the first time inside the tracked cell, after its run began.
@@ -141,53 +160,54 @@ def metrics(store: TrackerClient, run_id: str) -> dict[str, float]:
     return dict(store.get_run(run_id).data.metrics)
 
 
-def test_jt_logs_into_mlflows_run(server, store):
-    [output] = in_kernel(server, MLFLOW_FIRST)
+@pytest.mark.parametrize("outer, inner", [("mlflow", "jt"), ("jt", "mlflow")])
+def test_one_run_shared_whichever_side_starts_it(server, store, outer, inner):
+    [output] = in_kernel(server, SHARED_RUN.format(outer=outer, inner=inner))
     report = last_json(output)
-    outer, child = report["outer"], report["child"]
-    assert report["outer_agree"] == [outer, outer]
-    assert f"Run {outer} is already active" in report["not_nested"]
-    assert report["child_agree"] == [child, child]
-    assert report["back_to_outer"] == [outer, outer]
+    outer_id, child_id = report["outer"], report["child"]
+    assert report["outer_agree"] == [outer_id, outer_id]
+    assert ALREADY_ACTIVE[inner].format(outer_id) in report["not_nested"]
+    assert report["child_agree"] == [child_id, child_id]
+    assert report["back_to_outer"] == [outer_id, outer_id]
     assert report["after"] == [None, None]
 
-    run = store.get_run(outer)
-    assert metrics(store, outer) == {"jt_loss": 0.5, "mlflow_loss": 0.25}
-    assert run.data.params == {"jt_param": "a"}
-    assert run.info.status == "FINISHED" and run.info.run_name == "mlflow-outer"
-    child_run = store.get_run(child)
-    assert metrics(store, child) == {"mlflow_child": 1.0}
-    assert child_run.data.tags["mlflow.parentRunId"] == outer
-    assert child_run.info.status == "FINISHED"
-    # No run besides the two: jt did not start one of its own.
+    run = store.get_run(outer_id)
+    assert metrics(store, outer_id) == {f"{inner}_loss": 0.5, f"{outer}_loss": 0.25}
+    assert [m.step for m in store.get_full_metric_history(outer_id, f"{inner}_loss")] == [3]
+    assert run.data.params == {f"{inner}_param": "a"}
+    assert run.info.status == "FINISHED" and run.info.run_name == f"{outer}-outer"
+    child = store.get_run(child_id)
+    assert metrics(store, child_id) == {f"{outer}_child": 1.0}
+    assert child.data.tags["mlflow.parentRunId"] == outer_id
+    assert child.info.status == "FINISHED" and child.info.run_name == f"{inner}-child"
+    # No run besides the two: neither side started one of its own.
     runs = store.search_all_runs([run.info.experiment_id])
-    assert sorted(r.info.run_id for r in runs) == sorted([outer, child])
+    assert sorted(r.info.run_id for r in runs) == sorted([outer_id, child_id])
 
 
-def test_mlflow_logs_into_jts_run_and_either_side_ends_it(server, store):
-    [output] = in_kernel(server, JT_FIRST)
+def test_either_side_ends_a_shared_run(server, store):
+    [output] = in_kernel(server, ENDED_BY_THE_OTHER)
     report = last_json(output)
-    outer, child = report["outer"], report["child"]
-    assert report["outer_agree"] == [outer, outer]
-    assert f"Run with UUID {outer} is already active" in report["not_nested"]
-    assert report["child_agree"] == [child, child]
-    assert report["back_to_outer"] == [outer, outer]
-    assert report["after"] == [None, None]
-
-    run = store.get_run(outer)
-    assert metrics(store, outer) == {"mlflow_loss": 2.0, "jt_loss": 4.0}
-    assert [m.step for m in store.get_full_metric_history(outer, "mlflow_loss")] == [3]
-    assert run.data.params == {"mlflow_param": "b"}
-    assert run.info.status == "FINISHED" and run.info.run_name == "jt-outer"
-    assert metrics(store, child) == {"jt_child": 5.0}
-    assert store.get_run(child).data.tags["mlflow.parentRunId"] == outer
-
     ended_by_mlflow, jt_active = report["ended_by_mlflow"]
     assert jt_active is None and store.get_run(ended_by_mlflow).info.status == "KILLED"
     ended_by_jt, mlflow_active = report["ended_by_jt"]
     assert mlflow_active is None and store.get_run(ended_by_jt).info.status == "FAILED"
-    runs = store.search_all_runs([run.info.experiment_id])
-    assert len(runs) == 4  # outer, child and the two ended ones: no stray run
+    experiment_id = store.get_run(ended_by_jt).info.experiment_id
+    assert len(store.search_all_runs([experiment_id])) == 2  # no stray run
+
+
+def test_one_current_experiment_whichever_side_sets_it(server, store):
+    _, output = in_kernel(server, *SHARED_EXPERIMENT)
+    report = last_json(output)
+    assert report["mlflow_after_jt_first"] == report["jt_first"]
+    assert report["jt_run"] == report["jt_loose_run"] == report["by_mlflow"]
+    assert report["jt_runs_listed"] == 2
+    assert report["mlflow_run"] == report["mlflow_loose_run"] == report["by_jt"]
+    assert report["mlflow_active"] == "set-by-jt"
+    assert len({report["jt_first"], report["by_mlflow"], report["by_jt"]}) == 3
+    for name, runs in (("set-by-jt-first", 1), ("set-by-mlflow", 2), ("set-by-jt", 2)):
+        experiment = store.get_experiment_by_name(name)
+        assert len(store.search_all_runs([experiment.experiment_id])) == runs, name
 
 
 def test_track_wraps_mlflow_imported_inside_the_cell(server, store):

@@ -132,3 +132,81 @@ async def test_registry_errors(tracker_api):
     assert status == 404
     status, body = await tracker_api("GET", "api/registered-models", params={"filter": "bogus ~ 1"})
     assert status == 400
+
+
+async def pending_logged_model(api) -> dict:
+    _, body = await api("POST", "api/runs", {"experiment_id": "0"})
+    run_id = body["run"]["info"]["run_id"]
+    status, body = await api(
+        "POST", "api/logged-models", {"experiment_id": "0", "name": "m", "source_run_id": run_id}
+    )
+    assert status == 201 and body["model"]["status"] == "PENDING"
+    return body["model"]
+
+
+async def test_registering_as_a_new_model_is_one_transaction(tracker_api):
+    """The register dialog's "new model": the model and its first version together. A
+    version the service refuses (its logged model is not READY) leaves no model behind."""
+    api = tracker_api
+    pending = await pending_logged_model(api)
+    fields = {
+        "name": "fresh",
+        "source": f"models:/{pending['model_id']}",
+        "model_id": pending["model_id"],
+        "create_registered_model": True,
+    }
+    status, body = await api("POST", "api/model-versions", fields)
+    assert status == 400 and body["error_code"] == "INVALID_STATE", body
+    status, body = await api("GET", "api/registered-models/by-name", params={"name": "fresh"})
+    assert status == 404 and body["error_code"] == "RESOURCE_DOES_NOT_EXIST"
+
+    ready = await ready_logged_model(api)
+    fields.update(source=f"models:/{ready['model_id']}", model_id=ready["model_id"])
+    status, body = await api("POST", "api/model-versions", fields)
+    assert status == 201 and body["model_version"]["version"] == "1"
+    status, body = await api("POST", "api/model-versions", fields)  # it exists now
+    assert status == 409 and body["error_code"] == "RESOURCE_ALREADY_EXISTS"
+    _, body = await api("GET", "api/registered-models/by-name", params={"name": "fresh"})
+    assert [v["version"] for v in body["registered_model"]["latest_versions"]] == ["1"]
+
+
+async def test_describing_and_renaming_a_model_is_one_transaction(tracker_api):
+    """PATCH with a description and a new name that is taken: 409, and the description
+    is not changed either."""
+    api = tracker_api
+    for name in ("a", "b"):
+        await api("POST", "api/registered-models", {"name": name, "description": "old"})
+    status, body = await api(
+        "PATCH",
+        "api/registered-models/by-name",
+        {"name": "a", "description": "new", "new_name": "b"},
+    )
+    assert status == 409 and body["error_code"] == "RESOURCE_ALREADY_EXISTS"
+    _, body = await api("GET", "api/registered-models/by-name", params={"name": "a"})
+    assert body["registered_model"]["description"] == "old"
+
+    status, body = await api(
+        "PATCH",
+        "api/registered-models/by-name",
+        {"name": "a", "description": "new", "new_name": "c"},
+    )
+    assert status == 200
+    assert (body["registered_model"]["name"], body["registered_model"]["description"]) == (
+        "c",
+        "new",
+    )
+
+
+async def test_tagging_and_finalising_a_logged_model_is_one_transaction(tracker_api):
+    """PATCH with tags and a status it refuses: 400, and the tags are not set either."""
+    api = tracker_api
+    model = await pending_logged_model(api)
+    path = f"api/logged-models/{model['model_id']}"
+    status, body = await api("PATCH", path, {"tags": {"k": "v"}, "status": "DONE"})
+    assert status == 400 and body["error_code"] == "INVALID_PARAMETER_VALUE"
+    _, body = await api("GET", path)
+    assert (body["model"]["tags"], body["model"]["status"]) == ({}, "PENDING")
+
+    status, body = await api("PATCH", path, {"tags": {"k": "v"}, "status": "READY"})
+    assert status == 200
+    assert (body["model"]["tags"], body["model"]["status"]) == ({"k": "v"}, "READY")

@@ -27,7 +27,7 @@ from jupyterlab_tracker.server.request_parsing import (
     required_str,
 )
 from jupyterlab_tracker.service.validation import validate_int64, validate_metric
-from jupyterlab_tracker.store.sqlalchemy_store import decode_page_token, encode_page_token
+from jupyterlab_tracker.store.paging import decode_page_token, encode_page_token
 
 
 @contextlib.contextmanager

@@ -164,11 +164,18 @@ def set_experiment(
             INVALID_STATE,
         )
     _session.experiment_id = experiment.experiment_id
+    mlflow_runs.share_experiment(get_tracking_uri(), experiment.experiment_id)
     return experiment
 
 
 def _current_experiment_id() -> str:
-    return _session.experiment_id or DEFAULT_EXPERIMENT_ID
+    """Where new runs go: the experiment set last, by ``jt.set_experiment`` or (when mlflow
+    logs to the same store) ``mlflow.set_experiment``; else the default one."""
+    return (
+        mlflow_runs.active_experiment_id(get_tracking_uri())
+        or _session.experiment_id
+        or DEFAULT_EXPERIMENT_ID
+    )
 
 
 # -- runs ------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ Like the rest of the fluent API (``fluent.py``), logging with no active run star
 from __future__ import annotations
 
 from ..entities import FileInfo, LoggedModel, ModelVersion
-from .fluent import _active_run_id, _client
+from .fluent import _active_run_id, _client, _context_tags
 
 
 def log_artifact(local_path: str, artifact_path: str | None = None) -> None:
@@ -59,7 +59,9 @@ def log_model(
     """Log ``model`` from the active run, in MLflow's model format (``mlflow.pyfunc``,
     ``mlflow.<flavor>.load_model`` and ``mlflow models serve`` take it);
     ``runs:/<run_id>/<name>`` then refers to it."""
-    return _client().log_model(_active_run_id(), model, name, input_example, registered_model_name)
+    return _client().log_model(
+        _active_run_id(), model, name, input_example, registered_model_name, tags=_context_tags()
+    )
 
 
 def load_model(model_uri: str):

@@ -1,10 +1,11 @@
-"""mlflow's fluent run stack, as jt's fluent API shares it (one active run per kernel).
+"""mlflow's fluent run stack and active experiment, as jt's fluent API shares them (one
+active run and one current experiment per kernel).
 
 Everything here looks at ``mlflow`` only when the user's code has already imported it
 (``sys.modules``): jt never imports mlflow itself. jt and mlflow share runs only when they
 log to the same store (see ``shares_store``); otherwise they stay two worlds, as before.
 The rules are in docs/mlflow-compatibility.md ("jt and mlflow in one kernel: one active
-run").
+run", "... one current experiment").
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from ..config import STORE_URI_ENV
 
 FLUENT_MODULE = "mlflow.tracking.fluent"
 RUN_ID_ENV = "MLFLOW_RUN_ID"  # mlflow's own: its next start_run() resumes this run
+# mlflow's own: its runs go here when its fluent module has no active experiment.
+EXPERIMENT_ID_ENV = "MLFLOW_EXPERIMENT_ID"
 TRACKING_URI_ENV = "MLFLOW_TRACKING_URI"
 MAIN_THREAD_ID = threading.main_thread().ident
 
@@ -92,3 +95,29 @@ def announce(run_id: str | None) -> None:
         os.environ.pop(RUN_ID_ENV, None)
     else:
         os.environ[RUN_ID_ENV] = run_id
+
+
+def active_experiment_id(jt_uri: str) -> str | None:
+    """mlflow's current experiment (``mlflow.set_experiment``'s, or one jt gave it), when
+    the kernel has imported mlflow and it logs where jt does; else None.
+
+    mlflow keeps it per process (not per thread), so every thread sees it, as in mlflow."""
+    fluent = sys.modules.get(FLUENT_MODULE)
+    experiment_id = getattr(fluent, "_active_experiment_id", None)
+    if not experiment_id or not shares_store(jt_uri):
+        return None
+    return experiment_id
+
+
+def share_experiment(jt_uri: str, experiment_id: str) -> None:
+    """jt made ``experiment_id`` current: make it mlflow's too, as ``mlflow.set_experiment``
+    would (its module global now, when mlflow is loaded; its ``MLFLOW_EXPERIMENT_ID``,
+    which a later-imported mlflow and subprocesses read, either way)."""
+    fluent = sys.modules.get(FLUENT_MODULE)
+    if fluent is not None:
+        if not shares_store(jt_uri):
+            return
+        vars(fluent)["_active_experiment_id"] = experiment_id  # mlflow's module global
+    elif not env_would_share_store(jt_uri):
+        return
+    os.environ[EXPERIMENT_ID_ENV] = experiment_id

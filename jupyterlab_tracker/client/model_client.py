@@ -23,7 +23,7 @@ from ..domain.limits import (
     REGISTERED_MODEL_RESULTS_DEFAULT,
     SEARCH_RESULTS_DEFAULT,
 )
-from ..domain.tags import LOGGED_ARTIFACTS_TAG
+from ..domain.tags import LOGGED_ARTIFACTS_TAG, MODEL_VERSIONS_TAG
 from ..entities import FileInfo, LoggedModel, ModelVersion, Page, RegisteredModel, Run
 from ..errors import RESOURCE_ALREADY_EXISTS, TrackerError, invalid
 from . import artifact_files, models
@@ -161,7 +161,7 @@ class ModelMethods:
     def list_artifacts(self, run_id: str, path: str | None = None) -> list[FileInfo]:
         return self.artifacts.list(RUN_OWNER, run_id, path)
 
-    def download_artifacts(self, run_id: str, path: str = "", dst_path: str | None = None) -> str:
+    def download_artifacts(self, run_id: str, path: str, dst_path: str | None = None) -> str:
         """Copy artifact file or directory ``path`` to ``dst_path`` (default: a new temporary
         directory); returns the local path."""
         dst_path = dst_path or tempfile.mkdtemp(prefix="tracker-artifacts-")
@@ -179,14 +179,23 @@ class ModelMethods:
         name: str,
         input_example: object = None,
         registered_model_name: str | None = None,
+        *,
+        tags: dict[str, str] | None = None,
     ) -> LoggedModel:
         """Save ``model`` (sklearn, PyTorch or any picklable object) as a logged model of
         the run, in MLflow's model format (``models``: MLflow's loaders and ``mlflow models
         serve`` take it); READY once every file is uploaded. Registers a version when
-        ``registered_model_name`` is given."""
+        ``registered_model_name`` is given. ``tags``: the logged model's (the fluent
+        ``jt.log_model`` gives it the run's user and source tags, as MLflow's does)."""
         run = self.get_run(run_id)
+        # The run's params go with the model, as MLflow's log_model copies them.
         logged = self.registry.create_logged_model(
-            run.info.experiment_id, name, run_id, model_type=models.detect_flavor(model)
+            run.info.experiment_id,
+            name,
+            run_id,
+            model_type=models.detect_flavor(model),
+            tags=tags,
+            params=dict(run.data.params),
         )
         try:
             with tempfile.TemporaryDirectory() as tmp:
@@ -197,6 +206,7 @@ class ModelMethods:
                     model_id=logged.model_id,
                     run_id=run_id,
                     input_example=input_example,
+                    artifact_uri=logged.artifact_uri,
                 )
                 self.artifacts.upload_dir(MODEL_OWNER, logged.model_id, tmp)
         except BaseException:
@@ -236,9 +246,20 @@ class ModelMethods:
             if error.error_code != RESOURCE_ALREADY_EXISTS:
                 raise
         source = f"models:/{location.model_id}" if location.model_id else model_uri
-        return self.registry.create_model_version(
+        version = self.registry.create_model_version(
             name, source, run_id=location.run_id, model_id=location.model_id, tags=tags
         )
+        if location.model_id:
+            self._record_model_version(location.model_id, version)
+        return version
+
+    def _record_model_version(self, model_id: str, version: ModelVersion) -> None:
+        """List ``version`` in the logged model's ``mlflow.modelVersions`` tag, as
+        ``mlflow.register_model`` does (the MLflow UI links a model to its versions by it)."""
+        listed = self.registry.get_logged_model(model_id).tags.get(MODEL_VERSIONS_TAG)
+        entries = json.loads(listed) if listed else []
+        entries.append({"name": version.name, "version": version.version})
+        self.registry.set_logged_model_tags(model_id, {MODEL_VERSIONS_TAG: json.dumps(entries)})
 
     def get_logged_model(self, model_id: str) -> LoggedModel:
         return self.registry.get_logged_model(model_id)
@@ -257,9 +278,9 @@ class ModelMethods:
 
     # -- registry ----------------------------------------------------------------------
     def create_registered_model(
-        self, name: str, tags: dict[str, str] | None = None, description: str = ""
+        self, name: str, tags: dict[str, str] | None = None, description: str | None = None
     ) -> RegisteredModel:
-        return self.registry.create_registered_model(name, description, tags)
+        return self.registry.create_registered_model(name, description or "", tags)
 
     def get_registered_model(self, name: str) -> RegisteredModel:
         return self.registry.get_registered_model(name)
@@ -267,7 +288,10 @@ class ModelMethods:
     def rename_registered_model(self, name: str, new_name: str) -> RegisteredModel:
         return self.registry.rename_registered_model(name, new_name)
 
-    def update_registered_model(self, name: str, description: str) -> RegisteredModel:
+    def update_registered_model(self, name: str, description: str | None = None) -> RegisteredModel:
+        """Set the description; None changes nothing (as in MLflow)."""
+        if description is None:
+            return self.registry.get_registered_model(name)
         return self.registry.update_registered_model(name, description)
 
     def delete_registered_model(self, name: str) -> None:
@@ -281,13 +305,13 @@ class ModelMethods:
 
     def search_registered_models(
         self,
-        filter_string: str = "",
+        filter_string: str | None = None,
         max_results: int = REGISTERED_MODEL_RESULTS_DEFAULT,
         order_by: list[str] | None = None,
         page_token: str | None = None,
     ) -> Page[RegisteredModel]:
         return self.registry.search_registered_models(
-            filter_string, max_results, order_by, page_token
+            filter_string or "", max_results, order_by, page_token
         )
 
     def create_model_version(
@@ -304,7 +328,12 @@ class ModelMethods:
     def get_model_version(self, name: str, version: str) -> ModelVersion:
         return self.registry.get_model_version(name, version)
 
-    def update_model_version(self, name: str, version: str, description: str) -> ModelVersion:
+    def update_model_version(
+        self, name: str, version: str, description: str | None = None
+    ) -> ModelVersion:
+        """Set the description; None changes nothing (as in MLflow)."""
+        if description is None:
+            return self.registry.get_model_version(name, version)
         return self.registry.update_model_version(name, version, description)
 
     def delete_model_version(self, name: str, version: str) -> None:
@@ -325,12 +354,14 @@ class ModelMethods:
 
     def search_model_versions(
         self,
-        filter_string: str = "",
+        filter_string: str | None = None,
         max_results: int = SEARCH_RESULTS_DEFAULT,
         order_by: list[str] | None = None,
         page_token: str | None = None,
     ) -> Page[ModelVersion]:
-        return self.registry.search_model_versions(filter_string, max_results, order_by, page_token)
+        return self.registry.search_model_versions(
+            filter_string or "", max_results, order_by, page_token
+        )
 
     def get_latest_versions(self, name: str, stages: list[str] | None = None) -> list[ModelVersion]:
         return self.registry.get_latest_versions(name, stages)

@@ -84,13 +84,32 @@ def _schema(value) -> list | None:
     return None
 
 
+def _column_output(output) -> list | None:
+    """A 1-D array predicted for a DataFrame: one value a row, so one unnamed column (as
+    MLflow infers it), else None."""
+    numpy, pandas = sys.modules.get("numpy"), sys.modules.get("pandas")
+    if numpy is None or pandas is None or not isinstance(output, numpy.ndarray):
+        return None
+    if output.ndim != 1:
+        return None
+    series = pandas.Series(output)
+    column_type = _column_type(series)
+    if column_type is None:
+        return None
+    return [{"type": column_type, "required": not bool(series.isna().any())}]
+
+
 def infer_signature(example, output=None) -> dict | None:
     """``MLmodel``'s ``signature``: inputs from the example, outputs from the model's
     prediction on it (when that is an array or DataFrame); None when the example is neither."""
     inputs = _schema(example)
     if inputs is None:
         return None
-    outputs = _schema(output)
+    outputs = None
+    if example_kind(example) == "dataframe":
+        outputs = _column_output(output)
+    if outputs is None:
+        outputs = _schema(output)
     return {
         "inputs": json.dumps(inputs),
         "outputs": json.dumps(outputs) if outputs is not None else None,

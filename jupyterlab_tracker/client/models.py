@@ -47,12 +47,16 @@ import posixpath
 import shutil
 import sys
 import tempfile
-import uuid
 from importlib import metadata
 
 from ..artifacts.paths import resolve_artifact_path
 from ..errors import TrackerError, invalid
-from .model_signature import example_files, example_kind, infer_signature
+from .model_signature import (
+    SERVING_INPUT_EXAMPLE,
+    example_files,
+    example_kind,
+    infer_signature,
+)
 
 DESCRIPTOR = "MLmodel"
 REQUIREMENTS = "requirements.txt"
@@ -141,7 +145,8 @@ def _save_torch(model, directory: str) -> tuple[dict, list[str]]:
 def _save_pickled(model, directory: str, flavor: str) -> tuple[dict, list[str]]:
     pickler, serialization = _pickler()
     with open(os.path.join(directory, PICKLED_MODEL), "wb") as file:
-        pickler.dump(model, file)
+        # Python's default protocol, as MLflow pickles (cloudpickle's own is the newest).
+        pickler.dump(model, file, protocol=pickle.DEFAULT_PROTOCOL)
     requirements = [_pinned("cloudpickle")] if serialization != "pickle" else []
     conf = {"pickled_model": PICKLED_MODEL, "serialization_format": serialization, "code": None}
     if flavor == "sklearn":
@@ -192,7 +197,8 @@ def _write_environment(directory: str, requirements: list[str]) -> None:
     }
     for name, content in ((PYTHON_ENV, python_env), (CONDA_ENV, conda_env)):
         with open(os.path.join(directory, name), "w", encoding="utf-8") as file:
-            yaml.safe_dump(content, file, default_flow_style=False)
+            # In the order MLflow writes (python_env.yaml leads with the python version).
+            yaml.safe_dump(content, file, default_flow_style=False, sort_keys=False)
 
 
 def _directory_size(directory: str) -> int:
@@ -211,8 +217,11 @@ def save_model(
     model_id: str,
     run_id: str | None,
     input_example=None,
+    artifact_uri: str | None = None,
 ) -> str:
-    """Write ``model`` into ``directory`` as an MLflow model; returns the flavor."""
+    """Write ``model`` into ``directory`` as an MLflow model; returns the flavor.
+    ``artifact_uri``: where the logged model's files go (MLflow 3 records it as
+    ``artifact_path``; MLflow 2 recorded the name, which stands in without it)."""
     flavor = detect_flavor(model)
     if flavor == "pytorch":
         flavors, requirements = _save_torch(model, directory)
@@ -226,26 +235,35 @@ def save_model(
     requirements += [_pinned(library) for library in ("numpy", "pandas") if library in sys.modules]
 
     descriptor: dict[str, object] = {
-        "artifact_path": name,
+        "artifact_path": artifact_uri or name,
         "flavors": flavors,
         "model_id": model_id,
-        "model_uuid": uuid.uuid4().hex,
+        "model_uuid": model_id,  # MLflow 3 logs a model with its id as its uuid
+        "prompts": None,
         "run_id": run_id,
         "utc_time_created": str(datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)),
     }
+    mlflow_version = _version_of("mlflow")
+    if mlflow_version:  # what MLflow records of itself; jt writes without it when absent
+        descriptor["mlflow_version"] = mlflow_version
     if input_example is not None:
         output = _predict_for_signature(model, flavor, input_example)
         signature = infer_signature(input_example, output)
         if signature is not None:
             descriptor["signature"] = signature
+            # Inferred from the example, not from type hints (MLflow's two flags).
+            descriptor["is_signature_from_type_hint"] = False
+            descriptor["type_hint_from_example"] = False
         files, info = example_files(input_example)
         for file_name, value in files.items():
             with open(os.path.join(directory, file_name), "w", encoding="utf-8") as file:
-                json.dump(value, file)
+                # The serving example is indented, as MLflow writes it.
+                json.dump(value, file, indent=2 if file_name == SERVING_INPUT_EXAMPLE else None)
         if info is not None:
             descriptor["saved_input_example_info"] = info
-    _write_environment(directory, requirements)
+    # Measured as MLflow does: the model and its example, before the environment files.
     descriptor["model_size_bytes"] = _directory_size(directory)
+    _write_environment(directory, requirements)
     import yaml
 
     with open(os.path.join(directory, DESCRIPTOR), "w", encoding="utf-8") as file:

@@ -19,6 +19,7 @@ from ..domain.clock import now_ms
 from ..domain.limits import ALL_RUNS_RESULTS_DEFAULT, SEARCH_RESULTS_DEFAULT
 from ..entities import (
     ACTIVE_ONLY,
+    ACTIVE_ONLY_NUMBER,
     TERMINAL_STATUSES,
     DatasetInput,
     Experiment,
@@ -28,6 +29,7 @@ from ..entities import (
     Run,
     RunInfo,
     RunTag,
+    view_type_name,
 )
 from ..errors import invalid
 from .backend import open_backend
@@ -183,9 +185,11 @@ class TrackerClient(ModelMethods):
         self.backend.log_batch(run_id, tags=[RunTag(k, _as_str(v)) for k, v in tags.items()])
 
     def set_terminated(
-        self, run_id: str, status: str = "FINISHED", end_time: int | None = None
+        self, run_id: str, status: str | None = None, end_time: int | None = None
     ) -> RunInfo:
-        """End a run: flush its metrics, then set a terminal status and end time."""
+        """End a run: flush its metrics, then set a terminal status (FINISHED when None, as
+        in MLflow) and end time."""
+        status = status or "FINISHED"
         if status not in TERMINAL_STATUSES:
             raise invalid(f"A run ends as one of {TERMINAL_STATUSES}, not {status!r}")
         try:
@@ -208,14 +212,15 @@ class TrackerClient(ModelMethods):
 
     def search_experiments(
         self,
-        view_type: str = ACTIVE_ONLY,
+        view_type: int | str = ACTIVE_ONLY_NUMBER,
         max_results: int = SEARCH_RESULTS_DEFAULT,
-        filter_string: str = "",
+        filter_string: str | None = None,
         order_by: list[str] | None = None,
         page_token: str | None = None,
     ) -> Page[Experiment]:
+        """``view_type``: MLflow's ``ViewType`` number or its name ("ACTIVE_ONLY", ...)."""
         return self.backend.search_experiments(
-            view_type, max_results, filter_string, order_by, page_token
+            view_type_name(view_type), max_results, filter_string or "", order_by, page_token
         )
 
     def rename_experiment(self, experiment_id: str, new_name: str) -> None:
@@ -313,14 +318,20 @@ class TrackerClient(ModelMethods):
         self,
         experiment_ids: list[str],
         filter_string: str = "",
-        run_view_type: str = ACTIVE_ONLY,
+        run_view_type: int | str = ACTIVE_ONLY_NUMBER,
         max_results: int = SEARCH_RESULTS_DEFAULT,
         order_by: list[str] | None = None,
         page_token: str | None = None,
     ) -> Page[Run]:
+        """``run_view_type``: MLflow's ``ViewType`` number or its name."""
         self._flush_if_buffered()
         return self.backend.search_runs(
-            experiment_ids, filter_string, run_view_type, max_results, order_by, page_token
+            experiment_ids,
+            filter_string,
+            view_type_name(run_view_type),
+            max_results,
+            order_by,
+            page_token,
         )
 
     def list_run_keys(self, experiment_ids: list[str]) -> dict[str, list[str]]:

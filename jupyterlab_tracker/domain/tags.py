@@ -26,6 +26,8 @@ SOURCE_TYPE_LOCAL = "LOCAL"
 GIT_COMMIT_TAG = "mlflow.source.git.commit"
 # A JSON list of {"path", "type"} for the tables and images logged to the run.
 LOGGED_ARTIFACTS_TAG = "mlflow.loggedArtifacts"
+# A logged model's registered versions: a JSON list of {"name", "version"}.
+MODEL_VERSIONS_TAG = "mlflow.modelVersions"
 
 # -- MLflow's other tags -------------------------------------------------------------------
 # A dataset input's role ("training", "eval", ...), a tag of the input.

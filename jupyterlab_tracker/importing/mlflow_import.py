@@ -17,7 +17,6 @@ from ..domain.tags import RUN_NAME_TAG
 from ..entities import DELETED, STAGE_NONE, Param, RunInfo, RunTag
 from ..errors import INVALID_PARAMETER_VALUE, TrackerError
 from ..service.artifacts import RUN_OWNER
-from ..store.run_import import insert_run_with_id
 from .mlflow_sources import SourceRun
 
 
@@ -100,7 +99,7 @@ class MlflowImporter:
             lifecycle_stage=run.lifecycle_stage,
             artifact_uri="",
         )
-        if not insert_run_with_id(self.tracking.store, info):
+        if not self.tracking.import_run(info):
             self.report.runs_skipped += 1
             return
         params = list(run.params.items())

@@ -28,7 +28,7 @@ from ..domain.limits import (
     SEARCH_RESULTS_DEFAULT,
 )
 from ..entities import ACTIVE_ONLY, DEFAULT_EXPERIMENT_ID, RUN_STATUSES, VIEW_TYPES
-from ..errors import INVALID_STATE, RESOURCE_ALREADY_EXISTS, invalid, not_found
+from ..errors import INVALID_STATE, RESOURCE_ALREADY_EXISTS, invalid
 from ..service.artifacts import MODEL_OWNER, RUN_OWNER, ArtifactService
 from ..service.mlflow_compat import MlflowCompatService
 from ..service.registry import ModelRegistryService
@@ -136,9 +136,7 @@ def get_experiment(api: MlflowApi, fields: Mapping) -> dict:
 
 def get_experiment_by_name(api: MlflowApi, fields: Mapping) -> dict:
     name = required_str(fields, "experiment_name")
-    experiment = api.tracking.get_experiment_by_name(name)
-    if experiment is None:  # the client turns this 404 into None
-        raise not_found(f"Could not find experiment with name '{name}'")
+    experiment = api.tracking.experiment_named(name)
     return {"experiment": shapes.experiment(experiment, api.uris)}
 
 

@@ -19,7 +19,6 @@ import posixpath
 
 from tornado.web import authenticated
 
-from ..artifacts import ArtifactRepository
 from ..errors import invalid
 from ..service.artifacts import RUN_OWNER
 from . import mlflow_shapes as shapes
@@ -27,10 +26,6 @@ from .artifacts_api import ArtifactContentHandler, StoredFileHandler, StreamedUp
 from .handlers import TrackerHandler
 from .mlflow_api import MLFLOW_STATUS
 from .request_parsing import optional_str, query_args, required_id, required_str
-
-
-def root_repository(handler: TrackerHandler) -> ArtifactRepository:
-    return ArtifactRepository(handler.tracker.artifact_root)
 
 
 class ArtifactProxyListHandler(TrackerHandler):
@@ -41,7 +36,7 @@ class ArtifactProxyListHandler(TrackerHandler):
     @authenticated
     async def get(self):
         path = optional_str(query_args(self), "path")
-        files = await self.run_blocking(root_repository(self).list_artifacts, path)
+        files = await self.run_blocking(self.tracker.artifacts.proxy_list, path)
         entries = [{**f.to_dict(), "path": posixpath.basename(f.path)} for f in files]
         self.write_json({"files": [{k: v for k, v in e.items() if v is not None} for e in entries]})
 
@@ -52,7 +47,7 @@ class ArtifactProxyContentHandler(ArtifactContentHandler):
     status_for_code = MLFLOW_STATUS
 
     async def repository(self):
-        return root_repository(self)
+        return self.tracker.artifacts.proxy_repository()
 
     def artifact_path(self) -> str:
         return self.path_kwargs["artifact_path"]

@@ -1,8 +1,10 @@
 """The native JSON API (``<base_url>tracker/api/...``) the lab frontend and the client use.
 
 Each handler reads its fields with ``request_parsing``, makes one service call off the
-event loop (``run_blocking``) and writes entities with ``to_dict``. Errors are mapped to
-HTTP once, in ``TrackerHandler``. ``openapi.json`` beside this file documents every route.
+event loop (``run_blocking``) and writes entities with ``to_dict``: a user action of
+several steps is one service method (one transaction), never a sequence of calls here.
+Errors are mapped to HTTP once, in ``TrackerHandler``. ``openapi.json`` beside this file
+documents every route.
 """
 
 from __future__ import annotations
@@ -20,7 +22,6 @@ from ..domain.limits import (
     SEARCH_RESULTS_DEFAULT,
 )
 from ..entities import ACTIVE_ONLY, RUN_STATUSES, VIEW_TYPES
-from ..errors import not_found
 from .handlers import TrackerHandler
 from .request_parsing import (
     entity_list,
@@ -84,13 +85,12 @@ class ExperimentsHandler(TrackerHandler):
     @authenticated
     async def post(self):
         body = await self.json_body()
-        experiment_id = await self.run_blocking(
-            self.service.create_experiment,
+        experiment = await self.run_blocking(
+            self.service.new_experiment,
             required_str(body, "name"),
             artifact_location=optional_str(body, "artifact_location"),
             tags=str_dict(body, "tags"),
         )
-        experiment = await self.run_blocking(self.service.get_experiment, experiment_id)
         self.write_json({"experiment": experiment.to_dict()}, status=201)
 
 
@@ -98,9 +98,7 @@ class ExperimentByNameHandler(TrackerHandler):
     @authenticated
     async def get(self):
         name = required_str(query_args(self), "name")
-        experiment = await self.run_blocking(self.service.get_experiment_by_name, name)
-        if experiment is None:
-            raise not_found(f"No experiment named '{name}'")
+        experiment = await self.run_blocking(self.service.experiment_named, name)
         self.write_json({"experiment": experiment.to_dict()})
 
 
@@ -113,8 +111,9 @@ class ExperimentHandler(TrackerHandler):
     @authenticated
     async def patch(self, experiment_id: str):
         new_name = required_str(await self.json_body(), "name")
-        await self.run_blocking(self.service.rename_experiment, experiment_id, new_name)
-        experiment = await self.run_blocking(self.service.get_experiment, experiment_id)
+        experiment = await self.run_blocking(
+            self.service.renamed_experiment, experiment_id, new_name
+        )
         self.write_json({"experiment": experiment.to_dict()})
 
     @authenticated
@@ -126,8 +125,7 @@ class ExperimentHandler(TrackerHandler):
 class ExperimentRestoreHandler(TrackerHandler):
     @authenticated
     async def post(self, experiment_id: str):
-        await self.run_blocking(self.service.restore_experiment, experiment_id)
-        experiment = await self.run_blocking(self.service.get_experiment, experiment_id)
+        experiment = await self.run_blocking(self.service.restored_experiment, experiment_id)
         self.write_json({"experiment": experiment.to_dict()})
 
 
@@ -278,7 +276,10 @@ class MetricHistoryHandler(TrackerHandler):
         key = required_str(query, "key")
         max_points = optional_int(query, "max_points", minimum=1)
         if max_points is not None:
-            overview = await self.run_blocking(self._overview, run_id, key, max_points)
+            metrics, sampled = await self.run_blocking(
+                self.service.metric_overview, run_id, key, max_points
+            )
+            overview = {"metrics": [m.to_dict() for m in metrics], "sampled": sampled}
             self.write_json(overview, finite=True)
             return
         page = await self.run_blocking(
@@ -291,11 +292,3 @@ class MetricHistoryHandler(TrackerHandler):
         # Metric.to_dict already spells NaN/Infinity as strings: no need to walk 100k points.
         metrics = [m.to_dict() for m in page.items]
         self.write_json({"metrics": metrics, "next_page_token": page.next_page_token}, finite=True)
-
-    def _overview(self, run_id: str, key: str, max_points: int) -> dict:
-        # A history that fits in max_points comes back whole; only longer ones are sampled.
-        head = self.service.get_metric_history(run_id, key, max_results=max_points)
-        if head.next_page_token is None:
-            return {"metrics": [m.to_dict() for m in head.items], "sampled": False}
-        metrics = self.service.sample_metric_history(run_id, key, max_points)
-        return {"metrics": [m.to_dict() for m in metrics], "sampled": True}

@@ -126,13 +126,12 @@ class LoggedModelHandler(RegistryHandler):
     async def patch(self, model_id: str):
         """``{"status": "READY"}`` finalises the model; ``{"tags": {...}}`` sets tags."""
         body = await self.json_body()
-        tags = str_dict(body, "tags")
-        if tags:
-            await self.run_blocking(self.registry.set_logged_model_tags, model_id, tags)
-        status = optional_str(body, "status")
-        if status is not None:
-            await self.run_blocking(self.registry.finalize_logged_model, model_id, status)
-        model = await self.run_blocking(self.registry.get_logged_model, model_id)
+        model = await self.run_blocking(
+            self.registry.update_logged_model,
+            model_id,
+            tags=str_dict(body, "tags"),
+            status=optional_str(body, "status"),
+        )
         self.write_json({"model": model.to_dict()})
 
     @authenticated
@@ -176,14 +175,12 @@ class RegisteredModelByNameHandler(RegistryHandler):
     async def patch(self):
         """``{"name", "new_name"?, "description"?}``: rename and/or describe."""
         body = await self.json_body()
-        name = required_str(body, "name")
-        description = optional_str(body, "description")
-        if description is not None:
-            await self.run_blocking(self.registry.update_registered_model, name, description)
-        new_name = optional_str(body, "new_name")
-        if new_name is not None:
-            await self.run_blocking(self.registry.rename_registered_model, name, new_name)
-        model = await self.run_blocking(self.registry.get_registered_model, new_name or name)
+        model = await self.run_blocking(
+            self.registry.change_registered_model,
+            required_str(body, "name"),
+            new_name=optional_str(body, "new_name"),
+            description=optional_str(body, "description"),
+        )
         self.write_json({"registered_model": model.to_dict()})
 
     @authenticated
@@ -259,6 +256,8 @@ class ModelVersionsHandler(RegistryHandler):
 
     @authenticated
     async def post(self):
+        """``create_registered_model: true`` makes the registered model too, in the same
+        transaction (nothing is left of it if the version is refused)."""
         body = await self.json_body()
         version = await self.run_blocking(
             self.registry.create_model_version,
@@ -268,6 +267,7 @@ class ModelVersionsHandler(RegistryHandler):
             model_id=optional_str(body, "model_id"),
             description=optional_str(body, "description", ""),
             tags=str_dict(body, "tags"),
+            new_model=optional_bool(body, "create_registered_model"),
         )
         self.write_json({"model_version": version.to_dict()}, status=201)
 

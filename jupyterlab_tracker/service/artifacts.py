@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from ..artifacts import ArtifactRepository
 from ..artifacts.paths import normalize_artifact_path
-from ..entities import ACTIVE
+from ..entities import ACTIVE, FileInfo
 from ..errors import invalid
 from . import validation as check
 from .registry import MODEL_ID_PATTERN, ModelRegistryService
@@ -89,6 +89,17 @@ class ArtifactService:
             else:
                 return ArtifactRepository(self.tracking.locations.confine(uri, what))
         raise invalid(f"{what} are behind more than {_MAX_MODEL_URI_HOPS} model URIs")
+
+    def proxy_repository(self) -> ArtifactRepository:
+        """Everything under the artifact root, for reads through MLflow's artifact proxy
+        (``mlflow-artifacts:/<path>``, relative to the root). Writes go through
+        ``proxy_target``."""
+        return ArtifactRepository(self.tracking.locations.artifact_root)
+
+    def proxy_list(self, path: str | None) -> list[FileInfo]:
+        """The entries of directory ``path`` (relative to the artifact root; None: the
+        root itself), as MLflow's proxy lists them."""
+        return self.proxy_repository().list_artifacts(path)
 
     def proxy_target(self, path: str) -> tuple[ArtifactRepository, str]:
         """For an upload or delete through MLflow's artifact proxy, whose ``path`` is relative

@@ -43,8 +43,9 @@ from ..entities import (
 from ..errors import INVALID_STATE, RESOURCE_DOES_NOT_EXIST, TrackerError, invalid, preview
 from ..registry_uris import MODEL_ID_PATTERN, MODELS_SCHEME, registered_version
 from ..search import Comparison, LoggedModelOrderBy, parse_logged_model_filter
+from ..store.logged_models import logged_model_not_found
 from ..store.registry_base import LoggedModelStore, RegistryStore
-from ..store.sqlalchemy_store import generate_run_name, logged_model_not_found
+from ..store.sqlalchemy_store.runs import generate_run_name
 from . import validation as check
 from . import version_sources as sources
 from .tracking import TrackingService
@@ -99,6 +100,11 @@ def _check_params(params: dict[str, str] | None) -> None:
     for key, value in (params or {}).items():
         check.validate_key("param", key)
         check.validate_param_value(key, value)
+
+
+def _check_logged_model_status(status: object) -> None:
+    if status not in LOGGED_MODEL_STATUSES:
+        raise invalid(f"Invalid status {status!r}; use one of {LOGGED_MODEL_STATUSES}")
 
 
 def validate_alias(alias: object) -> None:
@@ -184,9 +190,24 @@ class ModelRegistryService(RegistryBackend):
 
     def finalize_logged_model(self, model_id: str, status: str) -> LoggedModel:
         _check_model_id(model_id)
-        if status not in LOGGED_MODEL_STATUSES:
-            raise invalid(f"Invalid status {status!r}; use one of {LOGGED_MODEL_STATUSES}")
+        _check_logged_model_status(status)
         return self.logged_models.set_logged_model_status(model_id, status)
+
+    def update_logged_model(
+        self, model_id: str, tags: dict[str, str] | None = None, status: str | None = None
+    ) -> LoggedModel:
+        """Set ``tags`` and then ``status`` (finalising the model), in one transaction:
+        if either is refused, neither is kept. Returns the model as it is then."""
+        _check_model_id(model_id)
+        tags = _check_tags(tags)
+        if status is not None:
+            _check_logged_model_status(status)
+        with self.logged_models.transaction():
+            if tags:
+                self.logged_models.set_logged_model_tags(model_id, tags)
+            if status is not None:
+                self.logged_models.set_logged_model_status(model_id, status)
+            return self.logged_models.get_logged_model(model_id)
 
     def set_logged_model_tags(self, model_id: str, tags: dict[str, str]) -> None:
         _check_model_id(model_id)
@@ -298,6 +319,24 @@ class ModelRegistryService(RegistryBackend):
         validate_model_name(name)
         return self.registry.update_registered_model(name, _check_description(description))
 
+    def change_registered_model(
+        self, name: str, new_name: str | None = None, description: str | None = None
+    ) -> RegisteredModel:
+        """Describe and/or rename a registered model in one transaction: if the rename is
+        refused (say, the new name is taken), the description is not changed either.
+        Returns the model as it is then."""
+        validate_model_name(name)
+        if new_name is not None:
+            validate_model_name(new_name)
+        if description is not None:
+            description = _check_description(description)
+        with self.registry.transaction():
+            if description is not None:
+                self.registry.update_registered_model(name, description)
+            if new_name is not None:
+                self.registry.rename_registered_model(name, new_name)
+            return self.registry.get_registered_model(new_name or name)
+
     def delete_registered_model(self, name: str) -> None:
         validate_model_name(name)
         self.registry.delete_registered_model(name)
@@ -334,9 +373,12 @@ class ModelRegistryService(RegistryBackend):
         model_id: str | None = None,
         description: str = "",
         tags: dict[str, str] | None = None,
+        *,
+        new_model: bool = False,
     ) -> ModelVersion:
         """A new version of ``name`` with its files at ``source``, taken as MLflow's server
-        takes it.
+        takes it. ``new_model``: create registered model ``name`` too, in the same
+        transaction (if the version is refused, the model is not created either).
 
         ``run_id`` is any string (a run of another tracker, say), ``model_id`` a logged
         model here, READY (its files in place). ``None`` means "not given": a copied
@@ -344,6 +386,10 @@ class ModelRegistryService(RegistryBackend):
         its own then, and becomes ``models:/<name>/<number>``. The source must belong to
         the run or logged model (``version_sources``); a storage location must also meet
         the artifact location policy."""
+        if new_model:
+            with self.registry.transaction():
+                self.create_registered_model(name)
+                return self.create_model_version(name, source, run_id, model_id, description, tags)
         validate_model_name(name)
         check.validate_uri("model version source", source)  # its length, before parsing it
         for what, value, limit in (

@@ -30,7 +30,7 @@ from ..entities import (
     RunInfo,
     RunTag,
 )
-from ..errors import ParamValueChanged, invalid
+from ..errors import ParamValueChanged, invalid, not_found
 from ..store.base import TrackingStore
 from . import validation as check
 
@@ -66,6 +66,13 @@ class TrackingService(TrackingBackend):
             )
         return self.store.create_experiment(name, artifact_location or None, tags)
 
+    def new_experiment(
+        self, name: str, artifact_location: str | None = None, tags: dict[str, str] | None = None
+    ) -> Experiment:
+        """``create_experiment``, answered with the experiment made (one transaction)."""
+        with self.store.transaction():
+            return self.get_experiment(self.create_experiment(name, artifact_location, tags))
+
     def get_experiment(self, experiment_id: str) -> Experiment:
         check.validate_experiment_id(experiment_id)
         return self.store.get_experiment(experiment_id)
@@ -73,6 +80,14 @@ class TrackingService(TrackingBackend):
     def get_experiment_by_name(self, name: str) -> Experiment | None:
         check.validate_experiment_name(name)
         return self.store.get_experiment_by_name(name)
+
+    def experiment_named(self, name: str) -> Experiment:
+        """The experiment called ``name``; RESOURCE_DOES_NOT_EXIST (MLflow's words) if
+        there is none."""
+        experiment = self.get_experiment_by_name(name)
+        if experiment is None:  # MLflow's client turns this 404 into None
+            raise not_found(f"Could not find experiment with name '{name}'")
+        return experiment
 
     def search_experiments(
         self,
@@ -94,6 +109,12 @@ class TrackingService(TrackingBackend):
         check.validate_experiment_name(new_name)
         self.store.rename_experiment(experiment_id, new_name)
 
+    def renamed_experiment(self, experiment_id: str, new_name: str) -> Experiment:
+        """``rename_experiment``, answered with the experiment renamed (one transaction)."""
+        with self.store.transaction():
+            self.rename_experiment(experiment_id, new_name)
+            return self.store.get_experiment(experiment_id)
+
     def delete_experiment(self, experiment_id: str) -> None:
         check.validate_experiment_id(experiment_id)
         self.store.delete_experiment(experiment_id)
@@ -101,6 +122,12 @@ class TrackingService(TrackingBackend):
     def restore_experiment(self, experiment_id: str) -> None:
         check.validate_experiment_id(experiment_id)
         self.store.restore_experiment(experiment_id)
+
+    def restored_experiment(self, experiment_id: str) -> Experiment:
+        """``restore_experiment``, answered with the experiment restored (one transaction)."""
+        with self.store.transaction():
+            self.restore_experiment(experiment_id)
+            return self.store.get_experiment(experiment_id)
 
     def set_experiment_tag(self, experiment_id: str, key: str, value: str) -> None:
         check.validate_experiment_id(experiment_id)
@@ -149,6 +176,21 @@ class TrackingService(TrackingBackend):
             run_name=run_name,  # the store generates one when None, and sets the tag
             heartbeat=heartbeat,
         )
+
+    def import_run(self, info: RunInfo) -> bool:
+        """A run copied from another tracker (``jupyter tracker import-mlflow``), under its
+        own id, active (the importer deletes it after copying its data if it was deleted);
+        its ``artifact_uri`` is ignored: it gets its place under its experiment's location.
+        False if a run already has the id (imported before): nothing is written then."""
+        check.validate_mlflow_run_id(info.run_id)
+        check.validate_experiment_id(info.experiment_id)
+        if info.run_name:
+            check.validate_run_name(info.run_name)
+        check.validate_user(info.user_id)
+        check.validate_run_status(info.status)
+        check.validate_int64("start_time", info.start_time)
+        check.validate_int64("end_time", info.end_time)
+        return self.store.insert_run_with_id(info)
 
     def get_run(self, run_id: str) -> Run:
         check.validate_run_id(run_id)
@@ -305,6 +347,15 @@ class TrackingService(TrackingBackend):
         check.validate_key("metric", key)
         check.validate_max_results(max_points)
         return self.store.sample_metric_history(run_id, key, max(max_points, 4))
+
+    def metric_overview(self, run_id: str, key: str, max_points: int) -> tuple[list[Metric], bool]:
+        """A metric's history for a chart of at most about ``max_points`` points, and
+        whether it was downsampled: a history that fits comes back whole, only a longer one
+        is sampled (``sample_metric_history``)."""
+        head = self.get_metric_history(run_id, key, max_results=max_points)
+        if head.next_page_token is None:
+            return head.items, False
+        return self.sample_metric_history(run_id, key, max_points), True
 
     def search_runs(
         self,

@@ -12,16 +12,26 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING
 
 from ..contracts import TrackingCore
-from ..entities import DatasetSummary, LoggedModelMetric, Metric, Param, RunTag
+from ..entities import DatasetSummary, LoggedModelMetric, Metric, Param, RunInfo, RunTag
 
 if TYPE_CHECKING:
     from .db import Database
 
 
-class TrackingStore(TrackingCore, ABC):
+class Transactional:
+    # Not abstract: a store's own contract, which the clients' backends do not mirror.
+    def transaction(self) -> AbstractContextManager[None]:
+        """A context in which this store's calls (and those of every store on the same
+        database, in this thread) are one transaction: all of them are kept when it ends,
+        none if it raises. What a service uses for a user action of several steps."""
+        raise NotImplementedError
+
+
+class TrackingStore(TrackingCore, Transactional, ABC):
     artifact_root: str
     """Where runs' artifacts go by default (``<root>/<experiment id>/<run id>/artifacts``)."""
     db: Database
@@ -51,6 +61,12 @@ class TrackingStore(TrackingCore, ABC):
         """
 
     # -- server-side only: clients reach these through the service ----------------------
+    def insert_run_with_id(self, info: RunInfo) -> bool:
+        """A run under ``info.run_id`` (an imported run keeps its id), active, with its
+        place under its experiment's artifact location; False if the id is taken. The
+        importer's (through ``TrackingService.import_run``): no client backend has it."""
+        raise NotImplementedError
+
     @abstractmethod
     def dataset_summaries(self, experiment_ids: list[str], limit: int) -> list[DatasetSummary]:
         """The distinct (dataset, context) pairs the runs of these experiments used, runs of

@@ -30,6 +30,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import sqlite3
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -178,7 +179,11 @@ def create_tracker_engine(db_uri: str) -> Engine:
 
 
 class Database:
-    """An engine plus the one transaction helper every store method uses."""
+    """An engine plus the one transaction helper every store method uses.
+
+    ``transaction()`` makes several store calls one transaction: every ``session`` opened
+    inside it, by any store on this database in the same thread, joins it.
+    """
 
     def __init__(self, db_uri: str):
         self.engine = create_tracker_engine(db_uri)
@@ -187,6 +192,7 @@ class Database:
         self._write_engine = self.engine.execution_options(**{_SQLITE_BEGIN: "IMMEDIATE"})
         # Raised as is by the store's raw-cursor fast paths (not wrapped by SQLAlchemy).
         self._driver_operational_error = self.engine.dialect.loaded_dbapi.OperationalError
+        self._shared = threading.local()  # .connection: the transaction() under way
 
     @contextlib.contextmanager
     def session(self, write: bool = False) -> Iterator[Connection]:
@@ -195,13 +201,33 @@ class Database:
         Pass ``write=True`` for anything that writes, so SQLite takes the write lock at
         BEGIN (see the module docstring). It yields a Core ``Connection``: the store runs
         Core statements only, and skipping the ORM Session halves per-statement overhead.
+        Inside ``transaction()`` it yields that transaction's connection instead.
         """
+        shared = getattr(self._shared, "connection", None)
+        if shared is not None:
+            yield shared
+            return
         bind = self._write_engine if write else self.engine
         try:
             with bind.begin() as connection:
                 yield connection
         except (OperationalError, self._driver_operational_error) as error:
             raise database_error(error) from error
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One write transaction around several store calls (a service's one user action):
+        all of them commit together when the block ends, or none if it raises. Nested
+        ones join the outer one."""
+        if getattr(self._shared, "connection", None) is not None:
+            yield
+            return
+        with self.session(write=True) as connection:
+            self._shared.connection = connection
+            try:
+                yield
+            finally:
+                self._shared.connection = None
 
     @contextlib.contextmanager
     def write_connection(self) -> Iterator[Connection]:

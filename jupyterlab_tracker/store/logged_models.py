@@ -16,8 +16,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, and_, case, delete, insert, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..domain.clock import now_ms
 from ..domain.limits import LOGGED_MODEL_RESULTS_DEFAULT
@@ -26,17 +24,18 @@ from ..errors import TrackerError, invalid, not_found, preview
 from ..search import Comparison, LoggedModelOrderBy
 from . import models as m
 from .db import Database
+from .paging import decode_page_token, encode_page_token
 from .registry_base import LoggedModelStore
 from .search_sql import numeric_condition, string_condition
-from .sqlalchemy_store import (
-    decode_page_token,
-    encode_page_token,
+from .sql import (
+    OnDatabase,
+    chunks,
     experiment_db_id,
-    logged_model_not_found,
+    insert_ignoring_conflicts,
+    run_state,
+    select_in,
 )
 
-# Keeps every IN (...) list well under SQLite's bound-parameter limit.
-_IN_CHUNK = 500
 # MLflow's integer codes of the statuses (its column), which it orders by.
 _STATUS_ORDER = {"PENDING": 1, "READY": 2, "FAILED": 3}
 
@@ -59,7 +58,12 @@ def new_model_id() -> str:
     return f"m-{uuid.uuid4().hex}"
 
 
-class SqlLoggedModelStore(LoggedModelStore):
+def logged_model_not_found(model_id: object) -> TrackerError:
+    """MLflow's answer for a logged model id that names none (of any form)."""
+    return not_found(f"Logged model with ID {preview(model_id)} not found.")
+
+
+class SqlLoggedModelStore(OnDatabase, LoggedModelStore):
     def __init__(self, db: Database):
         self.db = db
 
@@ -89,7 +93,7 @@ class SqlLoggedModelStore(LoggedModelStore):
                     f"Current state is {experiment.lifecycle_stage}."
                 )
             if source_run_id is not None:
-                _run_row(conn, source_run_id)
+                run_state(conn, source_run_id)
             location = experiment.artifact_location.rstrip("/")
             conn.execute(
                 insert(_MODELS).values(
@@ -204,18 +208,18 @@ class SqlLoggedModelStore(LoggedModelStore):
     def log_run_outputs(self, run_id: str, outputs: list[ModelOutput]) -> None:
         with self.db.session(write=True) as conn:
             _active_run(conn, run_id)
-            _check_models_exist(conn, [output.model_id for output in outputs])
+            check_models_exist(conn, [output.model_id for output in outputs])
             rows = [{"run_id": run_id, "model_id": o.model_id, "step": o.step} for o in outputs]
             if rows:
-                conn.execute(_insert_ignoring_conflicts(self.db, m.run_model_outputs), rows)
+                conn.execute(insert_ignoring_conflicts(self.db.dialect, m.run_model_outputs), rows)
 
     def log_run_model_inputs(self, run_id: str, model_ids: list[str]) -> None:
         with self.db.session(write=True) as conn:
             _active_run(conn, run_id)
-            _check_models_exist(conn, model_ids)
+            check_models_exist(conn, model_ids)
             rows = [{"run_id": run_id, "model_id": i} for i in dict.fromkeys(model_ids)]
             if rows:
-                conn.execute(_insert_ignoring_conflicts(self.db, m.run_model_inputs), rows)
+                conn.execute(insert_ignoring_conflicts(self.db.dialect, m.run_model_inputs), rows)
 
 
 # -- rows and entities -----------------------------------------------------------------
@@ -238,41 +242,23 @@ def _touch(conn: Connection, model_id: str, **values) -> None:
         raise logged_model_not_found(model_id)
 
 
-def _run_row(conn: Connection, run_id: str):
-    row = conn.execute(
-        select(m.runs.c.run_id, m.runs.c.lifecycle_stage).where(m.runs.c.run_id == run_id)
-    ).first()
-    if row is None:
-        raise not_found(f"Run with id={run_id} not found")
-    return row
-
-
 def _active_run(conn: Connection, run_id: str) -> None:
-    if _run_row(conn, run_id).lifecycle_stage != ACTIVE:
+    if run_state(conn, run_id).lifecycle_stage != ACTIVE:
         raise invalid(
             f"The run {run_id} must be in the 'active' state to be modified; "
             "it is 'deleted' (restore it first)"
         )
 
 
-def _check_models_exist(conn: Connection, model_ids: list[str]) -> None:
+def check_models_exist(conn: Connection, model_ids: list[str]) -> None:
     """RESOURCE_DOES_NOT_EXIST for the first id that names no logged model (deleted ones
     exist)."""
     wanted = list(dict.fromkeys(model_ids))
-    found: set[str] = set()
-    for start in range(0, len(wanted), _IN_CHUNK):
-        chunk = wanted[start : start + _IN_CHUNK]
-        found.update(
-            conn.execute(select(_MODELS.c.model_id).where(_MODELS.c.model_id.in_(chunk))).scalars()
-        )
+    query = select(_MODELS.c.model_id)
+    found: set[str] = {row.model_id for row in select_in(conn, query, _MODELS.c.model_id, wanted)}
     for model_id in wanted:
         if model_id not in found:
             raise logged_model_not_found(model_id)
-
-
-def _insert_ignoring_conflicts(db: Database, table):
-    insert_for_dialect = sqlite_insert if db.dialect == "sqlite" else postgresql_insert
-    return insert_for_dialect(table).on_conflict_do_nothing()
 
 
 def _insert_pairs(conn: Connection, table, model_id: str, pairs: dict[str, str] | None) -> None:
@@ -290,8 +276,7 @@ def _load_models(conn: Connection, rows) -> list[LoggedModel]:
     params: dict[str, dict[str, str]] = defaultdict(dict)
     metrics: dict[str, list[LoggedModelMetric]] = defaultdict(list)
     metric = _MODEL_METRICS.c
-    for start in range(0, len(ids), _IN_CHUNK):
-        chunk = ids[start : start + _IN_CHUNK]
+    for chunk in chunks(ids):
         for pairs, table in ((tags, m.logged_model_tags), (params, m.logged_model_params)):
             for model_id, key, value in conn.execute(
                 select(table.c.model_id, table.c.key, table.c.value).where(

@@ -16,9 +16,10 @@ from ..contracts import ModelRegistryCore
 from ..domain.limits import LOGGED_MODEL_RESULTS_DEFAULT
 from ..entities import LoggedModel, ModelOutput, ModelVersion, Page
 from ..search import Comparison, LoggedModelOrderBy
+from .base import Transactional
 
 
-class LoggedModelStore(ABC):
+class LoggedModelStore(Transactional, ABC):
     """MLflow 3's logged models. Deleting one marks it deleted: it keeps its rows, ``get``
     finds it only with ``allow_deleted``, search skips it, and the other writes still
     apply to it (as in MLflow)."""
@@ -85,7 +86,7 @@ class LoggedModelStore(ABC):
         """The active run used these (existing) models."""
 
 
-class RegistryStore(ModelRegistryCore, ABC):
+class RegistryStore(ModelRegistryCore, Transactional, ABC):
     """``contracts.ModelRegistryCore`` in one transaction per call. The store's answer to
     ``get_model_version_download_uri`` is the version's storage location, else its source
     (MLflow's store answer; the service resolves it further)."""

@@ -37,9 +37,10 @@ from ..errors import already_exists, invalid, not_found, preview
 from ..search import Comparison, OrderBy
 from . import models as m
 from .db import Database
+from .paging import decode_page_token, next_page_token
 from .registry_base import RegistryStore
 from .search_sql import numeric_condition, string_condition
-from .sqlalchemy_store import decode_page_token, encode_page_token, integer_value
+from .sql import OnDatabase, integer_value, select_in
 
 rm, mv = m.registered_models, m.model_versions
 _VERSION_QUERY = select(mv, rm.c.name).join(rm, rm.c.id == mv.c.registered_model_id)
@@ -74,7 +75,7 @@ def version_number(version: str | int) -> int:
     return number
 
 
-class SqlRegistryStore(RegistryStore):
+class SqlRegistryStore(OnDatabase, RegistryStore):
     def __init__(self, db: Database):
         self.db = db
 
@@ -172,7 +173,7 @@ class SqlRegistryStore(RegistryStore):
         with self.db.session() as conn:
             rows = conn.execute(query.offset(offset).limit(max_results + 1)).all()
             models = self._registered_models(conn, rows[:max_results])
-        return Page(models, _next_token(offset, max_results, len(rows)))
+        return Page(models, next_page_token(offset, max_results, len(rows)))
 
     # -- versions ----------------------------------------------------------------------
     def create_model_version(
@@ -304,7 +305,7 @@ class SqlRegistryStore(RegistryStore):
         with self.db.session() as conn:
             rows = conn.execute(query.offset(offset).limit(max_results + 1)).all()
             versions = self._versions(conn, rows[:max_results])
-        return Page(versions, _next_token(offset, max_results, len(rows)))
+        return Page(versions, next_page_token(offset, max_results, len(rows)))
 
     def get_latest_versions(self, name: str, stages: list[str] | None = None) -> list[ModelVersion]:
         with self.db.session() as conn:
@@ -394,7 +395,7 @@ class SqlRegistryStore(RegistryStore):
         ids = [row.id for row in rows]
         tags = self._tags_of(conn, m.registered_model_tags, ids)
         alias_map: defaultdict[int, dict[str, str]] = defaultdict(dict)
-        for owner, alias, version in _select_in(
+        for owner, alias, version in select_in(
             conn,
             select(aliases.c.registered_model_id, aliases.c.alias, mv.c.version)
             .join(mv, mv.c.id == aliases.c.model_version_id)
@@ -424,7 +425,7 @@ class SqlRegistryStore(RegistryStore):
         MLflow's order: stages in the order their lowest version has them."""
         query = _VERSION_QUERY.order_by(mv.c.version)
         newest = {}  # (model, stage) -> row; later (higher) versions win, keeping the place
-        for row in _select_in(conn, query, mv.c.registered_model_id, registered_model_ids):
+        for row in select_in(conn, query, mv.c.registered_model_id, registered_model_ids):
             if not stages or row.current_stage in stages:
                 newest[(row.registered_model_id, row.current_stage)] = row
         return self._versions(conn, list(newest.values()))
@@ -435,7 +436,7 @@ class SqlRegistryStore(RegistryStore):
         tags = self._tags_of(conn, m.model_version_tags, ids)
         alias_names = defaultdict(list)
         query = select(aliases.c.model_version_id, aliases.c.alias).order_by(aliases.c.alias)
-        for version_id, alias in _select_in(conn, query, aliases.c.model_version_id, ids):
+        for version_id, alias in select_in(conn, query, aliases.c.model_version_id, ids):
             alias_names[version_id].append(alias)
         return [
             ModelVersion(
@@ -469,7 +470,7 @@ class SqlRegistryStore(RegistryStore):
         owner = self._owner_column(table)
         tags: defaultdict[int, dict[str, str]] = defaultdict(dict)
         query = select(owner, table.c.key, table.c.value)
-        for owner_id, key, value in _select_in(conn, query, owner, owner_ids):
+        for owner_id, key, value in select_in(conn, query, owner, owner_ids):
             tags[owner_id][key] = value
         return tags
 
@@ -504,12 +505,6 @@ class SqlRegistryStore(RegistryStore):
         if comparison.key in _NUMERIC_KEYS:
             return numeric_condition(column, comparison)
         return string_condition(column, comparison, self.db.dialect)
-
-
-def _select_in(conn: Connection, query, column, values: list, chunk: int = 500):
-    """Rows of ``query`` where ``column`` is in ``values``, in chunks of bound parameters."""
-    for start in range(0, len(values), chunk):
-        yield from conn.execute(query.where(column.in_(values[start : start + chunk])))
 
 
 def _order(
@@ -551,7 +546,3 @@ def _tagged_prompt(owner_column, owner_id):
     return select(tags.c.key).where(
         owner_column == owner_id, tags.c.key == PROMPT_TAG, tags.c.value == "true"
     )
-
-
-def _next_token(offset: int, limit: int, fetched: int) -> str | None:
-    return encode_page_token(offset + limit) if fetched > limit else None

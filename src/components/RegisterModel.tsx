@@ -110,10 +110,7 @@ export async function registerModel(
   const { existing, newName } = result.value;
   const name = existing || newName.trim();
   try {
-    if (!existing) {
-      await api.createRegisteredModel(name);
-    }
-    return await api.createModelVersion(name, model);
+    return await api.createModelVersion(name, model, !existing);
   } catch (error) {
     await showErrorMessage(trans.__('Register Model'), error as Error);
     return null;

@@ -14,16 +14,12 @@ local ``--artifacts-destination``, so locations come back as ``mlflow-artifacts:
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import requests
 
-from jupyterlab_tracker.testing import LiveServer, free_port, stop_process
+from jupyterlab_tracker.testing import LiveServer, MlflowServer
 
 
 @dataclass
@@ -66,44 +62,24 @@ class Endpoint:
 
 
 class MlflowReference(Endpoint):
-    """``mlflow server`` in a subprocess, on a free loopback port."""
+    """``mlflow server`` in a subprocess (``testing.MlflowServer``, run from ``root``), on a
+    free loopback port."""
 
     def __init__(self, root: Path):
         self.root = Path(root)
-        self.port = free_port()
-        super().__init__(f"http://127.0.0.1:{self.port}")
-        self.log_path = self.root / "mlflow-server.log"
-        self.process: subprocess.Popen | None = None
+        self.server = MlflowServer(self.root, cwd=self.root)
+        super().__init__(self.server.url)
+
+    @property
+    def log_path(self) -> Path:
+        return self.server.log_path
 
     def start(self, timeout: float = 180) -> MlflowReference:
-        self.root.mkdir(parents=True, exist_ok=True)
-        command = [
-            sys.executable, "-m", "mlflow", "server", "--host", "127.0.0.1",
-            "--port", str(self.port), "--workers", "1",
-            "--backend-store-uri", f"sqlite:///{self.root / 'mlflow.db'}",
-            "--artifacts-destination", str(self.root / "mlartifacts"),
-        ]  # fmt: skip
-        env = {k: v for k, v in os.environ.items() if not k.startswith("MLFLOW_")}
-        env["MLFLOW_DISABLE_TELEMETRY"] = "true"
-        with open(self.log_path, "a") as log:
-            self.process = subprocess.Popen(
-                command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=self.root
-            )
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                if requests.get(f"{self.url}/health", timeout=5).ok:
-                    return self
-            except requests.ConnectionError:
-                pass
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError(f"mlflow server did not start:\n{self.log_path.read_text()}")
-            time.sleep(0.5)
+        self.server.start(timeout)
+        return self
 
     def stop(self) -> None:
-        stop_process(self.process, timeout=30)
-        self.process = None
+        self.server.stop()
 
 
 def our_endpoint(server: LiveServer) -> Endpoint:

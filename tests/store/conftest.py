@@ -16,6 +16,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # for tests/pg.
 
 from pg import PostgresServer  # noqa: E402
 
+from jupyterlab_tracker.artifacts.locations import ArtifactLocations  # noqa: E402
+from jupyterlab_tracker.service.factory import model_services  # noqa: E402
+from jupyterlab_tracker.service.tracking import TrackingService  # noqa: E402
 from jupyterlab_tracker.store import SqlAlchemyStore  # noqa: E402
 
 _pg_skip_reasons: list[str] = []
@@ -56,10 +59,46 @@ def artifact_root(tmp_path) -> str:
 
 
 @pytest.fixture
+def database_at(db_uri):
+    """``database_at(revision, *statements)`` brings the fresh ``db_uri`` database to
+    schema ``revision`` (older than head) and runs ``statements`` (SQL: the rows an old
+    database held) in the same transaction: what a migration test then opens a store on,
+    which upgrades it to head."""
+    from alembic import command
+
+    from jupyterlab_tracker.store.db import create_tracker_engine
+    from jupyterlab_tracker.store.migrate import alembic_config
+
+    def bring_to(revision: str, *statements: str) -> None:
+        engine = create_tracker_engine(db_uri)  # makes the SQLite file's directory
+        with engine.begin() as connection:
+            config = alembic_config()
+            config.attributes["connection"] = connection
+            command.upgrade(config, revision)
+            for statement in statements:
+                connection.exec_driver_sql(statement)
+        engine.dispose()
+
+    return bring_to
+
+
+@pytest.fixture
 def store(db_uri, artifact_root):
     store = SqlAlchemyStore(db_uri, artifact_root)
     yield store
     store.close()
+
+
+@pytest.fixture
+def tracking(store):
+    """The tracking service on ``store``, artifacts confined to its artifact root."""
+    return TrackingService(store, ArtifactLocations(store.artifact_root, []))
+
+
+@pytest.fixture
+def registry(tracking):
+    """The registry service beside ``tracking``."""
+    return model_services(tracking)[0]
 
 
 def pytest_terminal_summary(terminalreporter):

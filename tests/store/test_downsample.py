@@ -10,7 +10,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jupyterlab_tracker.store.sqlalchemy_store import _downsample
+from jupyterlab_tracker.store.sqlalchemy_store.downsample import downsample
 
 
 def _by_the_rule(rows, first_step, last_step, bucket_count):
@@ -45,4 +45,4 @@ def test_downsample_keeps_what_the_rule_says(points, bucket_count):
     )
     first_step, last_step = rows[0][2], rows[-1][2]
     expected = _by_the_rule(rows, first_step, last_step, bucket_count)
-    assert _downsample(rows, first_step, last_step, bucket_count) == expected
+    assert downsample(rows, first_step, last_step, bucket_count) == expected

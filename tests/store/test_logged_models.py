@@ -19,17 +19,6 @@ from jupyterlab_tracker.search import LoggedModelOrderBy
 from jupyterlab_tracker.service.factory import model_services
 from jupyterlab_tracker.service.tracking import TrackingService
 from jupyterlab_tracker.store import SqlAlchemyStore
-from jupyterlab_tracker.store.migrate import alembic_config
-
-
-@pytest.fixture
-def tracking(store):
-    return TrackingService(store, ArtifactLocations(store.artifact_root, []))
-
-
-@pytest.fixture
-def registry(tracking):
-    return model_services(tracking)[0]
 
 
 def error_code(call, *args, **kwargs) -> str:
@@ -292,27 +281,16 @@ def test_search_refusals(searchable, registry):
         ), arguments
 
 
-def test_a_database_at_0007_keeps_its_logged_models(db_uri, artifact_root):
+def test_a_database_at_0007_keeps_its_logged_models(database_at, db_uri, artifact_root):
     """Migration 0008 on a database with a logged model: active, and searchable."""
-    from alembic import command
-
-    from jupyterlab_tracker.store.db import create_tracker_engine
-
-    engine = create_tracker_engine(db_uri)
-    with engine.begin() as connection:
-        config = alembic_config()
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0007_registry_numbering")
-        connection.exec_driver_sql(
-            "INSERT INTO experiments (experiment_id, name, artifact_location, lifecycle_stage)"
-            " VALUES (7, 'old', '/old', 'active')"
-        )
-        connection.exec_driver_sql(
-            "INSERT INTO logged_models (model_id, experiment_id, name, status, model_type,"
-            " artifact_uri, creation_timestamp, last_updated_timestamp) VALUES"
-            " ('m-" + "a" * 32 + "', 7, 'kept', 'READY', '', '/old/models', 1, 1)"
-        )
-    engine.dispose()
+    database_at(
+        "0007_registry_numbering",
+        "INSERT INTO experiments (experiment_id, name, artifact_location, lifecycle_stage)"
+        " VALUES (7, 'old', '/old', 'active')",
+        "INSERT INTO logged_models (model_id, experiment_id, name, status, model_type,"
+        " artifact_uri, creation_timestamp, last_updated_timestamp) VALUES"
+        " ('m-" + "a" * 32 + "', 7, 'kept', 'READY', '', '/old/models', 1, 1)",
+    )
     store = SqlAlchemyStore(db_uri, artifact_root)  # upgrades to head
     registry = model_services(TrackingService(store, ArtifactLocations(artifact_root, [])))[0]
     model = registry.get_logged_model("m-" + "a" * 32)

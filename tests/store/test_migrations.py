@@ -9,7 +9,7 @@ from sqlalchemy import create_engine, inspect
 
 from jupyterlab_tracker.entities import Metric
 from jupyterlab_tracker.store import SqlAlchemyStore, open_store
-from jupyterlab_tracker.store.migrate import alembic_config, current_revision, head_revision
+from jupyterlab_tracker.store.migrate import current_revision, head_revision
 from jupyterlab_tracker.store.models import Base
 
 
@@ -110,30 +110,18 @@ def test_concurrent_first_open_from_several_processes(tmp_path):
     store.close()
 
 
-def test_a_database_at_0005_widens_its_columns_and_keeps_its_batches(db_uri, artifact_root):
+def test_a_database_at_0005_widens_its_columns_and_keeps_its_batches(
+    database_at, db_uri, artifact_root
+):
     """Migration 0006 on a database with data (PostgreSQL changes its column types)."""
-    from alembic import command
-
-    from jupyterlab_tracker.store.db import create_tracker_engine
-
-    engine = create_tracker_engine(db_uri)  # makes the SQLite file's directory
-    with engine.begin() as connection:
-        config = alembic_config()
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0005_clustered_run_values")
-        connection.exec_driver_sql(
-            "INSERT INTO experiments (experiment_id, name, artifact_location, lifecycle_stage)"
-            " VALUES (7, 'old', '/old', 'active')"
-        )
-        connection.exec_driver_sql(
-            "INSERT INTO runs (run_id, experiment_id, name, user_id, status, lifecycle_stage,"
-            " artifact_uri) VALUES ('" + "a" * 32 + "', 7, 'r', 'u', 'RUNNING', 'active', '/a')"
-        )
-        connection.exec_driver_sql(
-            "INSERT INTO logged_batches VALUES ('" + "a" * 32 + "', 'old-batch', 1000)"
-        )
-    engine.dispose()
-
+    database_at(
+        "0005_clustered_run_values",
+        "INSERT INTO experiments (experiment_id, name, artifact_location, lifecycle_stage)"
+        " VALUES (7, 'old', '/old', 'active')",
+        "INSERT INTO runs (run_id, experiment_id, name, user_id, status, lifecycle_stage,"
+        " artifact_uri) VALUES ('" + "a" * 32 + "', 7, 'r', 'u', 'RUNNING', 'active', '/a')",
+        "INSERT INTO logged_batches VALUES ('" + "a" * 32 + "', 'old-batch', 1000)",
+    )
     store = SqlAlchemyStore(db_uri, artifact_root)  # upgrades to head
     assert store.get_experiment("7").name == "old"
     long_name = "n" * 500
