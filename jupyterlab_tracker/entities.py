@@ -30,12 +30,14 @@ VIEW_TYPE_NUMBERS = {1: ACTIVE_ONLY, 2: DELETED_ONLY, 3: ALL}
 ACTIVE_ONLY_NUMBER = 1
 
 
-def view_type_name(view_type: int | str) -> int | str:
+def view_type_name(view_type: int | str) -> str:
     """``view_type`` as jt spells it (a name) when it is one of MLflow's ViewType numbers;
     anything else as given, for the service's validation to judge."""
-    if isinstance(view_type, int) and not isinstance(view_type, bool):
-        return VIEW_TYPE_NUMBERS.get(view_type, view_type)
-    return view_type
+    if isinstance(view_type, str):
+        return view_type
+    if isinstance(view_type, bool):  # an int to Python, but no view type
+        return str(view_type)
+    return VIEW_TYPE_NUMBERS.get(view_type, str(view_type))
 
 
 DEFAULT_EXPERIMENT_ID = "0"

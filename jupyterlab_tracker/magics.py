@@ -17,6 +17,7 @@ import traceback
 from contextlib import contextmanager
 
 from IPython.core.error import UsageError
+from IPython.core.interactiveshell import InteractiveShell
 from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments
 
@@ -68,6 +69,12 @@ def parse_numbers(pairs: list[str]) -> dict[str, float]:
 
 @magics_class
 class TrackerMagics(Magics):
+    @property
+    def _ipython(self) -> InteractiveShell:
+        """The shell these magics run in (``load_ipython_extension`` registers them on one)."""
+        assert self.shell is not None, "TrackerMagics used without a shell"
+        return self.shell
+
     @line_magic
     @magic_arguments()
     @argument("name", nargs="*", help="the experiment's name: the rest of the line")
@@ -140,7 +147,7 @@ class TrackerMagics(Magics):
 
     def _log_variables(self, names: list[str], logged: dict[str, str]) -> None:
         """Log the named variables not logged yet; note the ones whose value changed."""
-        namespace = self.shell.user_ns
+        namespace = self._ipython.user_ns
         values = {n: _param_value(namespace[n]) for n in names if n in namespace}
         new = {n: v for n, v in values.items() if n not in logged}
         if new:
@@ -157,11 +164,11 @@ class TrackerMagics(Magics):
         """Run the cell's code in the notebook's namespace; return its last expression's
         value (displayed as the cell's result, as without the magic)."""
         __tracebackhide__ = True
-        code = self.shell.transform_cell(cell)  # magics and ! lines inside the cell
-        self._cell_file = self.shell.compile.cache(code)  # tracebacks can show its lines
+        code = self._ipython.transform_cell(cell)  # magics and ! lines inside the cell
+        self._cell_file = self._ipython.compile.cache(code)  # tracebacks can show its lines
         module = ast.parse(code)
         last = module.body.pop() if module.body and isinstance(module.body[-1], ast.Expr) else None
-        namespace = self.shell.user_ns
+        namespace = self._ipython.user_ns
         exec(compile(module, self._cell_file, "exec"), namespace)  # noqa: S102
         if last is not None:
             return eval(compile(ast.Expression(last.value), self._cell_file, "eval"), namespace)

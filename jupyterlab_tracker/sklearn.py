@@ -34,9 +34,10 @@ def log_model(
             "pass serialization_format='cloudpickle' or leave it out (mlflow.sklearn "
             "writes the other formats; jt.load_model reads them)"
         )
-    if (name is None) == (artifact_path is None):
+    given = [each for each in (name, artifact_path) if each is not None]
+    if len(given) != 1:
         raise invalid("Give the model's name (name=...)")
-    return _log_model(sk_model, name or artifact_path, input_example, registered_model_name)
+    return _log_model(sk_model, given[0], input_example, registered_model_name)
 
 
 def load_model(model_uri: str):

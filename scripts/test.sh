@@ -27,9 +27,10 @@ bash scripts/setup.sh
 # shellcheck disable=SC1091
 source .venv/bin/activate
 
-say "Lint: ruff (check + format) and eslint + prettier"
+say "Lint: ruff (check + format), mypy (backends against contracts.py), eslint + prettier"
 ruff check .
 ruff format --check .
+mypy jupyterlab_tracker
 npm run --silent lint
 
 say "Frontend unit tests (node --test over the pure TypeScript modules)"

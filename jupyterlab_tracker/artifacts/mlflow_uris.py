@@ -11,6 +11,8 @@ handed to MLflow unchanged.
 
 from __future__ import annotations
 
+from typing import overload
+
 from .paths import normalize_artifact_path
 
 SCHEME = "mlflow-artifacts:"
@@ -20,6 +22,10 @@ class MlflowArtifactUris:
     def __init__(self, artifact_root: str):
         self.root = artifact_root.rstrip("/")
 
+    @overload
+    def to_mlflow(self, location: str) -> str: ...
+    @overload
+    def to_mlflow(self, location: None) -> None: ...
     def to_mlflow(self, location: str | None) -> str | None:
         """``<root>/a/b`` -> ``mlflow-artifacts:/a/b``; other locations as they are."""
         if location is None:
@@ -30,6 +36,10 @@ class MlflowArtifactUris:
             return f"{SCHEME}/{location[len(self.root) + 1 :]}"
         return location
 
+    @overload
+    def from_mlflow(self, uri: str) -> str: ...
+    @overload
+    def from_mlflow(self, uri: None) -> None: ...
     def from_mlflow(self, uri: str | None) -> str | None:
         """``mlflow-artifacts:/a/b`` -> ``<root>/a/b`` (path-checked); others as they are."""
         if not uri or not uri.startswith(SCHEME):

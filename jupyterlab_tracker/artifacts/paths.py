@@ -14,7 +14,7 @@ import posixpath
 from collections.abc import Iterator
 from urllib.parse import unquote
 
-from ..errors import invalid
+from ..errors import TrackerError, invalid
 
 # Percent-decoding is applied until the text stops changing (double-encoding tricks such
 # as %252e%252e); more rounds than this is itself suspicious.
@@ -24,7 +24,7 @@ _MAX_DECODING_ROUNDS = 4
 MAX_PATH_DEPTH = 256
 
 
-def _reject(path: str, why: str):
+def _reject(path: str | None, why: str) -> TrackerError:
     return invalid(f"Invalid artifact path {path!r}: {why}")
 
 

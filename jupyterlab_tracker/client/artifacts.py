@@ -1,40 +1,34 @@
 """Moving artifact files between this machine and a run's (or logged model's) storage.
 
-Two transports with one interface: ``EmbeddedArtifacts`` writes straight to the
-repository (embedded mode), ``HttpArtifacts`` streams through the server's artifact
-endpoints (HTTP mode; it imports no store or server code). ``owner`` is ``"runs"`` or
-``"logged-models"``; files move in ``CHUNK_SIZE`` pieces, never whole.
+Two transports with one interface, ``contracts.ArtifactTransport``: ``EmbeddedArtifacts``
+writes straight to the repository (embedded mode), ``HttpArtifacts`` streams through the
+server's artifact endpoints (HTTP mode; it imports no store or server code). ``owner`` is
+``"runs"`` or ``"logged-models"``; files move in ``CHUNK_SIZE`` pieces, never whole.
 """
 
 from __future__ import annotations
 
 import os
 import posixpath
+from typing import TYPE_CHECKING
 
 from ..artifacts.paths import normalize_artifact_path, resolve_artifact_path
+from ..contracts import ArtifactTransport
 from ..entities import FileInfo
 from ..errors import invalid
 from .progress import file_chunks, track
+
+if TYPE_CHECKING:  # embedded mode only: HTTP mode never imports the service
+    from ..service.artifacts import ArtifactService
+    from .http import HttpBackend
 
 CHUNK_SIZE = 1024 * 1024
 RUN_OWNER = "runs"
 MODEL_OWNER = "logged-models"
 
 
-class ArtifactTransport:
+class FileTransport(ArtifactTransport):
     """What both transports share: directories are walked file by file."""
-
-    def list(self, owner: str, owner_id: str, path: str | None = None) -> list[FileInfo]:
-        raise NotImplementedError
-
-    def upload_file(
-        self, owner: str, owner_id: str, local_file: str, artifact_path: str | None = None
-    ) -> None:
-        """Upload ``local_file`` as ``<artifact_path>/<its name>``."""
-        raise NotImplementedError
-
-    def download_file(self, owner: str, owner_id: str, path: str, local_file: str) -> None:
-        raise NotImplementedError
 
     def upload_dir(
         self, owner: str, owner_id: str, local_dir: str, artifact_path: str | None = None
@@ -72,14 +66,16 @@ class ArtifactTransport:
         return target
 
 
-class EmbeddedArtifacts(ArtifactTransport):
-    def __init__(self, artifact_service):
+class EmbeddedArtifacts(FileTransport):
+    def __init__(self, artifact_service: ArtifactService):
         self.service = artifact_service
 
-    def list(self, owner, owner_id, path=None):
+    def list(self, owner: str, owner_id: str, path: str | None = None) -> list[FileInfo]:
         return self.service.repository(owner, owner_id).list_artifacts(path)
 
-    def upload_file(self, owner, owner_id, local_file, artifact_path=None):
+    def upload_file(
+        self, owner: str, owner_id: str, local_file: str, artifact_path: str | None = None
+    ) -> None:
         name = os.path.basename(local_file)
         path = posixpath.join(artifact_path, name) if artifact_path else name
         repository = self.service.repository(owner, owner_id)
@@ -88,7 +84,7 @@ class EmbeddedArtifacts(ArtifactTransport):
             for chunk in chunks:
                 target.write(chunk)
 
-    def download_file(self, owner, owner_id, path, local_file):
+    def download_file(self, owner: str, owner_id: str, path: str, local_file: str) -> None:
         repository = self.service.repository(owner, owner_id)
         size = repository.file_size(path)
         with open(local_file, "wb") as target:
@@ -99,8 +95,8 @@ class EmbeddedArtifacts(ArtifactTransport):
         return self.service.artifact_uri(owner, owner_id)
 
 
-class HttpArtifacts(ArtifactTransport):
-    def __init__(self, http_backend):
+class HttpArtifacts(FileTransport):
+    def __init__(self, http_backend: HttpBackend):
         self.backend = http_backend
 
     def _path(self, owner: str, owner_id: str, suffix: str = "") -> str:
@@ -108,11 +104,13 @@ class HttpArtifacts(ArtifactTransport):
 
         return f"api/{owner}/{_segment(owner_id)}/artifacts{suffix}"
 
-    def list(self, owner, owner_id, path=None):
+    def list(self, owner: str, owner_id: str, path: str | None = None) -> list[FileInfo]:
         answer = self.backend.request("GET", self._path(owner, owner_id), params={"path": path})
         return [FileInfo.from_dict(f) for f in answer["files"]]
 
-    def upload_file(self, owner, owner_id, local_file, artifact_path=None):
+    def upload_file(
+        self, owner: str, owner_id: str, local_file: str, artifact_path: str | None = None
+    ) -> None:
         name = os.path.basename(local_file)
         path = posixpath.join(artifact_path, name) if artifact_path else name
         normalize_artifact_path(path)  # fail before sending anything (the server checks too)
@@ -127,7 +125,7 @@ class HttpArtifacts(ArtifactTransport):
         )
         self.backend._answer(response)
 
-    def download_file(self, owner, owner_id, path, local_file):
+    def download_file(self, owner: str, owner_id: str, path: str, local_file: str) -> None:
         url = f"{self.backend.base_url}/{self._path(owner, owner_id, '/content')}"
         with self.backend.session.get(
             url, params={"path": path}, stream=True, timeout=self.backend.timeout

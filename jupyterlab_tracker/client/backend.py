@@ -1,8 +1,9 @@
 """Which backend a tracking URI means, imported only when it is needed.
 
-A backend is any object with the ``TrackingStore`` methods (``store/base.py``):
-``TrackingService`` in embedded mode, ``HttpBackend`` in HTTP mode. This module names no
-backend at import time, so HTTP mode never loads SQLAlchemy or the store.
+A backend is a ``contracts.TrackingBackend``: ``TrackingService`` in embedded mode,
+``HttpBackend`` in HTTP mode; beside it a ``RegistryBackend`` and an ``ArtifactTransport``
+of the same mode. This module names no backend at import time, so HTTP mode never loads
+SQLAlchemy or the store.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import os
 
 from ..config import TOKEN_ENV
+from ..contracts import ArtifactTransport, RegistryBackend, TrackingBackend
 from ..errors import invalid
 
 HTTP_SCHEMES = ("http://", "https://")
@@ -26,7 +28,7 @@ def open_backend(
     token: str | None = None,
     artifact_root: str | None = None,
     allowed_artifact_roots: list[str] | None = None,
-):
+) -> TrackingBackend:
     """The backend for ``uri``; HTTP mode takes ``token`` or ``$JUPYTERLAB_TRACKER_TOKEN``,
     embedded mode ``artifact_root`` and ``allowed_artifact_roots`` (the server's own)."""
     if is_http_uri(uri):
@@ -44,7 +46,9 @@ def open_backend(
     )
 
 
-def open_model_backends(tracking_backend):
+def open_model_backends(
+    tracking_backend: TrackingBackend,
+) -> tuple[RegistryBackend, ArtifactTransport]:
     """(registry backend, artifact transport) beside ``tracking_backend``, same mode."""
     from .http import HttpBackend
 

@@ -180,7 +180,7 @@ class MetricBuffer:
         now = time.monotonic()
         # copy() is atomic; iterating the dict itself races with watch_run in other threads.
         due = [run_id for run_id, due_at in self._watched.copy().items() if due_at <= now]
-        if not due:
+        if not due or self._send_heartbeats is None:
             return
         try:
             stopped = self._send_heartbeats(due)

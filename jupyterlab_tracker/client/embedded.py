@@ -1,15 +1,19 @@
 """The embedded backend: the tracking service on a store opened in this process.
 
 The fastest path (no HTTP, no JSON): a ``sqlite:///`` or ``postgresql://`` URI. The
-service has the TrackingStore methods, so it is the backend as it is. Importing this
+service is a ``contracts.TrackingBackend`` (and the registry service a
+``RegistryBackend``), so each is the backend as it is. Importing this
 module is what loads SQLAlchemy, so ``backend.open_backend`` imports it only on demand.
 """
 
 from __future__ import annotations
 
 from ..config import default_allowed_artifact_roots, default_artifact_root
+from ..contracts import TrackingBackend
 from ..service.factory import open_tracking
+from ..service.registry import ModelRegistryService
 from ..service.tracking import TrackingService
+from .artifacts import EmbeddedArtifacts
 
 
 def open_embedded_backend(
@@ -22,10 +26,14 @@ def open_embedded_backend(
     return open_tracking(uri, artifact_root or default_artifact_root(), allowed_artifact_roots)
 
 
-def open_embedded_model_backends(service: TrackingService):
-    """The registry service and a direct-to-repository artifact transport."""
+def open_embedded_model_backends(
+    backend: TrackingBackend,
+) -> tuple[ModelRegistryService, EmbeddedArtifacts]:
+    """The registry service and a direct-to-repository artifact transport, on the
+    database of ``backend`` (which ``open_embedded_backend`` made)."""
     from ..service.factory import model_services
-    from .artifacts import EmbeddedArtifacts
 
-    registry, artifacts = model_services(service)
+    if not isinstance(backend, TrackingService):
+        raise TypeError(f"{backend!r} is not an embedded tracking backend")
+    registry, artifacts = model_services(backend)
     return registry, EmbeddedArtifacts(artifacts)

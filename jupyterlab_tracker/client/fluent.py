@@ -12,6 +12,7 @@ import logging
 import os
 import sys
 from dataclasses import dataclass, field
+from typing import Literal
 
 from ..config import STORE_URI_ENV, default_store_uri
 from ..domain.clock import now_ms
@@ -52,7 +53,7 @@ class ActiveRun(Run):
     def __enter__(self) -> ActiveRun:
         return self
 
-    def __exit__(self, exc_type, exc, tb) -> bool:
+    def __exit__(self, exc_type, exc, tb) -> Literal[False]:
         if not any(r.info.run_id == self.info.run_id for r in _run_stack()):
             return False  # already ended inside the block (through jt or mlflow)
         if exc_type is None:
@@ -144,15 +145,19 @@ def set_experiment(
     if experiment_id is not None:
         experiment = client.get_experiment(str(experiment_id))
     else:
-        experiment = client.get_experiment_by_name(experiment_name)
-        if experiment is None:
+        assert experiment_name is not None  # exactly one of the two (checked above)
+        found = client.get_experiment_by_name(experiment_name)
+        if found is None:
             try:
-                experiment = client.get_experiment(client.create_experiment(experiment_name))
+                found = client.get_experiment(client.create_experiment(experiment_name))
             except TrackerError as error:
                 # Another process created it between our look-up and our create.
                 if error.error_code != RESOURCE_ALREADY_EXISTS:
                     raise
-                experiment = client.get_experiment_by_name(experiment_name)
+                found = client.get_experiment_by_name(experiment_name)
+        if found is None:  # and deleted for good before we looked again
+            raise not_found(f"Experiment '{experiment_name}' was removed while being created")
+        experiment = found
     if experiment.lifecycle_stage == DELETED:
         raise TrackerError(
             f"Experiment '{experiment.name}' is deleted; restore it or pick another name",
@@ -349,8 +354,8 @@ def _follow_mlflow(fluent) -> None:
     known = {run.info.run_id for run in kept}
     for run_id in mlflow_ids:
         if run_id not in known:  # started through mlflow.start_run (or its autologging)
-            run = _client().get_run(run_id)
-            kept.append(ActiveRun(run.info, run.data, run.inputs))
+            started = _client().get_run(run_id)
+            kept.append(ActiveRun(started.info, started.data, started.inputs))
     _session.shared_run_ids = on_mlflow
     stack[:] = kept
     if stack and stack[-1].info.run_id not in on_mlflow:

@@ -18,7 +18,7 @@ def runs_to_dataframe(runs: list[Run]):
     rows = []
     for run in runs:
         info = run.info
-        row = {
+        row: dict[str, object] = {
             "run_id": info.run_id,
             "experiment_id": info.experiment_id,
             "status": info.status,

@@ -1,4 +1,4 @@
-"""The HTTP backend: the TrackingStore methods spoken over the server's native REST API.
+"""The HTTP backend: a ``contracts.TrackingBackend`` over the server's native REST API.
 
 It knows URLs and JSON, nothing about SQL: importing it loads ``requests`` and the
 entities only. One ``requests.Session`` keeps connections alive; connection errors and
@@ -10,10 +10,13 @@ carrying the answer's HTTP status.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
+from typing import Any
 from urllib.parse import quote
 
 import requests
 
+from ..contracts import TrackingBackend
 from ..domain.limits import SEARCH_RESULTS_DEFAULT
 from ..entities import (
     ACTIVE_ONLY,
@@ -40,11 +43,14 @@ from .retry import RETRIED_STATUSES, RetryPolicy, is_final_status
 # The error code of an answer without an error body (a proxy's, say), by its status.
 _CODE_OF_BARE_STATUS = {401: PERMISSION_DENIED, 403: PERMISSION_DENIED, 404: ENDPOINT_NOT_FOUND}
 
+# A JSON object as the API sends and answers it (values of any JSON type).
+JsonObject = dict[str, Any]
+
 # (connect, read) seconds. Reads are generous: a large search can take a while.
 DEFAULT_TIMEOUT = (10.0, 120.0)
 
 
-class HttpBackend:
+class HttpBackend(TrackingBackend):
     """Talks to ``<server>/<base_url>tracker``; see ``server/openapi.json`` for the routes."""
 
     def __init__(
@@ -68,8 +74,14 @@ class HttpBackend:
 
     # -- transport ---------------------------------------------------------------------
     def request(
-        self, method: str, path: str, *, params=None, json=None, attempts: int | None = None
-    ) -> dict:
+        self,
+        method: str,
+        path: str,
+        *,
+        params: JsonObject | None = None,
+        json: JsonObject | None = None,
+        attempts: int | None = None,
+    ) -> JsonObject:
         """One API call, tried up to ``attempts`` times (default: the retry policy's) on
         transient failures; returns the JSON answer."""
         url = f"{self.base_url}/{path}"
@@ -101,7 +113,7 @@ class HttpBackend:
         return min(float(value), self.retry.max_delay) if value.isdigit() else None
 
     @staticmethod
-    def _answer(response: requests.Response) -> dict:
+    def _answer(response: requests.Response) -> JsonObject:
         try:
             body = response.json() if response.content else {}
         except ValueError:
@@ -222,9 +234,9 @@ class HttpBackend:
     def log_batch(
         self,
         run_id: str,
-        metrics: list[Metric] = (),
-        params: list[Param] = (),
-        tags: list[RunTag] = (),
+        metrics: Sequence[Metric] = (),
+        params: Sequence[Param] = (),
+        tags: Sequence[RunTag] = (),
         batch_id: str | None = None,
     ) -> None:
         body = {

@@ -1,25 +1,34 @@
 """Logged models and the model registry over the native REST API (HTTP mode).
 
-The same method names and signatures as ``service.registry.ModelRegistryService``, so
+A ``contracts.RegistryBackend``, as ``service.registry.ModelRegistryService`` is, so
 ``TrackerClient`` does not care which one it has. Names travel in query strings and
 bodies (they may contain '/'); see ``server/registry_api.py``.
 """
 
 from __future__ import annotations
 
+from ..contracts import RegistryBackend
 from ..domain.limits import (
     LOGGED_MODEL_RESULTS_DEFAULT,
     REGISTERED_MODEL_RESULTS_DEFAULT,
     SEARCH_RESULTS_DEFAULT,
 )
 from ..entities import LoggedModel, ModelVersion, Page, RegisteredModel
+from .http import HttpBackend, JsonObject, _segment
 
 
-class HttpRegistryBackend:
-    def __init__(self, http_backend):
+class HttpRegistryBackend(RegistryBackend):
+    def __init__(self, http_backend: HttpBackend):
         self.http = http_backend
 
-    def _call(self, method: str, path: str, *, params=None, json=None) -> dict:
+    def _call(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: JsonObject | None = None,
+        json: JsonObject | None = None,
+    ) -> JsonObject:
         return self.http.request(method, f"api/{path}", params=params, json=json)
 
     # -- logged models -----------------------------------------------------------------
@@ -43,8 +52,6 @@ class HttpRegistryBackend:
         return LoggedModel.from_dict(self._call("POST", "logged-models", json=body)["model"])
 
     def get_logged_model(self, model_id: str) -> LoggedModel:
-        from .http import _segment
-
         answer = self._call("GET", f"logged-models/{_segment(model_id)}")
         return LoggedModel.from_dict(answer["model"])
 
@@ -54,15 +61,11 @@ class HttpRegistryBackend:
     def set_logged_model_tags(self, model_id: str, tags: dict[str, str]) -> None:
         self._patch_logged_model(model_id, {"tags": tags})
 
-    def _patch_logged_model(self, model_id: str, body: dict) -> LoggedModel:
-        from .http import _segment
-
+    def _patch_logged_model(self, model_id: str, body: JsonObject) -> LoggedModel:
         answer = self._call("PATCH", f"logged-models/{_segment(model_id)}", json=body)
         return LoggedModel.from_dict(answer["model"])
 
     def delete_logged_model(self, model_id: str) -> None:
-        from .http import _segment
-
         self._call("DELETE", f"logged-models/{_segment(model_id)}")
 
     def search_logged_models(
@@ -220,15 +223,17 @@ class HttpRegistryBackend:
         return _version(self._call("GET", "registered-models/aliases", params=params))
 
 
-def _registered(answer: dict) -> RegisteredModel:
+def _registered(answer: JsonObject) -> RegisteredModel:
     return RegisteredModel.from_dict(answer["registered_model"])
 
 
-def _version(answer: dict) -> ModelVersion:
+def _version(answer: JsonObject) -> ModelVersion:
     return ModelVersion.from_dict(answer["model_version"])
 
 
-def _search_params(filter_string, max_results, order_by, page_token) -> dict:
+def _search_params(
+    filter_string: str, max_results: int, order_by: list[str] | None, page_token: str | None
+) -> JsonObject:
     return {
         "filter": filter_string,
         "max_results": max_results,

@@ -117,7 +117,7 @@ def share_experiment(jt_uri: str, experiment_id: str) -> None:
     if fluent is not None:
         if not shares_store(jt_uri):
             return
-        fluent._active_experiment_id = experiment_id
+        vars(fluent)["_active_experiment_id"] = experiment_id  # mlflow's module global
     elif not env_would_share_store(jt_uri):
         return
     os.environ[EXPERIMENT_ID_ENV] = experiment_id

@@ -1,8 +1,10 @@
 """The artifact, logged-model and registry half of ``TrackerClient``.
 
 ``TrackerClient`` inherits these methods; they use two backends opened beside the
-tracking backend (``backend.open_model_backends``): a registry backend (the service in
-embedded mode, ``HttpRegistryBackend`` in HTTP mode) and an artifact transport.
+tracking backend (``backend.open_model_backends``): ``client.registry``, a
+``contracts.RegistryBackend`` (the service in embedded mode, ``HttpRegistryBackend`` in
+HTTP mode), and ``client.artifacts``, a ``contracts.ArtifactTransport``. The registry
+methods named as ``MlflowClient``'s are one-line calls of ``client.registry``.
 """
 
 from __future__ import annotations
@@ -11,15 +13,18 @@ import json
 import os
 import posixpath
 import tempfile
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from ..artifacts.paths import normalize_artifact_path
+from ..contracts import ArtifactTransport, RegistryBackend, TrackingBackend
 from ..domain.limits import (
     LOGGED_MODEL_RESULTS_DEFAULT,
     REGISTERED_MODEL_RESULTS_DEFAULT,
     SEARCH_RESULTS_DEFAULT,
 )
 from ..domain.tags import LOGGED_ARTIFACTS_TAG, MODEL_VERSIONS_TAG
-from ..entities import FileInfo, LoggedModel, ModelVersion, Page, RegisteredModel
+from ..entities import FileInfo, LoggedModel, ModelVersion, Page, RegisteredModel, Run
 from ..errors import RESOURCE_ALREADY_EXISTS, TrackerError, invalid
 from . import artifact_files, models
 from .artifacts import MODEL_OWNER, RUN_OWNER
@@ -31,21 +36,30 @@ LOGGED_ARTIFACTS_FORBIDDEN = ('"', "'", ",", ":", "[", "]", "{", "}")
 
 
 class ModelMethods:
-    _model_backends = None
+    _model_backends: tuple[RegistryBackend, ArtifactTransport] | None = None
 
-    def _open_model_backends(self):
+    if TYPE_CHECKING:  # TrackerClient's, which these methods are part of
+
+        @property
+        def backend(self) -> TrackingBackend: ...
+        def get_run(self, run_id: str) -> Run: ...
+        def set_tag(
+            self, run_id: str, key: str, value: object, synchronous: bool | None = None
+        ) -> None: ...
+
+    def _open_model_backends(self) -> tuple[RegistryBackend, ArtifactTransport]:
         if self._model_backends is None:
             self._model_backends = open_model_backends(self.backend)
         return self._model_backends
 
     @property
-    def registry(self):
-        """The registry backend (same methods as ``service.registry.ModelRegistryService``)."""
+    def registry(self) -> RegistryBackend:
+        """The registry backend, opened beside the tracking backend on first use."""
         return self._open_model_backends()[0]
 
     @property
-    def artifacts(self):
-        """The artifact transport (``client.artifacts``)."""
+    def artifacts(self) -> ArtifactTransport:
+        """The artifact transport, opened beside the tracking backend on first use."""
         return self._open_model_backends()[1]
 
     # -- artifacts ---------------------------------------------------------------------
@@ -60,7 +74,7 @@ class ModelMethods:
         """Upload every file under ``local_dir`` into ``artifact_path``, keeping the layout."""
         self.artifacts.upload_dir(RUN_OWNER, run_id, local_dir, artifact_path)
 
-    def _log_generated(self, run_id: str, artifact_file: str, write) -> None:
+    def _log_generated(self, run_id: str, artifact_file: str, write: Callable[[str], None]) -> None:
         """``write(local_path)`` makes the file; it is uploaded as ``artifact_file``."""
         directory, name = posixpath.split(normalize_artifact_path(artifact_file))
         if not name:
@@ -73,25 +87,30 @@ class ModelMethods:
     def log_text(self, run_id: str, text: str, artifact_file: str) -> None:
         self._log_generated(run_id, artifact_file, lambda p: artifact_files.write_text(text, p))
 
-    def log_dict(self, run_id: str, dictionary: dict, artifact_file: str) -> None:
+    def log_dict(self, run_id: str, dictionary: dict[str, object], artifact_file: str) -> None:
         """JSON, or YAML when ``artifact_file`` ends in .yaml / .yml."""
         self._log_generated(
             run_id, artifact_file, lambda p: artifact_files.write_dict(dictionary, p)
         )
 
     def log_figure(
-        self, run_id: str, figure, artifact_file: str, *, save_kwargs: dict | None = None
+        self,
+        run_id: str,
+        figure: object,
+        artifact_file: str,
+        *,
+        save_kwargs: dict[str, object] | None = None,
     ) -> None:
         """A matplotlib, plotly or Altair figure, in the format ``artifact_file``'s suffix names."""
         self._log_generated(
             run_id, artifact_file, lambda p: artifact_files.write_figure(figure, p, save_kwargs)
         )
 
-    def log_image(self, run_id: str, image, artifact_file: str) -> None:
+    def log_image(self, run_id: str, image: object, artifact_file: str) -> None:
         """A numpy array or PIL image, as PNG."""
         self._log_generated(run_id, artifact_file, lambda p: artifact_files.write_image(image, p))
 
-    def log_table(self, run_id: str, data, artifact_file: str) -> None:
+    def log_table(self, run_id: str, data: object, artifact_file: str) -> None:
         """A DataFrame or dict as a table file, as ``MlflowClient.log_table`` writes it:
         ``{"columns", "data"}`` JSON or Parquet (by the suffix), appended to the rows already
         in ``artifact_file``, listed in the run's ``mlflow.loggedArtifacts`` tag (where
@@ -156,9 +175,9 @@ class ModelMethods:
     def log_model(
         self,
         run_id: str,
-        model,
+        model: object,
         name: str,
-        input_example=None,
+        input_example: object = None,
         registered_model_name: str | None = None,
         *,
         tags: dict[str, str] | None = None,
@@ -198,7 +217,7 @@ class ModelMethods:
             self.register_model(f"models:/{logged.model_id}", registered_model_name)
         return logged
 
-    def load_model(self, model_uri: str):
+    def load_model(self, model_uri: str) -> object:
         """The model at ``runs:/...`` or ``models:/...`` (see ``model_uris``), ready to predict:
         one jt or MLflow 3 wrote (sklearn in skops, cloudpickle or pickle; PyTorch pickled or
         ``torch.export``-ed; any other ``python_function`` model through ``mlflow.pyfunc``,
@@ -216,7 +235,9 @@ class ModelMethods:
             local = self.artifacts.download(location.owner, location.owner_id, location.path, tmp)
             return models.load_model_from_directory(local)
 
-    def register_model(self, model_uri: str, name: str, tags: dict | None = None) -> ModelVersion:
+    def register_model(
+        self, model_uri: str, name: str, tags: dict[str, str] | None = None
+    ) -> ModelVersion:
         """A new version of registered model ``name`` (created when missing) for ``model_uri``."""
         location = resolve_model_uri(self, model_uri)
         try:

@@ -28,7 +28,8 @@ INPUT_EXAMPLE = "input_example.json"
 SERVING_INPUT_EXAMPLE = "serving_input_example.json"
 
 # numpy dtype kind and item size -> MLflow's column type (mlflow/types/utils.py).
-_COLUMN_TYPES = {
+# Looked up with whatever (dtype.kind, dtype.itemsize) a column has.
+_COLUMN_TYPES: dict[tuple[object, object], str] = {
     ("b", 1): "boolean",
     ("i", 1): "integer",
     ("i", 2): "integer",
@@ -125,9 +126,11 @@ def example_kind(example) -> str | None:
     return None
 
 
-def example_files(example) -> tuple[dict[str, object], dict | None]:
+def example_files(example) -> tuple[dict[str, object], dict[str, object] | None]:
     """The example's files (name -> JSON value) and ``saved_input_example_info``."""
     kind = example_kind(example)
+    files: dict[str, object]
+    info: dict[str, object]
     if kind == "dataframe":
         split = example.to_dict(orient="split")
         table = {"columns": [str(c) for c in split["columns"]], "data": split["data"]}

@@ -122,7 +122,7 @@ def _save_torch(model, directory: str) -> tuple[dict, list[str]]:
     module_name = MLFLOW_TORCH_CLOUDPICKLE if serialization == "cloudpickle" else "pickle"
     with open(os.path.join(data, TORCH_PICKLE_MODULE_INFO), "w", encoding="utf-8") as file:
         file.write(module_name)
-    flavors = {
+    flavors: dict[str, dict[str, object]] = {
         "pytorch": {
             "model_data": TORCH_DATA,
             "pytorch_version": str(torch.__version__),
@@ -234,7 +234,7 @@ def save_model(
         requirements.insert(0, _pinned("mlflow"))  # its loaders are MLflow's
     requirements += [_pinned(library) for library in ("numpy", "pandas") if library in sys.modules]
 
-    descriptor = {
+    descriptor: dict[str, object] = {
         "artifact_path": artifact_uri or name,
         "flavors": flavors,
         "model_id": model_id,
@@ -349,8 +349,8 @@ def load_torch(path: str):
 def _load_pytorch(directory: str, flavors: dict):
     """``model_data`` is MLflow's ``data`` directory (``model.pth``, or ``model.pt2`` from
     ``torch.export``) or, in models jt wrote before, the ``.pth`` file itself."""
-    data_name = _flavor_conf(flavors, "pytorch").get("model_data")
     path = _flavor_file(directory, flavors, "pytorch", "model_data")
+    data_name = str(_flavor_conf(flavors, "pytorch")["model_data"])  # a file name (checked)
     exported = False
     if os.path.isdir(path):
         what = f"{DESCRIPTOR} flavors.pytorch.model_data"

@@ -1,6 +1,7 @@
-"""``TrackerClient``: the explicit client, with the TrackingStore methods plus helpers.
+"""``TrackerClient``: the explicit client, ``MlflowClient``'s methods over a backend.
 
-The URI picks the backend (``backend.open_backend``), resolved on first use so that
+The URI picks the backend (a ``contracts.TrackingBackend``: ``backend.open_backend``),
+resolved on first use so that
 creating a client is free. Metric logging is buffered (``buffer.MetricBuffer``); params and
 tags are written at once, so an immutability error surfaces at the call that caused it.
 Reads of runs and metrics flush the buffer first: what you logged is what you read.
@@ -9,9 +10,11 @@ Reads of runs and metrics flush the buffer first: what you logged is what you re
 from __future__ import annotations
 
 import os
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar
 
 from ..config import DEFAULT_HEARTBEAT_INTERVAL, HEARTBEAT_INTERVAL_ENV
+from ..contracts import TrackingBackend
 from ..domain.clock import now_ms
 from ..domain.limits import ALL_RUNS_RESULTS_DEFAULT, SEARCH_RESULTS_DEFAULT
 from ..entities import (
@@ -32,6 +35,8 @@ from ..errors import invalid
 from .backend import open_backend
 from .buffer import MetricBuffer
 from .model_client import ModelMethods
+
+T = TypeVar("T")
 
 
 class TrackerClient(ModelMethods):
@@ -69,7 +74,7 @@ class TrackerClient(ModelMethods):
         self._token = token
         self._artifact_root = artifact_root
         self._allowed_artifact_roots = allowed_artifact_roots
-        self._backend = None
+        self._backend: TrackingBackend | None = None
         if heartbeat_interval is None:
             heartbeat_interval = float(
                 os.environ.get(HEARTBEAT_INTERVAL_ENV, DEFAULT_HEARTBEAT_INTERVAL)
@@ -82,7 +87,7 @@ class TrackerClient(ModelMethods):
         )
 
     @property
-    def backend(self):
+    def backend(self) -> TrackingBackend:
         """The backend, opened on first use."""
         if self._backend is None:
             self._backend = open_backend(
@@ -140,9 +145,10 @@ class TrackerClient(ModelMethods):
         self._buffer.flush()
 
     def close(self) -> None:
-        """Flush (logging, not raising, what fails) and release the connection."""
+        """Flush (logging, not raising, what fails) and release the connection: the HTTP
+        session, or in-process the database engine (its pooled connections are closed)."""
         self._buffer.close()
-        if self._backend is not None and hasattr(self._backend, "close"):
+        if self._backend is not None:
             self._backend.close()
 
     def _write_metrics(self, run_id: str, metrics: list[Metric], batch_id: str) -> None:
@@ -157,20 +163,25 @@ class TrackerClient(ModelMethods):
             self._buffer.flush()
 
     # -- synchronous helpers -----------------------------------------------------------
-    def log_param(self, run_id: str, key: str, value, synchronous: bool | None = None) -> Any:
+    def log_param(
+        self, run_id: str, key: str, value: object, synchronous: bool | None = None
+    ) -> Any:
         """Written at once (``synchronous`` is accepted for MLflow's sake: params are never
-        queued); returns ``value``, as ``MlflowClient.log_param`` does."""
+        queued); returns ``value``, as ``MlflowClient.log_param`` does (annotated ``Any`` as
+        MlflowClient's is: test_client_mlflow_signatures compares them)."""
         self.backend.log_batch(run_id, params=[Param(key, _as_str(value))])
         return value
 
-    def log_params(self, run_id: str, params: dict) -> None:
+    def log_params(self, run_id: str, params: Mapping[str, object]) -> None:
         self.backend.log_batch(run_id, params=[Param(k, _as_str(v)) for k, v in params.items()])
 
-    def set_tag(self, run_id: str, key: str, value, synchronous: bool | None = None) -> None:
+    def set_tag(
+        self, run_id: str, key: str, value: object, synchronous: bool | None = None
+    ) -> None:
         """Written at once (``synchronous``: as for ``log_param``)."""
         self.backend.log_batch(run_id, tags=[RunTag(key, _as_str(value))])
 
-    def set_tags(self, run_id: str, tags: dict) -> None:
+    def set_tags(self, run_id: str, tags: Mapping[str, object]) -> None:
         self.backend.log_batch(run_id, tags=[RunTag(k, _as_str(v)) for k, v in tags.items()])
 
     def set_terminated(
@@ -187,7 +198,7 @@ class TrackerClient(ModelMethods):
             info = self.update_run_info(run_id, status=status, end_time=end_time or now_ms())
         return info
 
-    # -- the TrackingStore methods -----------------------------------------------------
+    # -- the tracking backend's methods, in MlflowClient's shapes ------------------------
     def create_experiment(
         self, name: str, artifact_location: str | None = None, tags: dict[str, str] | None = None
     ) -> str:
@@ -274,9 +285,9 @@ class TrackerClient(ModelMethods):
     def log_batch(
         self,
         run_id: str,
-        metrics: list[Metric] = (),
-        params: list[Param] = (),
-        tags: list[RunTag] = (),
+        metrics: Sequence[Metric] = (),
+        params: Sequence[Param] = (),
+        tags: Sequence[RunTag] = (),
         synchronous: bool | None = None,
         *,
         batch_id: str | None = None,
@@ -343,7 +354,7 @@ class TrackerClient(ModelMethods):
         """Up to ``max_results`` runs, following pages."""
         page_size = min(max_results, SEARCH_RESULTS_DEFAULT)
 
-        def page(token):
+        def page(token: str | None) -> Page[Run]:
             return self.search_runs(
                 experiment_ids, filter_string, run_view_type, page_size, order_by, token
             )
@@ -351,8 +362,9 @@ class TrackerClient(ModelMethods):
         return _all_items(page, limit=max_results)
 
 
-def _all_items(fetch_page, limit: int | None = None) -> list:
-    items, token = [], None
+def _all_items(fetch_page: Callable[[str | None], Page[T]], limit: int | None = None) -> list[T]:
+    items: list[T] = []
+    token: str | None = None
     while True:
         page = fetch_page(token)
         items.extend(page.items)
@@ -361,6 +373,6 @@ def _all_items(fetch_page, limit: int | None = None) -> list:
             return items[:limit] if limit is not None else items
 
 
-def _as_str(value) -> str:
+def _as_str(value: object) -> str:
     """Param and tag values are strings; MLflow stores other values as ``str(value)``."""
     return value if isinstance(value, str) else str(value)

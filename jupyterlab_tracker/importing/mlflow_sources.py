@@ -137,7 +137,7 @@ class SqlMlflowSource:
         )
 
     def registered_models(self) -> list[SourceRegisteredModel]:
-        models = []
+        models: list[SourceRegisteredModel] = []
         for row in self._rows("registered_models"):
             name = row["name"]
             versions = [
@@ -247,7 +247,7 @@ class FileMlflowSource:
             experiment_id=str(meta["experiment_id"]),
             name=meta.get("run_name") or "",
             user_id=meta.get("user_id") or "",
-            status=_FILE_RUN_STATUS.get(status, status) if isinstance(status, int) else status,
+            status=_FILE_RUN_STATUS.get(status, str(status)) if isinstance(status, int) else status,
             start_time=meta.get("start_time"),
             end_time=meta.get("end_time"),
             lifecycle_stage=meta.get("lifecycle_stage") or "active",
@@ -258,7 +258,7 @@ class FileMlflowSource:
         )
 
     def registered_models(self) -> list[SourceRegisteredModel]:
-        models = []
+        models: list[SourceRegisteredModel] = []
         models_dir = self.root / "models"
         if not models_dir.is_dir():
             return models

@@ -12,9 +12,12 @@ from __future__ import annotations
 import mimetypes
 import posixpath
 import re
+from contextlib import AbstractContextManager
+from typing import BinaryIO
 from urllib.parse import quote
 
 import tornado.web
+from tornado.http1connection import HTTP1Connection
 from tornado.web import authenticated
 
 from ..artifacts import CHUNK_SIZE
@@ -106,8 +109,8 @@ class StreamedUploadHandler(TrackerHandler):
     """
 
     upload_method = "PUT"
-    _upload = None  # the repository's upload context while the body streams in
-    _sink = None  # the file the body is written to
+    _upload: AbstractContextManager[BinaryIO] | None = None  # while the body streams in
+    _sink: BinaryIO | None = None  # the file the body is written to
     _rejection = None  # why the body is being drained instead of stored
     _received = 0  # bytes of body so far
 
@@ -115,14 +118,15 @@ class StreamedUploadHandler(TrackerHandler):
         """(repository, path) that the upload writes."""
         raise NotImplementedError
 
-    async def prepare(self):
+    async def prepare(self) -> None:  # type: ignore[override]  # as TrackerHandler.prepare
         await super().prepare()
         if self.request.method != self.upload_method:
             return
         # The body streams before the verb runs, so authenticate before accepting any of it.
         if self.current_user is None:
             raise tornado.web.HTTPError(403)
-        self.request.connection.set_max_body_size(MAX_UPLOAD_BYTES)
+        if isinstance(self.request.connection, HTTP1Connection):  # tornado's only kind
+            self.request.connection.set_max_body_size(MAX_UPLOAD_BYTES)
         try:
             repository, path = await self.write_target()
             upload = repository.open_upload(path)
@@ -146,7 +150,7 @@ class StreamedUploadHandler(TrackerHandler):
 
     async def _write_pending(self) -> None:
         data, self._pending = bytes(self._pending), bytearray()
-        if data:
+        if data and self._sink is not None:
             await self.run_blocking(self._sink.write, data)
 
     async def finish_upload(self, empty_body_error: str | None = None) -> None:
@@ -158,6 +162,7 @@ class StreamedUploadHandler(TrackerHandler):
             raise invalid(empty_body_error)
         await self._write_pending()
         upload, self._upload = self._upload, None
+        assert upload is not None, "prepare() opened the upload or set _rejection"
         await self.run_blocking(upload.__exit__, None, None, None)
         self.write_json({})
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from jupyter_server.utils import url_path_join
 from traitlets import Bool, Float, Int, List, Unicode
@@ -25,6 +26,11 @@ from .json_body import DEFAULT_MAX_BODY_BYTES
 from .kernel_env import add_kernel_env, server_url
 from .link_page import LinkPageHandler
 from .routes import MLFLOW_API_PREFIXES, MLFLOW_ROUTES, NATIVE_ROUTES
+
+if TYPE_CHECKING:  # the services are opened when the extension loads
+    from ..service.artifacts import ArtifactService
+    from ..service.registry import ModelRegistryService
+    from ..service.tracking import TrackingService
 
 URL_PREFIX = "tracker"
 
@@ -92,11 +98,11 @@ class Tracker(Configurable):
 class TrackerContext:
     """What handlers reach through ``self.settings["tracker"]``."""
 
-    service: object
+    service: TrackingService
     store_uri: str
     artifact_root: str
-    registry: object = None  # ModelRegistryService
-    artifacts: object = None  # ArtifactService
+    registry: ModelRegistryService
+    artifacts: ArtifactService
     max_body_size: int = DEFAULT_MAX_BODY_BYTES  # bytes of a JSON request body
     version: str = __version__
 

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Awaitable
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
+from typing import TYPE_CHECKING
 
 import tornado.web
 from jupyter_server.base.handlers import APIHandler
@@ -34,6 +36,10 @@ from ..errors import (
     TrackerError,
 )
 from .json_body import BodyReader, parse_json
+
+if TYPE_CHECKING:
+    from ..service.tracking import TrackingService
+    from .extension import TrackerContext
 
 # What a request without valid credentials is told, on every tracker route (403).
 NOT_AUTHENTICATED_MESSAGE = (
@@ -115,7 +121,9 @@ class TrackerHandler(APIHandler):
     status_for_code = NATIVE_STATUS
     _body: BodyReader | None = None
 
-    async def prepare(self):
+    # APIHandler.prepare drops JupyterHandler.prepare's _redirect_to_login keyword (and
+    # silences mypy for it); this override is APIHandler's.
+    async def prepare(self) -> None:  # type: ignore[override]
         try:
             await super().prepare()
         except tornado.web.HTTPError as refusal:
@@ -140,9 +148,10 @@ class TrackerHandler(APIHandler):
     def _refuse(refusal: tornado.web.HTTPError, *args, **kwargs):
         raise refusal
 
-    def data_received(self, chunk: bytes) -> None:
+    def data_received(self, chunk: bytes) -> Awaitable[None] | None:
         if self._body is not None:  # None: prepare() refused the request
             self._body.feed(chunk)
+        return None
 
     # -- authentication: Jupyter's, with a message that says what to send ---------------
     def _not_authenticated(self) -> bool:
@@ -169,12 +178,12 @@ class TrackerHandler(APIHandler):
         return super().get_login_url()
 
     @property
-    def tracker(self):
+    def tracker(self) -> TrackerContext:
         """The ``TrackerContext`` the extension put in the app settings."""
         return self.settings["tracker"]
 
     @property
-    def service(self):
+    def service(self) -> TrackingService:
         return self.tracker.service
 
     async def run_blocking(self, fn, *args, **kwargs):
@@ -182,6 +191,7 @@ class TrackerHandler(APIHandler):
 
     async def json_body(self) -> dict:
         """The request body as a JSON object; an empty body is ``{}``."""
+        assert self._body is not None, "prepare() reads every body"
         text = self._body.text()
         if not text:
             return {}

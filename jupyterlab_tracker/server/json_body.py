@@ -136,7 +136,8 @@ class _CountingDecoder(json.JSONDecoder):
         self.remaining = max_values
         self.parse_object = self._object
         self.parse_array = self._array
-        self.scan_once = json.scanner.py_make_scanner(self)  # reads the two above
+        # json's pure-Python scanner and parsers are not in typeshed's stubs (undocumented).
+        self.scan_once = json.scanner.py_make_scanner(self)  # type: ignore[attr-defined]
 
     def _counted(self, scan_once):
         def scan(text: str, index: int):
@@ -148,7 +149,11 @@ class _CountingDecoder(json.JSONDecoder):
         return scan
 
     def _object(self, text_and_end, strict, scan_once, *hooks):
-        return json.decoder.JSONObject(text_and_end, strict, self._counted(scan_once), *hooks)
+        return json.decoder.JSONObject(  # type: ignore[attr-defined]  # (see __init__)
+            text_and_end, strict, self._counted(scan_once), *hooks
+        )
 
     def _array(self, text_and_end, scan_once):
-        return json.decoder.JSONArray(text_and_end, self._counted(scan_once))
+        return json.decoder.JSONArray(  # type: ignore[attr-defined]  # (see __init__)
+            text_and_end, self._counted(scan_once)
+        )

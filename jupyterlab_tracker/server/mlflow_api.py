@@ -29,8 +29,10 @@ from ..domain.limits import (
 )
 from ..entities import ACTIVE_ONLY, DEFAULT_EXPERIMENT_ID, RUN_STATUSES, VIEW_TYPES
 from ..errors import INVALID_STATE, RESOURCE_ALREADY_EXISTS, invalid
-from ..service.artifacts import MODEL_OWNER, RUN_OWNER
+from ..service.artifacts import MODEL_OWNER, RUN_OWNER, ArtifactService
 from ..service.mlflow_compat import MlflowCompatService
+from ..service.registry import ModelRegistryService
+from ..service.tracking import TrackingService
 from . import mlflow_shapes as shapes
 from .handlers import NATIVE_STATUS, TrackerHandler
 from .request_parsing import (
@@ -59,11 +61,11 @@ MLFLOW_STATUS = {**NATIVE_STATUS, RESOURCE_ALREADY_EXISTS: 400, INVALID_STATE: 4
 class MlflowApi:
     """What an endpoint function works with."""
 
-    tracking: object  # TrackingService
-    registry: object  # ModelRegistryService
+    tracking: TrackingService
+    registry: ModelRegistryService
     compat: MlflowCompatService
     uris: MlflowArtifactUris
-    artifacts: object  # ArtifactService
+    artifacts: ArtifactService
 
 
 class MlflowHandler(TrackerHandler):

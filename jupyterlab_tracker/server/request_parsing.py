@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 from ..domain.clock import now_ms
 from ..domain.limits import INT64_MAX, INT64_MIN
@@ -76,7 +76,15 @@ def required_id(fields: Mapping, name: str, *, where: str = "") -> str:
     return required_str(fields, name, where=where)
 
 
-def optional_str(fields: Mapping, name: str, default: str | None = None, *, where: str = ""):
+@overload
+def optional_str(fields: Mapping, name: str, default: str, *, where: str = "") -> str: ...
+@overload
+def optional_str(
+    fields: Mapping, name: str, default: None = None, *, where: str = ""
+) -> str | None: ...
+def optional_str(
+    fields: Mapping, name: str, default: str | None = None, *, where: str = ""
+) -> str | None:
     value = fields.get(name)
     if value is None:
         return default
@@ -85,6 +93,26 @@ def optional_str(fields: Mapping, name: str, default: str | None = None, *, wher
     return value
 
 
+@overload
+def optional_int(
+    fields: Mapping,
+    name: str,
+    default: int,
+    *,
+    minimum: int | None = None,
+    maximum: int | None = None,
+    where: str = "",
+) -> int: ...
+@overload
+def optional_int(
+    fields: Mapping,
+    name: str,
+    default: None = None,
+    *,
+    minimum: int | None = None,
+    maximum: int | None = None,
+    where: str = "",
+) -> int | None: ...
 def optional_int(
     fields: Mapping,
     name: str,
@@ -161,6 +189,10 @@ def optional_bool(fields: Mapping, name: str, default: bool = False, *, where: s
     raise wrong_type(f"{where}{name}", value)
 
 
+@overload
+def one_of(value: str, name: str, allowed: tuple[str, ...]) -> str: ...
+@overload
+def one_of(value: None, name: str, allowed: tuple[str, ...]) -> None: ...
 def one_of(value: str | None, name: str, allowed: tuple[str, ...]) -> str | None:
     """``value`` itself when it is one of ``allowed`` (or None).
 

@@ -7,6 +7,7 @@ lives here is where MLflow's client expects behaviour our own API does not have.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 from ..domain.limits import (
     INT64_MAX,
@@ -66,10 +67,10 @@ class MlflowCompatService:
     def log_batch(
         self,
         run_id: str,
-        metrics: list[Metric] = (),
-        params: list[Param] = (),
-        tags: list[RunTag] = (),
-        model_metrics: list[LoggedModelMetric] = (),
+        metrics: Sequence[Metric] = (),
+        params: Sequence[Param] = (),
+        tags: Sequence[RunTag] = (),
+        model_metrics: Sequence[LoggedModelMetric] = (),
     ) -> None:
         """``runs/log-batch`` and ``runs/log-metric``: a point the run already has (same key,
         value, timestamp and step), or that the request repeats, is stored once.
@@ -90,7 +91,7 @@ class MlflowCompatService:
         )
 
     def log_metric(
-        self, run_id: str, metric: Metric, model_metrics: list[LoggedModelMetric] = ()
+        self, run_id: str, metric: Metric, model_metrics: Sequence[LoggedModelMetric] = ()
     ) -> None:
         """``runs/log-metric``: one point, stored once however often it is sent (as above)."""
         self.tracking.log_metric(
@@ -175,7 +176,8 @@ class MlflowCompatService:
             )
         if (start_step is None) != (end_step is None):
             raise invalid("If either start step or end step are specified, both must be specified.")
-        if start_step is not None and start_step > end_step:
+        steps = None if start_step is None or end_step is None else (start_step, end_step)
+        if steps and steps[0] > steps[1]:
             raise invalid(
                 "end_step must be greater than start_step. "
                 f"Found start_step={start_step} and end_step={end_step}."
@@ -183,8 +185,8 @@ class MlflowCompatService:
         points: list[tuple[str, Metric]] = []
         for run_id in run_ids:
             history = self._history_if_run_exists(run_id, key)
-            if start_step is not None:
-                history = [m for m in history if start_step <= m.step <= end_step]
+            if steps:
+                history = [m for m in history if steps[0] <= m.step <= steps[1]]
             history.sort(key=lambda m: (m.step, m.timestamp, *_point_order(m)))
             points += [(run_id, metric) for metric in sample_like_ntile(history, max_results)]
         return points

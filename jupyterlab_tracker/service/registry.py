@@ -9,8 +9,10 @@ its files in place" live here.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from urllib.parse import urlsplit
 
+from ..contracts import RegistryBackend
 from ..domain.limits import (
     LOGGED_MODEL_RESULTS_DEFAULT,
     MAX_DATASET_DIGEST_LENGTH,
@@ -63,13 +65,13 @@ def canonical_stage(stage: str) -> str:
     raise invalid(f"Unknown stage {stage!r}; use one of {', '.join(MODEL_VERSION_STAGES)}")
 
 
-def validate_model_name(name) -> None:
+def validate_model_name(name: object) -> None:
     if not isinstance(name, str) or not name.strip():
         raise invalid(f"A registered model name must be a non-empty string, got {name!r}")
     check.validate_text("registered model name", name, MAX_REGISTERED_MODEL_NAME_LENGTH)
 
 
-def _check_model_id(model_id) -> None:
+def _check_model_id(model_id: object) -> None:
     """Every logged model id is ``m-<32 hex>`` (the store makes them): any other string
     names no model, and is answered as an unknown id is, as MLflow does."""
     if not isinstance(model_id, str) or not MODEL_ID_PATTERN.fullmatch(model_id):
@@ -81,7 +83,7 @@ def _check_model_id(model_id) -> None:
 LOGGED_MODEL_NAME_FORBIDDEN = ("/", ":", ".", "%", '"', "'")
 
 
-def validate_logged_model_name(name) -> None:
+def validate_logged_model_name(name: object) -> None:
     if (
         not isinstance(name, str)
         or not name
@@ -100,19 +102,19 @@ def _check_params(params: dict[str, str] | None) -> None:
         check.validate_param_value(key, value)
 
 
-def _check_logged_model_status(status) -> None:
+def _check_logged_model_status(status: object) -> None:
     if status not in LOGGED_MODEL_STATUSES:
         raise invalid(f"Invalid status {status!r}; use one of {LOGGED_MODEL_STATUSES}")
 
 
-def validate_alias(alias) -> None:
+def validate_alias(alias: object) -> None:
     if not isinstance(alias, str) or not ALIAS_PATTERN.fullmatch(alias):
         raise invalid(f"Invalid alias {alias!r}: use letters, digits, '_' and '-'")
     if RESERVED_ALIAS.fullmatch(alias):
         raise invalid(f"Alias {alias!r} is reserved ('latest' and 'v<number>' name versions)")
 
 
-def _check_description(description) -> str:
+def _check_description(description: str | None) -> str:
     if description is None:
         return ""
     check.validate_text("description", description, MAX_DESCRIPTION_LENGTH)
@@ -126,7 +128,7 @@ def _check_tags(tags: dict[str, str] | None) -> dict[str, str]:
     return dict(tags or {})
 
 
-class ModelRegistryService:
+class ModelRegistryService(RegistryBackend):
     def __init__(
         self,
         registry: RegistryStore,
@@ -230,8 +232,8 @@ class ModelRegistryService:
         page_token: str | None = None,
         *,
         filter_string: str = "",
-        datasets: list[tuple[str, str | None]] = (),
-        order_by: list[LoggedModelOrderBy] = (),
+        datasets: Sequence[tuple[str, str | None]] = (),
+        order_by: Sequence[LoggedModelOrderBy] = (),
     ) -> Page[LoggedModel]:
         """Active models of ``experiment_ids`` (None: every experiment), newest first.
 

@@ -1,16 +1,19 @@
 """The tracking service: input checks and MLflow's defaults in front of a store.
 
-Same method names and signatures as ``TrackingStore``; every surface (REST handlers,
-the embedded client) calls this, so each rule lives here once. The store still enforces
-what needs a transaction (param immutability, lifecycle checks, uniqueness).
+A ``contracts.TrackingBackend`` (the embedded client's backend is this service); every
+surface (REST handlers, the embedded client) calls this, so each rule lives here once.
+The store still enforces what needs a transaction (param immutability, lifecycle checks,
+uniqueness).
 """
 
 from __future__ import annotations
 
 import functools
 import getpass
+from collections.abc import Sequence
 
 from ..artifacts.locations import ArtifactLocations
+from ..contracts import TrackingBackend
 from ..domain.clock import now_ms
 from ..domain.limits import MAX_RESULTS_LIMIT, SEARCH_RESULTS_DEFAULT
 from ..domain.tags import RUN_NAME_TAG, USER_TAG
@@ -40,7 +43,7 @@ def _default_user() -> str:
         return ""
 
 
-class TrackingService:
+class TrackingService(TrackingBackend):
     """``locations``: where artifacts may be (default: only under the store's artifact root)."""
 
     def __init__(self, store: TrackingStore, locations: ArtifactLocations | None = None):
@@ -222,13 +225,13 @@ class TrackingService:
     def log_batch(
         self,
         run_id: str,
-        metrics: list[Metric] = (),
-        params: list[Param] = (),
-        tags: list[RunTag] = (),
+        metrics: Sequence[Metric] = (),
+        params: Sequence[Param] = (),
+        tags: Sequence[RunTag] = (),
         batch_id: str | None = None,
         *,
         skip_duplicate_points: bool = False,
-        model_metrics: list[LoggedModelMetric] = (),
+        model_metrics: Sequence[LoggedModelMetric] = (),
     ) -> None:
         """See ``TrackingStore.log_batch``. ``model_metrics`` link points of ``metrics`` to
         logged models (MLflow's ``model_id`` on a metric). Checked in MLflow's order, with its
@@ -261,8 +264,8 @@ class TrackingService:
         run_id: str,
         metric: Metric,
         *,
-        skip_duplicate_points=False,
-        model_metrics: list[LoggedModelMetric] = (),
+        skip_duplicate_points: bool = False,
+        model_metrics: Sequence[LoggedModelMetric] = (),
     ) -> None:
         """One point: ``log_batch`` of it, with MLflow's messages for a single metric (its
         fields are named ``name``, ``value``, ... rather than ``metrics[0].name``)."""
@@ -292,7 +295,14 @@ class TrackingService:
         self._log(run_id, [], [], [tag], None, False)
 
     def _log(
-        self, run_id, metrics, params, tags, batch_id, skip_duplicate_points, model_metrics=()
+        self,
+        run_id: str,
+        metrics: list[Metric],
+        params: list[Param],
+        tags: list[RunTag],
+        batch_id: str | None,
+        skip_duplicate_points: bool,
+        model_metrics: list[LoggedModelMetric] | None = None,
     ) -> None:
         self.store.log_batch(
             run_id,
@@ -301,7 +311,7 @@ class TrackingService:
             tags,
             batch_id,
             skip_duplicate_points=skip_duplicate_points,
-            model_metrics=model_metrics,
+            model_metrics=model_metrics or [],
         )
 
     def delete_tag(self, run_id: str, key: str) -> None:
@@ -384,6 +394,10 @@ class TrackingService:
         if not timeout > 0:
             raise invalid(f"The heartbeat timeout must be positive, got {timeout!r}")
         return self.store.reap_dead_runs(now - int(timeout * 1000))
+
+    def close(self) -> None:
+        """Dispose of the store's database engine (the registry's stores share it)."""
+        self.store.close()
 
     # -- helpers -----------------------------------------------------------------------
     @staticmethod

@@ -44,7 +44,7 @@ from ..domain.limits import (
 )
 from ..domain.tags import RUN_NAME_TAG
 from ..entities import RUN_STATUSES, VIEW_TYPES
-from ..errors import exceeds_maximum_length, invalid, invalid_value, preview
+from ..errors import TrackerError, exceeds_maximum_length, invalid, invalid_value, preview
 
 # Metric values are doubles: an int of more bits than this may not convert (2**1024 won't).
 _MAX_DOUBLE_INT_BITS = 1023
@@ -245,7 +245,7 @@ def validate_batch_limits(metrics: Sized, params: Sized, tags: Sized) -> None:
         raise batch_limit_exceeded("metrics, params, and tags", MAX_ENTITIES_PER_BATCH, total)
 
 
-def batch_limit_exceeded(what: str, limit: int, count: int):
+def batch_limit_exceeded(what: str, limit: int, count: int) -> TrackerError:
     """The error for a batch of ``count`` items where ``limit`` is allowed (MLflow's)."""
     return invalid(
         f"A batch logging request can contain at most {limit} {what}. Got {count} {what}. "

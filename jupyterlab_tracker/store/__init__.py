@@ -8,6 +8,7 @@ SQLAlchemy store, which creates or upgrades its schema on open.
 from __future__ import annotations
 
 from .base import TrackingStore
+from .registry_base import LoggedModelStore, RegistryStore
 
 
 def open_store(db_uri: str, artifact_root: str) -> TrackingStore:
@@ -23,7 +24,7 @@ def open_store(db_uri: str, artifact_root: str) -> TrackingStore:
     return SqlAlchemyStore(db_uri, artifact_root)
 
 
-def open_model_stores(tracking_store: TrackingStore):
+def open_model_stores(tracking_store: TrackingStore) -> tuple[LoggedModelStore, RegistryStore]:
     """The logged-model and registry stores on the tracking store's database.
 
     Opened after the tracking store, whose opening brought the schema to head.
@@ -35,7 +36,7 @@ def open_model_stores(tracking_store: TrackingStore):
     return SqlLoggedModelStore(db), SqlRegistryStore(db)
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> type[TrackingStore]:
     # Lazy, so that importing the package (e.g. for TrackingStore) does not load SQLAlchemy.
     if name == "SqlAlchemyStore":
         from .sqlalchemy_store import SqlAlchemyStore

@@ -12,8 +12,10 @@ import hashlib
 import math
 import uuid
 from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import Connection, and_, case, delete, insert, or_, select, update
+from sqlalchemy import ColumnElement, Connection, and_, case, delete, insert, or_, select, update
 
 from ..domain.clock import now_ms
 from ..domain.limits import LOGGED_MODEL_RESULTS_DEFAULT
@@ -56,7 +58,7 @@ def new_model_id() -> str:
     return f"m-{uuid.uuid4().hex}"
 
 
-def logged_model_not_found(model_id: str) -> TrackerError:
+def logged_model_not_found(model_id: object) -> TrackerError:
     """MLflow's answer for a logged model id that names none (of any form)."""
     return not_found(f"Logged model with ID {preview(model_id)} not found.")
 
@@ -176,9 +178,9 @@ class SqlLoggedModelStore(OnDatabase, LoggedModelStore):
     def search_logged_models(
         self,
         experiment_ids: list[str] | None = None,
-        comparisons: list[Comparison] = (),
-        datasets: list[tuple[str, str | None]] = (),
-        order_by: list[LoggedModelOrderBy] = (),
+        comparisons: Sequence[Comparison] = (),
+        datasets: Sequence[tuple[str, str | None]] = (),
+        order_by: Sequence[LoggedModelOrderBy] = (),
         max_results: int = LOGGED_MODEL_RESULTS_DEFAULT,
         page_token: str | None = None,
     ) -> Page[LoggedModel]:
@@ -253,7 +255,7 @@ def check_models_exist(conn: Connection, model_ids: list[str]) -> None:
     exist)."""
     wanted = list(dict.fromkeys(model_ids))
     query = select(_MODELS.c.model_id)
-    found = {row.model_id for row in select_in(conn, query, _MODELS.c.model_id, wanted)}
+    found: set[str] = {row.model_id for row in select_in(conn, query, _MODELS.c.model_id, wanted)}
     for model_id in wanted:
         if model_id not in found:
             raise logged_model_not_found(model_id)
@@ -323,7 +325,7 @@ def _load_models(conn: Connection, rows) -> list[LoggedModel]:
 # -- search ----------------------------------------------------------------------------
 
 
-def _on_datasets(datasets: list[tuple[str, str | None]]):
+def _on_datasets(datasets: Sequence[tuple[str, str | None]]):
     """The condition "a metric row is on one of ``datasets``" ((name, digest or None)
     pairs), or None when the search names no datasets."""
     if not datasets:
@@ -386,6 +388,8 @@ def _experiment_id_condition(comparison: Comparison):
     values = comparison.value if isinstance(comparison.value, tuple) else (comparison.value,)
     ids = []
     for value in values:
+        if not isinstance(value, str | int):  # a fraction or null: no experiment's id
+            continue
         try:
             ids.append(experiment_db_id(value))
         except TrackerError:  # an id no experiment can have: it matches nothing
@@ -396,12 +400,13 @@ def _experiment_id_condition(comparison: Comparison):
     return column.not_in(ids)
 
 
-def _order_clauses(order_by: list[LoggedModelOrderBy]) -> list:
+def _order_clauses(order_by: Sequence[LoggedModelOrderBy]) -> list:
     """ORDER BY as MLflow's store: each key with NULLs last, then creation_timestamp DESC
     and model_id unless ordered by already. A metric orders by its latest point (by
     timestamp, then step, then run id) on the item's dataset, if it names one."""
-    clauses = []
+    clauses: list[ColumnElement[Any]] = []
     for order in order_by:
+        column: ColumnElement[Any]
         if order.kind == "metric":
             metric = _MODEL_METRICS.c
             where = [metric.model_id == _MODELS.c.model_id, metric.key == order.key]

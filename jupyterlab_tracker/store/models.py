@@ -22,6 +22,7 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    Table,
     Text,
     UniqueConstraint,
 )
@@ -489,26 +490,34 @@ class RegisteredModelAliasModel(Base):
     )
 
 
-experiments = ExperimentModel.__table__
-experiment_tags = ExperimentTagModel.__table__
-runs = RunModel.__table__
-params = ParamModel.__table__
-tags = TagModel.__table__
-metrics = MetricModel.__table__
-latest_metrics = LatestMetricModel.__table__
-datasets = DatasetModel.__table__
-inputs = InputModel.__table__
-input_tags = InputTagModel.__table__
-logged_batches = LoggedBatchModel.__table__
+def _table(model: type[Base]) -> Table:
+    """A model's table (SQLAlchemy types ``__table__`` as any FromClause; a declarative
+    model's is a Table, which insert/update/delete need)."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
 
-logged_models = LoggedModelModel.__table__
-logged_model_tags = LoggedModelTagModel.__table__
-logged_model_params = LoggedModelParamModel.__table__
-logged_model_metrics = LoggedModelMetricModel.__table__
-run_model_inputs = RunModelInputModel.__table__
-run_model_outputs = RunModelOutputModel.__table__
-registered_models = RegisteredModelModel.__table__
-registered_model_tags = RegisteredModelTagModel.__table__
-model_versions = ModelVersionModel.__table__
-model_version_tags = ModelVersionTagModel.__table__
-registered_model_aliases = RegisteredModelAliasModel.__table__
+
+experiments = _table(ExperimentModel)
+experiment_tags = _table(ExperimentTagModel)
+runs = _table(RunModel)
+params = _table(ParamModel)
+tags = _table(TagModel)
+metrics = _table(MetricModel)
+latest_metrics = _table(LatestMetricModel)
+datasets = _table(DatasetModel)
+inputs = _table(InputModel)
+input_tags = _table(InputTagModel)
+logged_batches = _table(LoggedBatchModel)
+
+logged_models = _table(LoggedModelModel)
+logged_model_tags = _table(LoggedModelTagModel)
+logged_model_params = _table(LoggedModelParamModel)
+logged_model_metrics = _table(LoggedModelMetricModel)
+run_model_inputs = _table(RunModelInputModel)
+run_model_outputs = _table(RunModelOutputModel)
+registered_models = _table(RegisteredModelModel)
+registered_model_tags = _table(RegisteredModelTagModel)
+model_versions = _table(ModelVersionModel)
+model_version_tags = _table(ModelVersionTagModel)
+registered_model_aliases = _table(RegisteredModelAliasModel)

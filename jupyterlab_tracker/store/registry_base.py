@@ -1,20 +1,20 @@
 """Interfaces of the logged-model store and the model registry store.
 
 Like ``TrackingStore`` (``base.py``): implementations return entities and raise
-``TrackerError``; every method is one transaction. They live beside the tracking store
-and share its database (``db.Database``), but not its code.
+``TrackerError``; every method is one transaction. The registry's methods are
+``contracts.ModelRegistryCore``, the same on every layer; the logged-model store's are its
+own (the service parses filters and checks statuses in front of it). They live beside the
+tracking store and share its database (``db.Database``), but not its code.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 
-from ..domain.limits import (
-    LOGGED_MODEL_RESULTS_DEFAULT,
-    REGISTERED_MODEL_RESULTS_DEFAULT,
-    SEARCH_RESULTS_DEFAULT,
-)
-from ..entities import LoggedModel, ModelOutput, ModelVersion, Page, RegisteredModel
+from ..contracts import ModelRegistryCore
+from ..domain.limits import LOGGED_MODEL_RESULTS_DEFAULT
+from ..entities import LoggedModel, ModelOutput, ModelVersion, Page
 from ..search import Comparison, LoggedModelOrderBy
 from .base import Transactional
 
@@ -66,9 +66,9 @@ class LoggedModelStore(Transactional, ABC):
     def search_logged_models(
         self,
         experiment_ids: list[str] | None = None,
-        comparisons: list[Comparison] = (),
-        datasets: list[tuple[str, str | None]] = (),
-        order_by: list[LoggedModelOrderBy] = (),
+        comparisons: Sequence[Comparison] = (),
+        datasets: Sequence[tuple[str, str | None]] = (),
+        order_by: Sequence[LoggedModelOrderBy] = (),
         max_results: int = LOGGED_MODEL_RESULTS_DEFAULT,
         page_token: str | None = None,
     ) -> Page[LoggedModel]:
@@ -86,44 +86,11 @@ class LoggedModelStore(Transactional, ABC):
         """The active run used these (existing) models."""
 
 
-class RegistryStore(Transactional, ABC):
-    # -- registered models -------------------------------------------------------------
-    @abstractmethod
-    def create_registered_model(
-        self, name: str, description: str = "", tags: dict[str, str] | None = None
-    ) -> RegisteredModel:
-        """RESOURCE_ALREADY_EXISTS if the name is taken."""
+class RegistryStore(ModelRegistryCore, Transactional, ABC):
+    """``contracts.ModelRegistryCore`` in one transaction per call. The store's answer to
+    ``get_model_version_download_uri`` is the version's storage location, else its source
+    (MLflow's store answer; the service resolves it further)."""
 
-    @abstractmethod
-    def get_registered_model(self, name: str) -> RegisteredModel: ...
-
-    @abstractmethod
-    def rename_registered_model(self, name: str, new_name: str) -> RegisteredModel:
-        """The versions, tags and aliases follow the model."""
-
-    @abstractmethod
-    def update_registered_model(self, name: str, description: str) -> RegisteredModel: ...
-
-    @abstractmethod
-    def delete_registered_model(self, name: str) -> None:
-        """Deletes its versions, tags and aliases too."""
-
-    @abstractmethod
-    def set_registered_model_tag(self, name: str, key: str, value: str) -> None: ...
-
-    @abstractmethod
-    def delete_registered_model_tag(self, name: str, key: str) -> None: ...
-
-    @abstractmethod
-    def search_registered_models(
-        self,
-        filter_string: str = "",
-        max_results: int = REGISTERED_MODEL_RESULTS_DEFAULT,
-        order_by: list[str] | None = None,
-        page_token: str | None = None,
-    ) -> Page[RegisteredModel]: ...
-
-    # -- versions ----------------------------------------------------------------------
     @abstractmethod
     def create_model_version(
         self,
@@ -135,56 +102,6 @@ class RegistryStore(Transactional, ABC):
         tags: dict[str, str] | None = None,
         storage_location: str | None = None,
     ) -> ModelVersion:
-        """The next version number of ``name`` (1, 2, ...), allocated in this transaction;
-        numbers of deleted versions are never given again. ``storage_location``: where
-        the files are, if not at ``source`` itself (a source naming a logged model or
-        another version)."""
-
-    @abstractmethod
-    def get_model_version(self, name: str, version: str) -> ModelVersion: ...
-
-    @abstractmethod
-    def update_model_version(self, name: str, version: str, description: str) -> ModelVersion: ...
-
-    @abstractmethod
-    def delete_model_version(self, name: str, version: str) -> None: ...
-
-    @abstractmethod
-    def get_model_version_download_uri(self, name: str, version: str) -> str:
-        """The version's storage location, else its source (MLflow's store answer)."""
-
-    @abstractmethod
-    def transition_model_version_stage(
-        self, name: str, version: str, stage: str, archive_existing_versions: bool = False
-    ) -> ModelVersion:
-        """With ``archive_existing_versions``, other versions in ``stage`` become Archived."""
-
-    @abstractmethod
-    def set_model_version_tag(self, name: str, version: str, key: str, value: str) -> None: ...
-
-    @abstractmethod
-    def delete_model_version_tag(self, name: str, version: str, key: str) -> None: ...
-
-    @abstractmethod
-    def search_model_versions(
-        self,
-        filter_string: str = "",
-        max_results: int = SEARCH_RESULTS_DEFAULT,
-        order_by: list[str] | None = None,
-        page_token: str | None = None,
-    ) -> Page[ModelVersion]: ...
-
-    @abstractmethod
-    def get_latest_versions(self, name: str, stages: list[str] | None = None) -> list[ModelVersion]:
-        """The newest version in each stage (of ``stages``, or of every stage)."""
-
-    # -- aliases -----------------------------------------------------------------------
-    @abstractmethod
-    def set_registered_model_alias(self, name: str, alias: str, version: str) -> None:
-        """Points ``alias`` at ``version``, moving it if it pointed elsewhere."""
-
-    @abstractmethod
-    def delete_registered_model_alias(self, name: str, alias: str) -> None: ...
-
-    @abstractmethod
-    def get_model_version_by_alias(self, name: str, alias: str) -> ModelVersion: ...
+        """The next version number of ``name``, allocated in this transaction.
+        ``storage_location``: where the files are, if not at ``source`` itself (a source
+        naming a logged model or another version)."""

@@ -367,8 +367,7 @@ class SqlRegistryStore(OnDatabase, RegistryStore):
     @staticmethod
     def _version_row(conn: Connection, name: str, version: str | int):
         number = version_number(version)
-        row = conn.execute(_VERSION_QUERY.where(rm.c.name == name, mv.c.version == number))
-        row = row.first()
+        row = conn.execute(_VERSION_QUERY.where(rm.c.name == name, mv.c.version == number)).first()
         if row is None:
             raise not_found(f"Model Version (name={name}, version={number}) not found")
         return row
@@ -395,7 +394,7 @@ class SqlRegistryStore(OnDatabase, RegistryStore):
         aliases = m.registered_model_aliases
         ids = [row.id for row in rows]
         tags = self._tags_of(conn, m.registered_model_tags, ids)
-        alias_map = defaultdict(dict)
+        alias_map: defaultdict[int, dict[str, str]] = defaultdict(dict)
         for owner, alias, version in select_in(
             conn,
             select(aliases.c.registered_model_id, aliases.c.alias, mv.c.version)
@@ -469,7 +468,7 @@ class SqlRegistryStore(OnDatabase, RegistryStore):
     def _tags_of(self, conn: Connection, table, owner_ids: list[int]) -> dict:
         """``{owner id: {key: value}}`` for every owner (owners without tags get ``{}``)."""
         owner = self._owner_column(table)
-        tags = defaultdict(dict)
+        tags: defaultdict[int, dict[str, str]] = defaultdict(dict)
         query = select(owner, table.c.key, table.c.value)
         for owner_id, key, value in select_in(conn, query, owner, owner_ids):
             tags[owner_id][key] = value
@@ -508,7 +507,9 @@ class SqlRegistryStore(OnDatabase, RegistryStore):
         return string_condition(column, comparison, self.db.dialect)
 
 
-def _order(orders: list[OrderBy], columns: dict, order_by: list[str], *ties) -> list:
+def _order(
+    orders: list[OrderBy], columns: dict, order_by: list[str] | None, *ties: tuple[str, bool]
+) -> list:
     """ORDER BY clauses: ``orders``, then each ``(key, ascending)`` of ``ties`` whose column
     is not ordered by yet (MLflow's tie-breakers). A column given twice is refused, with
     MLflow's message."""

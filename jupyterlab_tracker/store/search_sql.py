@@ -95,6 +95,8 @@ def numeric_condition(column, comparison: Comparison) -> ColumnElement:
     if compare is None:
         raise invalid(f"Operator '{comparison.op}' is not supported for {_describe(comparison)}")
     try:
+        if isinstance(comparison.value, tuple) or comparison.value is None:  # IN, IS NULL
+            raise TypeError
         value = float(comparison.value)
     except (TypeError, ValueError):
         raise invalid(
@@ -208,7 +210,7 @@ def _dataset_condition(comparison: Comparison, dialect: str) -> ColumnElement:
 def apply_run_order(query: Select, order_by: list[OrderBy]) -> Select:
     """Add ORDER BY clauses (outer joins for metric/param/tag keys), then the default
     tie-breakers start_time DESC, run_id."""
-    clauses = []
+    clauses: list[ColumnElement] = []
     for position, order in enumerate(order_by):
         if order.kind == "attribute":
             column = RUN_ATTRIBUTE_COLUMNS.get(order.key)

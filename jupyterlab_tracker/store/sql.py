@@ -8,10 +8,12 @@ INSERT variants, and ``Statements``, the hot-path statements built and compiled 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
+from typing import Any
 
 from sqlalchemy import (
+    BindParameter,
     ColumnElement,
     Connection,
     bindparam,
@@ -88,7 +90,7 @@ def run_id_in_list(column, dialect: str) -> ColumnElement:
     straight to the driver (``Statements.driver_rows``); an expanding IN (...) cannot, and
     SQLAlchemy's per-id processing of it cost more than the queries on a 1000-run page.
     """
-    ids = bindparam("run_ids")
+    ids: BindParameter[Any] = bindparam("run_ids")
     if dialect == "sqlite":
         return column.in_(select(literal_column("value")).select_from(func.json_each(ids)))
     return column == func.any(ids)
@@ -144,7 +146,7 @@ class Statements:
             self._cache[cache_key] = statement
         return statement
 
-    def driver_rows(self, conn: Connection, statement, params: dict) -> list[tuple]:
+    def driver_rows(self, conn: Connection, statement, params: dict) -> Sequence[Any]:
         """The rows of a prebuilt ``statement`` as the driver's plain tuples.
 
         For long results (a 100k-point history) SQLAlchemy's Row objects and result
@@ -156,6 +158,7 @@ class Statements:
         if compiled is None:
             compiled = statement.compile(dialect=self.db.engine.dialect)
             self._cache[cache_key] = compiled
+        args: tuple[Any, ...] | dict[str, Any]
         if compiled.positional:  # SQLite's "?" placeholders
             args = tuple(params[name] for name in compiled.positiontup)
         else:  # psycopg2's %(name)s placeholders

@@ -14,6 +14,8 @@ pass ``colors`` (run id -> colour) to keep colours fixed across charts of differ
 
 from __future__ import annotations
 
+from typing import Literal, TypeVar
+
 import altair as alt
 import pandas as pd
 
@@ -36,7 +38,10 @@ def run_labels(run_ids: pd.Series, run_names: pd.Series | None) -> pd.Series:
     return names.where(names.map(ids_per_name) <= 1, names + " (" + ids.str[:6] + ")")
 
 
-def themed(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+ChartT = TypeVar("ChartT", bound=alt.TopLevelMixin)
+
+
+def themed(chart: ChartT) -> ChartT:
     """Neutral text and grid colours on a transparent background, for light and dark."""
     return (
         chart.configure(background="transparent")
@@ -110,7 +115,7 @@ def live_metrics_chart(
     chart = _history_lines(
         data, x, y_title="value", log_scale=False, color=alt.Color("key:N", title="metric")
     )
-    tooltip = ["key:N", "step:Q", alt.Tooltip("value:Q", format=".4~g")]
+    tooltip: list[str | alt.Tooltip] = ["key:N", "step:Q", alt.Tooltip("value:Q", format=".4~g")]
     return themed(chart.encode(tooltip=tooltip))
 
 
@@ -234,7 +239,8 @@ def scatter_chart(
     x_type = "Q" if pd.api.types.is_numeric_dtype(data["x"]) else "N"
     y_type = "Q" if pd.api.types.is_numeric_dtype(data["y"]) else "N"
     # Vega-Lite brushes continuous scales only.
-    brush_encodings = [e for e, t in (("x", x_type), ("y", y_type)) if t == "Q"]
+    axes: tuple[tuple[Literal["x", "y"], str], ...] = (("x", x_type), ("y", y_type))
+    brush_encodings = [encoding for encoding, kind in axes if kind == "Q"]
     brush = alt.selection_interval(name="brush", encodings=brush_encodings or ["x"])
     color_scale = run_color_scale(labels, runs_df["run_id"], colors)
     return themed(

@@ -69,7 +69,7 @@ class CompareWidget(widgets.VBox):
         differing = [c for c in self._parallel_columns() if c in params]
         self.scatter_x = widgets.Dropdown(
             options=params + metrics,
-            value=(differing or params or metrics or [None])[0],  # a param that varies
+            value=next(iter(differing or params or metrics), None),  # a param that varies
             description="x",
             layout=WIDE,
         )

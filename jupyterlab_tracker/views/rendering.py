@@ -27,7 +27,7 @@ CHART_ACTIONS = {"export": True, "source": False, "compiled": False, "editor": F
 class ChartWidget(alt.JupyterChart):
     """An interactive Altair chart that needs no network, with an SVG fallback."""
 
-    def __init__(self, chart: alt.TopLevelMixin, **kwargs):
+    def __init__(self, chart: alt.TopLevelSpec, **kwargs):
         # Bundling Vega takes a second or two, once per kernel (Altair remembers it).
         alt.JupyterChart.enable_offline()
         # SVG rather than canvas: crisp at any zoom, and its marks are testable.
@@ -42,7 +42,7 @@ class ChartWidget(alt.JupyterChart):
         return with_fallback(super()._repr_mimebundle_(**kwargs), SVG, svg)
 
 
-def static_svg(chart: alt.TopLevelMixin | None) -> str:
+def static_svg(chart: alt.TopLevelSpec | None) -> str:
     """The chart drawn as SVG by vl-convert (no browser), or "" if that fails."""
     if chart is None:
         return ""

@@ -101,6 +101,32 @@ def test_reads_see_buffered_metrics(client):
     assert client.get_run(run_id).data.metrics["m"] == 1.0
 
 
+def test_closing_the_embedded_client_closes_its_database_connections(tmp_path, db_uri):
+    """close() disposes of the database engine (the registry's stores share it): every
+    pooled connection is closed, so SQLite checkpoints the WAL and removes its file, as it
+    does when the last connection to a database goes. A later call connects again."""
+    from sqlalchemy import event
+
+    client = jt.TrackerClient(db_uri, heartbeat_interval=0)
+    run_id = client.create_run(client.create_experiment("closing")).info.run_id
+    client.log_metric(run_id, "m", 1.0)
+    client.create_registered_model("closing")  # opens the registry beside the tracking store
+    client.flush()
+    pool = client.backend.store.db.engine.pool
+    closed = []
+    event.listen(pool, "close", lambda dbapi_connection, record: closed.append(dbapi_connection))
+    pooled = pool.checkedin()
+    wal = tmp_path / "client.db-wal"
+    assert pooled >= 1 and wal.exists()
+
+    client.close()
+
+    assert len(closed) == pooled and pool.checkedin() == 0
+    assert not wal.exists()
+    assert client.get_run(run_id).data.metrics["m"] == 1.0
+    client.close()
+
+
 def test_log_metric_rejects_bad_values_at_the_call(client):
     with pytest.raises(TrackerError, match="abc"):
         client.log_metric("r" * 32, "m", "abc")
@@ -594,27 +620,39 @@ async def test_a_bad_set_tag_over_http_raises_at_once(server_uri, server_token, 
     await asyncio.to_thread(scenario)
 
 
-def test_the_http_backend_and_the_client_have_the_store_interface():
-    """Both backends (TrackingService and HttpBackend) and TrackerClient stay in step with
-    TrackingStore: same method names, same parameters. Keyword-only store parameters are
-    options of the server's own calls (``skip_duplicate_points``, for the MLflow API).
-    TrackerClient methods that ``MlflowClient`` also has follow MlflowClient's signatures
-    instead (test_client_mlflow_signatures.py)."""
+def test_the_backends_and_the_client_have_the_contract_methods():
+    """Both tracking backends (TrackingService and HttpBackend) define every method of
+    ``contracts.TrackingBackend`` themselves: none falls back on the Protocol's empty body.
+    (That their signatures match is mypy's check, in scripts/test.sh.) TrackerClient's
+    methods that ``MlflowClient`` lacks take the contract's parameters; those it has follow
+    MlflowClient's signatures instead (test_client_mlflow_signatures.py)."""
     import inspect
 
     from mlflow import MlflowClient
 
-    from jupyterlab_tracker.store.base import TrackingStore
+    from jupyterlab_tracker.contracts import TrackingBackend, TrackingCore
+    from jupyterlab_tracker.service.tracking import TrackingService
 
-    for name in TrackingStore.__abstractmethods__:
-        parameters = inspect.signature(getattr(TrackingStore, name)).parameters.values()
-        expected = [p.name for p in parameters if p.kind is not p.KEYWORD_ONLY]
-        implementations = [HttpBackend]
-        if not hasattr(MlflowClient, name):
-            implementations.append(jt.TrackerClient)
-        for implementation in implementations:
-            actual = list(inspect.signature(getattr(implementation, name)).parameters)
-            assert actual == expected, (implementation.__name__, name)
+    def members(protocol):
+        return {
+            name
+            for cls in protocol.__mro__
+            if getattr(cls, "_is_protocol", False)
+            for name, value in vars(cls).items()
+            if callable(value) and not name.startswith("_")
+        }
+
+    assert {"create_run", "log_batch", "search_runs"} <= members(TrackingCore)
+    for implementation in (TrackingService, HttpBackend):
+        for name in members(TrackingBackend):
+            assert getattr(implementation, name) is not getattr(TrackingBackend, name), (
+                implementation.__name__,
+                name,
+            )
+    for name in members(TrackingCore) - set(dir(MlflowClient)):
+        parameters = inspect.signature(getattr(TrackingCore, name)).parameters
+        actual = list(inspect.signature(getattr(jt.TrackerClient, name)).parameters)
+        assert actual == list(parameters), name
 
 
 def test_set_experiment_survives_a_concurrent_create(session, monkeypatch):

@@ -99,6 +99,18 @@ def test_the_domain_imports_only_the_standard_library():
     assert result.stdout.strip() == "[]"
 
 
+def test_the_contracts_import_only_what_every_layer_shares():
+    """``contracts.py`` (the backend interfaces) is what the store, the service and the
+    light HTTP client all implement: it imports the standard library, the entities and
+    the domain, nothing else."""
+    shared = ("jupyterlab_tracker.entities", "jupyterlab_tracker.domain")
+    names = imported_modules(PACKAGE / "contracts.py", "jupyterlab_tracker")
+    assert "jupyterlab_tracker.entities" in names
+    for name in names:
+        top = name.partition(".")[0]
+        assert top in sys.stdlib_module_names or name.startswith(shared), name
+
+
 def test_the_store_and_the_filter_parser_import_no_upper_layer():
     """The store knows nothing of the service, the server or the client: the rules and
     figures it shares with them live in the stdlib-only modules every layer imports

@@ -10,7 +10,7 @@ import time
 import pytest
 
 from jupyterlab_tracker.artifacts.repository import STALE_UPLOAD_SECONDS, ArtifactRepository
-from jupyterlab_tracker.client.artifacts import ArtifactTransport
+from jupyterlab_tracker.client.artifacts import FileTransport
 from jupyterlab_tracker.entities import FileInfo
 from jupyterlab_tracker.errors import TrackerError
 
@@ -143,7 +143,7 @@ def test_symlinks_are_listed_as_their_target_inside_the_root_or_not_at_all(tmp_p
 # -- the client confines what a server lists -------------------------------------------
 
 
-class HostileListing(ArtifactTransport):
+class HostileListing(FileTransport):
     """A server whose listing names files outside the directory it lists."""
 
     def __init__(self, names):

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import bisect
+from collections.abc import Sequence
+from typing import Any
 
 
-def downsample(rows: list[tuple], first_step: int, last_step: int, bucket_count: int):
+def downsample(rows: Sequence[Any], first_step: int, last_step: int, bucket_count: int):
     """Cut [first_step, last_step] into ``bucket_count`` equal step ranges and keep each
     range's first, last, lowest and highest point, in history order.
 

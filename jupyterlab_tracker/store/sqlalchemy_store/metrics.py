@@ -4,6 +4,8 @@ metric's history whole, by pages, or downsampled."""
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, or_, select
 
@@ -219,7 +221,7 @@ class MetricsMixin(StoreRows):
         key: str,
         limit: int | None = None,
         offset: int = 0,
-    ) -> list[tuple]:
+    ) -> Sequence[Any]:
         """(value, timestamp, step, is_nan) of one metric, in history order."""
         if limit is None and self.db.dialect == "sqlite":
             limit = -1  # SQLite's "no limit" (PostgreSQL's is NULL)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import random
 from array import array
+from collections.abc import Sequence
 
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -50,7 +51,7 @@ def generate_run_name() -> str:
     return f"{random.choice(_ADJECTIVES)}-{random.choice(_NOUNS)}-{random.randint(1, 999)}"
 
 
-def batch_digest(metrics: list[Metric], params: list[Param], tags: list[RunTag]) -> str:
+def batch_digest(metrics: Sequence[Metric], params: Sequence[Param], tags: Sequence[RunTag]) -> str:
     """SHA-256 (hex) of a batch's content, in order: what a replay must repeat exactly.
 
     Metric columns are hashed as packed arrays (exact float bits, no text formatting):
@@ -148,7 +149,7 @@ class RunsMixin(StoreRows):
     ) -> RunInfo:
         with self.db.session(write=True) as conn:
             self._active_run_row(conn, run_id)
-            changes = {}
+            changes: dict[str, object] = {}
             if status is not None:
                 changes["status"] = status
             if end_time is not None:
@@ -206,13 +207,13 @@ class RunsMixin(StoreRows):
     def log_batch(
         self,
         run_id: str,
-        metrics: list[Metric] = (),
-        params: list[Param] = (),
-        tags: list[RunTag] = (),
+        metrics: Sequence[Metric] = (),
+        params: Sequence[Param] = (),
+        tags: Sequence[RunTag] = (),
         batch_id: str | None = None,
         *,
         skip_duplicate_points: bool = False,
-        model_metrics: list[LoggedModelMetric] = (),
+        model_metrics: Sequence[LoggedModelMetric] = (),
     ) -> None:
         digest = None if batch_id is None else batch_digest(metrics, params, tags)
         arguments = (run_id, metrics, params, tags, batch_id, digest, skip_duplicate_points)
