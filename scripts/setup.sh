@@ -60,7 +60,7 @@ npm run --silent build:prod >/dev/null
 say "Installing jupyterlab_tracker (editable) and linking its labextension"
 # The frontend is already built from the lock file: tell the build hook not to run npm.
 HATCH_JUPYTER_BUILDER_SKIP_NPM=1 python -m pip install --quiet --no-deps --no-build-isolation -e .
-jupyter labextension develop --overwrite . >/dev/null
+jupyter-builder develop --overwrite . >/dev/null
 jupyter server extension enable jupyterlab_tracker --sys-prefix >/dev/null 2>&1 || true
 
 # Keep JupyterLab quiet offline: no news or update checks (they would try the internet).

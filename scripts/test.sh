@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set everything up from scratch (system packages when missing, Python and npm
 # dependencies from the lock files, the frontend build), then run every check:
-# lint, the Python test suite, and the browser tests in Debian's chromium.
+# lint, the frontend unit tests, the Python test suite, and the browser tests in
+# Debian's chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
@@ -32,7 +33,10 @@ ruff format --check .
 mypy jupyterlab_tracker
 npm run --silent lint
 
-say "Python tests"
+say "Frontend unit tests (node --test over the pure TypeScript modules)"
+npm run --silent test
+
+say "Python tests (all of them; the fast loop is: python -m pytest tests -m \"not slow\" -q)"
 python -m pytest tests -q
 
 say "Browser tests (headless Debian chromium)"

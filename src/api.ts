@@ -6,6 +6,7 @@
  */
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
+import { MetricValue } from './values';
 
 /** What `GET tracker/api/version` reports. */
 export interface IServerInfo {
@@ -31,8 +32,8 @@ export interface IExperiment {
   tags: Record<string, string>;
 }
 
-/** Metric values may be "NaN", "Infinity" or "-Infinity" (JSON has no such numbers). */
-export type MetricValue = number | 'NaN' | 'Infinity' | '-Infinity';
+export type { MetricValue } from './values';
+export { metricNumber } from './values';
 
 export interface IMetric {
   key: string;
@@ -95,11 +96,6 @@ export interface IPage<T> {
 export interface IMetricHistory {
   metrics: IMetric[];
   sampled: boolean;
-}
-
-/** A metric value as a JS number (NaN and the infinities included). */
-export function metricNumber(value: MetricValue): number {
-  return typeof value === 'number' ? value : Number(value);
 }
 
 /** Whose artifacts: a run's, or a logged model's (MLflow 3 models have their own). */

@@ -2,7 +2,8 @@
  * Metric charts as Vega-Lite specs (the dialect Altair emits, so the panel and the
  * notebook views draw runs the same way). Pure functions: data in, spec out.
  */
-import { IMetric, metricNumber } from './api';
+import { IMetric } from './api';
+import { metricNumber } from './values';
 
 export type XAxis = 'step' | 'time';
 

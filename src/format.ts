@@ -1,5 +1,5 @@
 /** Formatting shared by every view: times, durations, metric values. */
-import { metricNumber, MetricValue } from './api';
+import { metricNumber, MetricValue } from './values';
 
 export function formatDateTime(ms: number | null): string {
   return ms ? new Date(ms).toLocaleString() : '';

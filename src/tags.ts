@@ -1,7 +1,7 @@
 /**
  * The reserved run tags the frontend reads, MLflow's names. Their one home is the Python
  * module `jupyterlab_tracker/domain/tags.py`: these are copies with the same names, and
- * `tests/test_tags_parity.py` checks that they stay equal.
+ * `tests/views/test_tags_parity.py` checks that they stay equal.
  */
 
 /** The run's description (MLflow's web UI edits it as the run's note). */

@@ -9,6 +9,17 @@ import pytest
 
 pytest_plugins = ("pytest_jupyter.jupyter_server",)
 
+# Whole folders of slow tests: reliability (servers under load, crashes, fuzzing) and the
+# exact comparison with a real ``mlflow server``. Elsewhere a module or a test says
+# ``pytest.mark.slow`` itself (a lab server, kernels, PostgreSQL: see tests/store/conftest.py).
+SLOW_FOLDERS = {"reliability", "mlflow_exact"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if SLOW_FOLDERS.intersection(item.path.parent.parts):
+            item.add_marker(pytest.mark.slow)
+
 
 @pytest.fixture
 def tracker_store_uri(tmp_path) -> str:

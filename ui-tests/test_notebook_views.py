@@ -26,7 +26,7 @@ CELLS = [
     "%%track --name live-demo --params epochs\nimport time\nepochs = 10\n"
     "for step in range(epochs):\n"
     "    jt.log_metric('loss', 1 / (step + 1), step=step)\n"
-    "    time.sleep(0.5)",
+    "    time.sleep(0.5)",  # a training step's pace: the live chart is drawn meanwhile
     "browser = %runs params.optimizer = 'adam'\nbrowser",
     "print('SELECTED', sorted(w.selected_runs))",
 ]

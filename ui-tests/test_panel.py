@@ -141,6 +141,8 @@ def test_keyboard_navigation_and_run_page(page, lab_server, seeded, screenshot_d
     set_theme(page, "JupyterLab Light")
 
 
+# The kernel logs a point every half second (a training loop's pace): the test watches the
+# panel's chart grow meanwhile, so this sleep is the thing under test, not a wait.
 LIVE_CELL = """
 import time
 import jupyterlab_tracker as jt

@@ -88,6 +88,7 @@ def table_frame(data):
     """A DataFrame from a DataFrame or a dict (of columns, or of scalars: one row), as
     ``mlflow.log_table`` builds it."""
     import pandas
+    from pandas.api.types import is_object_dtype
 
     if isinstance(data, pandas.DataFrame):
         frame = data
@@ -98,7 +99,8 @@ def table_frame(data):
             frame = pandas.DataFrame([data])
     else:
         raise invalid(f"log_table takes a pandas.DataFrame or a dict, not {type(data).__name__}")
-    for column in frame.select_dtypes(include=["object"]).columns:
+    # Object columns only (images are objects): pandas 3's str columns never hold one.
+    for column in [name for name, dtype in frame.dtypes.items() if is_object_dtype(dtype)]:
         if any(_is_image(cell) for cell in frame[column]):
             raise invalid(
                 f"Column {column!r} holds images, which jt's log_table does not store "

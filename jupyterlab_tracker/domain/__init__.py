@@ -2,8 +2,8 @@
 
 Every layer imports these: the store, the service, the server, the embedded and the HTTP
 client, the views and the magics. So nothing here may import anything but the standard
-library (``tests/test_import_boundaries.py`` checks it), and no other module spells out
-what lives here (``tests/test_one_home.py`` checks the tag names and the clock).
+library (``tests/client/test_import_boundaries.py`` checks it), and no other module spells out
+what lives here (``tests/service/test_one_home.py`` checks the tag names and the clock).
 
 - ``tags``: the reserved run and model tags, MLflow's (``mlflow.runName``, ...) and ours
   (``jupyterlab_tracker.*``), as MLflow's ``mlflow/utils/mlflow_tags.py`` holds its own.

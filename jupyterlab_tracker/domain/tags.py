@@ -3,7 +3,7 @@
 MLflow's are those of ``mlflow/utils/mlflow_tags.py`` (and ``mlflow.prompt.is_prompt``,
 ``mlflow/prompt/constants.py``) that jupyterlab_tracker reads or writes; MLflow's own
 clients and web UI read the same tags, so the names must stay exactly MLflow's. Ours start
-with ``jupyterlab_tracker.``. ``tests/test_one_home.py`` fails if a module outside this one
+with ``jupyterlab_tracker.``. ``tests/service/test_one_home.py`` fails if a module outside this one
 spells a name out. The frontend's copies are in ``src/tags.ts``.
 """
 

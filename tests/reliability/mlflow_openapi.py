@@ -167,7 +167,7 @@ def _query(name: str, schema: dict, required: bool = False) -> dict:
 _STRING = {"type": "string"}
 _ANY_ANSWER = {"default": {"description": "any answer but a 5xx"}}
 # (METHOD, route) -> operation, for the routes MLflow's protos do not describe.
-# Routes with no input at all: nothing to generate (tests/mlflow_exact compares them).
+# Routes with no input at all: nothing to generate (tests/server/mlflow_exact compares them).
 _FIXED_ANSWERS = {f"{p}/3.0/mlflow/server-info" for p in ("api", "ajax-api")} | {
     "health",
     "version",

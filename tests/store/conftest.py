@@ -1,20 +1,14 @@
 """Store fixtures: every ``store`` test runs on SQLite and on PostgreSQL.
 
 PostgreSQL comes from ``TRACKER_TEST_POSTGRES_URI`` or a throwaway cluster (see
-``tests/pg.py``); each test gets its own fresh database. Without either, the PostgreSQL
+``tests/support/pg.py``); each test gets its own fresh database. Without either, the PostgreSQL
 variants are skipped and the terminal summary says so loudly.
 """
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # for tests/pg.py
-
-from pg import PostgresServer  # noqa: E402
+from support.pg import PostgresServer  # noqa: E402
 
 from jupyterlab_tracker.artifacts.locations import ArtifactLocations  # noqa: E402
 from jupyterlab_tracker.service.factory import model_services  # noqa: E402
@@ -39,7 +33,8 @@ def postgres_server():
         server.stop()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+# PostgreSQL starts a cluster (once per session) and makes a database per test: slow.
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])
 def db_uri(request, tmp_path):
     """A fresh, empty database of each kind."""
     if request.param == "sqlite":

@@ -1,16 +1,16 @@
 """Logged models (MLflow 3) through the service, on SQLite and PostgreSQL: their metrics,
 run outputs and inputs, MLflow's soft delete, params, tags and search.
 
-What MLflow answers for the same calls is checked in tests/test_mlflow_logged_models.py;
+What MLflow answers for the same calls is checked in tests/server/test_mlflow_logged_models.py;
 these pin the same behaviour on both databases, below the HTTP layer.
 """
 
 from __future__ import annotations
 
 import math
-import time
 
 import pytest
+from support.waiting import next_millisecond
 
 from jupyterlab_tracker.artifacts.locations import ArtifactLocations
 from jupyterlab_tracker.entities import LoggedModelMetric, Metric, ModelOutput
@@ -178,7 +178,7 @@ def searchable(registry, tracking, store):
         for value, timestamp, dataset in points:
             point = [Metric("acc", value, timestamp, 0)]
             log_linked(tracking, run_id, model.model_id, point, (dataset, "d-" + dataset))
-        time.sleep(0.003)
+        next_millisecond()  # distinct creation times
     registry.delete_logged_model(ids["zeta"])
     names = {model_id: name for name, model_id in ids.items()}
 

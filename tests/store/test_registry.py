@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from support.waiting import next_millisecond
 
 from jupyterlab_tracker.artifacts.locations import ArtifactLocations
 from jupyterlab_tracker.errors import TrackerError
@@ -180,7 +180,7 @@ def test_search_registered_models_and_versions(registry, store):
     assert names(registry.search_registered_models("name ILIKE 'b%'")) == ["Beta"]
     assert names(registry.search_registered_models("name = 'gamma'")) == ["gamma"]
     assert names(registry.search_registered_models("tags.first = 'a'")) == ["alpha", "alpine"]
-    time.sleep(0.005)  # timestamps are milliseconds
+    next_millisecond()  # timestamps are milliseconds
     registry.update_registered_model("alpine", "touched")
     ordered = registry.search_registered_models(order_by=["last_updated_timestamp DESC"])
     assert names(ordered)[0] == "alpine"

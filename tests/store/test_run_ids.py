@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 import uuid
 
+from support.waiting import next_millisecond
+
 from jupyterlab_tracker.service.validation import validate_run_id
 from jupyterlab_tracker.store.ids import new_run_id
 
@@ -21,7 +23,7 @@ def test_run_ids_are_uuid7_hex_and_valid_run_ids():
 
 def test_run_ids_are_unique_and_sort_by_creation_time():
     earlier = [new_run_id() for _ in range(1000)]
-    time.sleep(0.002)
+    next_millisecond()  # the ids' first 48 bits are the time in milliseconds
     later = [new_run_id() for _ in range(1000)]
     assert len(set(earlier + later)) == 2000
     assert max(earlier) < min(later)
@@ -29,7 +31,7 @@ def test_run_ids_are_unique_and_sort_by_creation_time():
 
 def test_the_store_creates_runs_with_time_ordered_ids(store):
     first = store.create_run("0").info.run_id
-    time.sleep(0.002)
+    next_millisecond()  # the ids' first 48 bits are the time in milliseconds
     second = store.create_run("0").info.run_id
     assert uuid.UUID(hex=first).version == 7
     assert first < second

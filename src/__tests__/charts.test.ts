@@ -1,0 +1,192 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+
+import { IMetric } from '../api';
+import {
+  IRunPoint,
+  metricChartSpec,
+  parallelCoordinatesSpec,
+  scatterSpec,
+  smooth
+} from '../charts';
+
+const points = (values: IMetric['value'][]): IMetric[] =>
+  values.map((value, step) => ({
+    key: 'loss',
+    value,
+    step,
+    timestamp: 1000 + step
+  }));
+
+type Spec = Record<string, any>;
+
+describe('smooth', () => {
+  it('returns raw values for a zero weight', () => {
+    assert.deepEqual(smooth([3, 1, 2], 0), [3, 1, 2]);
+  });
+
+  it('is a debiased moving average: a constant stays constant', () => {
+    assert.deepEqual(
+      smooth([2, 2, 2], 0.9).map(v => Number(v.toFixed(12))),
+      [2, 2, 2]
+    );
+  });
+
+  it('weights the past, and passes non-finite values through untouched', () => {
+    const [a, b, c] = smooth([0, 10, NaN], 0.5);
+    assert.equal(a, 0);
+    assert.ok(Math.abs(b - 10 / 1.5) < 1e-12); // (0.5 * 0 + 0.5 * 10) / (1 - 0.25)
+    assert.ok(Number.isNaN(c));
+  });
+});
+
+describe('metricChartSpec', () => {
+  const options = { xAxis: 'step' as const, logScale: false, smoothing: 0 };
+
+  it('has a row per finite point of each run, by step', () => {
+    const spec: Spec = metricChartSpec(
+      'loss',
+      [
+        { name: 'a', points: points([1, 'NaN', 0.5]) },
+        { name: 'b', points: points(['Infinity', 2]) }
+      ],
+      options
+    );
+    assert.deepEqual(
+      spec.data.values.map((r: Spec) => [r.run, r.step, r.value]),
+      [
+        ['a', 0, 1],
+        ['a', 2, 0.5],
+        ['b', 1, 2]
+      ]
+    );
+    assert.equal(spec.encoding.x.field, 'step');
+    assert.equal(spec.encoding.y.scale.type, 'linear');
+    assert.ok(spec.encoding.color.legend); // two runs: a legend
+  });
+
+  it('drops values a log scale cannot draw and plots against time on request', () => {
+    const spec: Spec = metricChartSpec(
+      'loss',
+      [{ name: 'a', points: points([0, -1, 3]) }],
+      { xAxis: 'time', logScale: true, smoothing: 0 }
+    );
+    assert.deepEqual(
+      spec.data.values.map((r: Spec) => r.value),
+      [3]
+    );
+    assert.equal(spec.encoding.x.type, 'temporal');
+    assert.equal(spec.encoding.y.scale.type, 'log');
+    assert.equal(spec.encoding.color.legend, null);
+  });
+
+  it("uses the runs' colours only when every run has one", () => {
+    const coloured: Spec = metricChartSpec(
+      'loss',
+      [
+        { name: 'a', color: '#111111', points: points([1]) },
+        { name: 'b', color: '#222222', points: points([2]) }
+      ],
+      options
+    );
+    assert.deepEqual(coloured.encoding.color.scale, {
+      domain: ['a', 'b'],
+      range: ['#111111', '#222222']
+    });
+    const partly: Spec = metricChartSpec(
+      'loss',
+      [
+        { name: 'a', color: '#111111', points: points([1]) },
+        { name: 'b', points: points([2]) }
+      ],
+      options
+    );
+    assert.equal(partly.encoding.color.scale, undefined);
+  });
+
+  it('marks points on short histories only', () => {
+    const short: Spec = metricChartSpec(
+      'm',
+      [{ name: 'a', points: points([1, 2]) }],
+      options
+    );
+    const long: Spec = metricChartSpec(
+      'm',
+      [{ name: 'a', points: points(Array.from({ length: 51 }, (_, i) => i)) }],
+      options
+    );
+    assert.equal(short.mark.point, true);
+    assert.equal(long.mark.point, false);
+  });
+});
+
+const runs: IRunPoint[] = [
+  {
+    runId: 'r1',
+    label: 'one',
+    color: '#1',
+    values: { 'params.lr': '0.1', 'metrics.acc': 0.8 }
+  },
+  {
+    runId: 'r2',
+    label: 'two',
+    color: '#2',
+    values: { 'params.lr': 'x', 'metrics.acc': 0.9 }
+  },
+  { runId: 'r3', label: 'three', color: '#3', values: { 'metrics.acc': 0.7 } }
+];
+
+describe('parallelCoordinatesSpec', () => {
+  it('has a row per run and axis, non-numbers as null, axes in the order chosen', () => {
+    const spec: Spec = parallelCoordinatesSpec(runs, [
+      'metrics.acc',
+      'params.lr'
+    ]);
+    assert.deepEqual(
+      spec.data.values.map((r: Spec) => [r.run, r.axis, r.order, r.value]),
+      [
+        ['one', 'metrics.acc', 0, 0.8],
+        ['one', 'params.lr', 1, 0.1],
+        ['two', 'metrics.acc', 0, 0.9],
+        ['two', 'params.lr', 1, null],
+        ['three', 'metrics.acc', 0, 0.7],
+        ['three', 'params.lr', 1, null]
+      ]
+    );
+    assert.deepEqual(spec.encoding.color.scale, {
+      domain: ['one', 'two', 'three'],
+      range: ['#1', '#2', '#3']
+    });
+  });
+
+  it('never puts an axis name into an expression', () => {
+    const hostile = "a'] + alert(1) + ['";
+    const spec = parallelCoordinatesSpec(
+      [{ runId: 'r', label: 'r', color: '#1', values: { [hostile]: 1 } }],
+      [hostile]
+    );
+    const expressions = JSON.stringify((spec as Spec).transform);
+    assert.ok(!expressions.includes('alert'));
+  });
+});
+
+describe('scatterSpec', () => {
+  it('plots the runs having both values, numeric x as a quantity', () => {
+    const spec: Spec = scatterSpec(runs, 'params.lr', 'metrics.acc');
+    assert.equal(spec.encoding.x.type, 'nominal'); // "x" is not a number
+    assert.deepEqual(
+      spec.data.values.map((r: Spec) => [r.run, r.x, r.y]),
+      [
+        ['one', '0.1', 0.8],
+        ['two', 'x', 0.9]
+      ]
+    );
+    const numeric: Spec = scatterSpec(
+      runs.slice(0, 1),
+      'params.lr',
+      'metrics.acc'
+    );
+    assert.equal(numeric.encoding.x.type, 'quantitative');
+    assert.deepEqual(numeric.data.values, [{ run: 'one', x: 0.1, y: 0.8 }]);
+  });
+});

@@ -1,0 +1,122 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+
+import { IRun } from '../api';
+import { ATTRIBUTE_COLUMNS, columnFromId, dataColumn } from '../columns';
+
+const NOW = Date.UTC(2026, 0, 31, 12, 0, 0);
+
+function run(overrides: Partial<IRun['info']> = {}): IRun {
+  return {
+    info: {
+      run_id: 'a'.repeat(32),
+      experiment_id: '1',
+      run_name: 'calm-fox',
+      user_id: 'ada',
+      status: 'FINISHED',
+      start_time: NOW - 5 * 60_000,
+      end_time: NOW - 5 * 60_000 + 12_300,
+      lifecycle_stage: 'active',
+      artifact_uri: '',
+      ...overrides
+    },
+    data: {
+      metrics: {
+        acc: { key: 'acc', value: 0.912345678, timestamp: NOW, step: 3 },
+        'val `loss`': {
+          key: 'val `loss`',
+          value: 'NaN',
+          timestamp: NOW,
+          step: 3
+        }
+      },
+      params: { lr: '0.01' },
+      tags: {
+        'mlflow.source.name': '/home/ada/work/train.ipynb',
+        team: 'vision'
+      }
+    },
+    inputs: []
+  };
+}
+
+const attribute = (id: string) => ATTRIBUTE_COLUMNS.find(c => c.id === id)!;
+
+describe('the fixed columns', () => {
+  it('show when the run was created, relative to now, with the full date as title', () => {
+    const created = attribute('attributes.start_time');
+    assert.equal(created.render(run(), NOW), '5 min ago');
+    assert.equal(
+      created.title!(run()),
+      new Date(NOW - 5 * 60_000).toLocaleString()
+    );
+    assert.equal(created.orderBy, 'attributes.start_time');
+  });
+
+  it('show the duration, up to now while the run runs, and cannot sort by it', () => {
+    const duration = attribute('duration');
+    assert.equal(duration.render(run(), NOW), '12.3s');
+    assert.equal(duration.render(run({ end_time: null }), NOW), '5m 00s');
+    assert.equal(duration.orderBy, null);
+  });
+
+  it('show the user and the source file name, with the whole source as title', () => {
+    assert.equal(attribute('attributes.user_id').render(run(), NOW), 'ada');
+    const source = attribute('source');
+    assert.equal(source.render(run(), NOW), 'train.ipynb');
+    assert.equal(source.title!(run()), '/home/ada/work/train.ipynb');
+    assert.equal(source.orderBy, 'tags.`mlflow.source.name`');
+  });
+});
+
+describe('dataColumn', () => {
+  it("quotes the key in MLflow's order_by identifier", () => {
+    assert.equal(dataColumn('metric', 'acc').id, 'metrics.`acc`');
+    assert.equal(dataColumn('param', 'lr').orderBy, 'params.`lr`');
+    assert.equal(dataColumn('tag', 'a`b').id, 'tags.`a``b`');
+  });
+
+  it('renders metrics formatted, params and tags as stored, missing ones empty', () => {
+    assert.equal(dataColumn('metric', 'acc').render(run(), NOW), '0.912346');
+    assert.equal(dataColumn('metric', 'val `loss`').render(run(), NOW), 'NaN');
+    assert.equal(dataColumn('param', 'lr').render(run(), NOW), '0.01');
+    assert.equal(dataColumn('tag', 'team').render(run(), NOW), 'vision');
+    assert.equal(dataColumn('metric', 'f1').render(run(), NOW), '');
+    assert.equal(dataColumn('param', 'epochs').render(run(), NOW), '');
+  });
+
+  it('makes metric columns narrower than the others', () => {
+    assert.equal(dataColumn('metric', 'acc').width, 100);
+    assert.equal(dataColumn('param', 'lr').width, 120);
+  });
+});
+
+describe('columnFromId', () => {
+  it('finds the fixed columns by id', () => {
+    assert.equal(columnFromId('duration'), attribute('duration'));
+    assert.equal(
+      columnFromId('attributes.user_id'),
+      attribute('attributes.user_id')
+    );
+  });
+
+  it('reads saved ids, quoted or not, back to the same column', () => {
+    for (const [id, kind, key] of [
+      ['params.lr', 'param', 'lr'],
+      ['metrics.`acc`', 'metric', 'acc'],
+      ['tags.`a``b`', 'tag', 'a`b'],
+      ['metrics.`val loss`', 'metric', 'val loss']
+    ]) {
+      const column = columnFromId(id)!;
+      assert.equal(column.kind, kind, id);
+      assert.equal(column.key, key, id);
+      assert.equal(columnFromId(column.id)!.id, column.id);
+    }
+  });
+
+  it('refuses ids of no column', () => {
+    assert.equal(columnFromId('bogus'), undefined);
+    assert.equal(columnFromId('attributes.nope'), undefined);
+    assert.equal(columnFromId('metrics.'), undefined);
+  });
+});

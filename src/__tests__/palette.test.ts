@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+
+import { CATEGORY10, crc32, runColors } from '../palette';
+
+describe('crc32', () => {
+  it("is zlib's CRC-32 of the UTF-8 bytes", () => {
+    // Python: zlib.crc32(b"abc") == 891568578, zlib.crc32("ünï".encode()) == 3687074026
+    assert.equal(crc32(''), 0);
+    assert.equal(crc32('abc'), 891_568_578);
+    assert.equal(crc32('123456789'), 0xcbf43926);
+    assert.equal(crc32('ünï'), 3_687_074_026);
+  });
+});
+
+describe('runColors', () => {
+  it('starts each run at the colour its id hashes to', () => {
+    const colors = runColors(['abc']);
+    assert.equal(colors.get('abc'), CATEGORY10[891_568_578 % 10]);
+  });
+
+  it('gives a run the same colour whatever else the view shows, unless it collides', () => {
+    // Slots (crc32 % 10): run-1 -> 5, x -> 3, y -> 9, c -> 5.
+    assert.equal(runColors(['run-1']).get('run-1'), CATEGORY10[5]);
+    assert.equal(runColors(['x', 'y', 'run-1']).get('run-1'), CATEGORY10[5]);
+    assert.equal(runColors(['run-1', 'x']).get('x'), CATEGORY10[3]);
+    // c came first and holds slot 5: run-1 takes the next free one.
+    const collided = runColors(['c', 'run-1']);
+    assert.equal(collided.get('c'), CATEGORY10[5]);
+    assert.equal(collided.get('run-1'), CATEGORY10[6]);
+  });
+
+  it('moves a colliding run to the next free colour', () => {
+    // Two ids that hash to the same slot: the second takes the slot after it.
+    const ids = Array.from({ length: 200 }, (_, i) => `run-${i}`);
+    const first = ids[0];
+    const slot = crc32(first) % 10;
+    const twin = ids.find(id => id !== first && crc32(id) % 10 === slot)!;
+    const colors = runColors([first, twin]);
+    assert.equal(colors.get(first), CATEGORY10[slot]);
+    assert.equal(colors.get(twin), CATEGORY10[(slot + 1) % 10]);
+  });
+
+  it('uses all ten colours for ten runs, then repeats', () => {
+    const ids = Array.from({ length: 12 }, (_, i) => `r${i}`);
+    const colors = runColors(ids);
+    assert.equal(new Set(ids.slice(0, 10).map(id => colors.get(id))).size, 10);
+    assert.equal(colors.size, 12);
+    for (const id of ids.slice(10)) {
+      assert.equal(colors.get(id), CATEGORY10[crc32(id) % 10]);
+    }
+  });
+
+  it('is stable: the same ids in the same order give the same colours', () => {
+    const ids = ['abc123', 'f00', 'run-1', 'run-2', 'ünï'];
+    assert.deepEqual([...runColors(ids)], [...runColors([...ids])]);
+    assert.deepEqual(
+      [...runColors([...ids, 'abc123']).entries()],
+      [...runColors(ids).entries()]
+    );
+  });
+});
