@@ -150,6 +150,29 @@ export function defaultColumns(runs: IRun[], fixed: IColumn[]): IColumn[] {
 /** The columns a user chose, as column ids, by the experiments shown ("1" or "1,4"). */
 export type ColumnChoices = Record<string, string[]>;
 
+/**
+ * Column choices read back from storage (JSON written by an older or another version, or
+ * edited by hand): only string arrays under string keys survive, anything else is dropped.
+ */
+export function parseColumnChoices(text: string | null): ColumnChoices {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text ?? '{}');
+  } catch {
+    return {};
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    return {};
+  }
+  const choices: ColumnChoices = {};
+  for (const [key, ids] of Object.entries(parsed)) {
+    if (Array.isArray(ids) && ids.every(id => typeof id === 'string')) {
+      choices[key] = ids;
+    }
+  }
+  return choices;
+}
+
 /** The chosen columns when there is a choice, else the defaults. */
 export function shownColumns(
   chosen: string[] | undefined,

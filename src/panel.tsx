@@ -19,7 +19,12 @@ import React, { useCallback, useEffect, useMemo, useState } from 'react';
 
 import { IExperiment, IServerInfo, TrackerAPI } from './api';
 import { CompareModel } from './compare';
-import { ColumnChoices, columnFromId, IColumn } from './columns';
+import {
+  ColumnChoices,
+  columnFromId,
+  IColumn,
+  parseColumnChoices
+} from './columns';
 import { ExperimentList } from './components/ExperimentList';
 import { RunPage } from './components/RunPage';
 import { ModelsView } from './components/ModelsView';
@@ -29,6 +34,24 @@ import { trackerIcon } from './icons';
 import { ITrackerPlace } from './links';
 
 const EXPERIMENTS_REFRESH_MS = 5000;
+/** Where the columns chosen per experiment are kept in the browser, across reloads. */
+const COLUMN_CHOICES_KEY = 'jupyterlab-tracker:run-columns';
+
+function storedColumnChoices(): ColumnChoices {
+  try {
+    return parseColumnChoices(window.localStorage.getItem(COLUMN_CHOICES_KEY));
+  } catch {
+    return {}; // Storage refused (privacy settings): choices last until the reload.
+  }
+}
+
+function storeColumnChoices(choices: ColumnChoices): void {
+  try {
+    window.localStorage.setItem(COLUMN_CHOICES_KEY, JSON.stringify(choices));
+  } catch {
+    // Full or refused: the choice still holds in this page.
+  }
+}
 
 type PanelTab = 'experiments' | 'models';
 
@@ -156,7 +179,8 @@ function TrackerApp(props: IAppProps): JSX.Element {
         .filter((c): c is IColumn => !!c),
     [settings.defaultColumns]
   );
-  const [columnChoices, setColumnChoices] = useState<ColumnChoices>({});
+  const [columnChoices, setColumnChoices] =
+    useState<ColumnChoices>(storedColumnChoices);
   const chooseColumns = (key: string, ids: string[] | null) =>
     setColumnChoices(current => {
       const next = { ...current };
@@ -165,6 +189,7 @@ function TrackerApp(props: IAppProps): JSX.Element {
       } else {
         delete next[key];
       }
+      storeColumnChoices(next);
       return next;
     });
 

@@ -114,6 +114,20 @@ def test_chosen_columns_replace_the_defaults_until_reset(page, lab_server):
     popover.get_by_label("epochs").check()
     expect(page.locator(".jp-tracker-thead .jp-tracker-th-label").last).to_have_text("epochs")
     assert "recall" not in headers(page)
+    chosen = headers(page)
+
+    # The choice is this experiment's: another one shows its defaults, and a reload
+    # brings the choice back.
+    seed_experiment(lab_server, "sweeps/other", sweep_runs())
+    select_experiment(page, "sweeps/other")
+    expect(page.locator(".jp-tracker-thead .jp-tracker-th-label").last).to_have_text("seed")
+    open_lab(page, lab_server)
+    open_tracker(page)
+    select_experiment(page, "sweeps/chosen-columns")
+    expect(page.locator(".jp-tracker-thead .jp-tracker-th-label").last).to_have_text("epochs")
+    assert headers(page) == chosen
+
+    page.get_by_role("button", name="Columns", exact=True).click()
 
     popover.get_by_role("button", name="Default columns").click()
     expect(page.locator(".jp-tracker-thead .jp-tracker-th-label").last).to_have_text("seed")

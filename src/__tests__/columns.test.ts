@@ -7,7 +7,9 @@ import {
   columnFromId,
   dataColumn,
   defaultColumns,
-  MAX_DEFAULT_COLUMNS
+  MAX_DEFAULT_COLUMNS,
+  parseColumnChoices,
+  shownColumns
 } from '../columns';
 
 const NOW = Date.UTC(2026, 0, 31, 12, 0, 0);
@@ -201,5 +203,37 @@ describe('defaultColumns', () => {
     assert.equal(params.length, MAX_DEFAULT_COLUMNS);
     assert.equal(metrics[0].key, 'm00');
     assert.ok(!metrics.some(c => c.key.startsWith('system/')));
+  });
+});
+
+describe('shownColumns', () => {
+  it('shows the chosen columns, in their order, else the defaults', () => {
+    const defaults = [attribute('duration')];
+    assert.equal(shownColumns(undefined, defaults), defaults);
+    assert.deepEqual(
+      ids(shownColumns(['metrics.`loss`', 'bogus', 'duration'], defaults)),
+      ['metrics.`loss`', 'duration']
+    );
+    assert.deepEqual(shownColumns([], defaults), []);
+  });
+});
+
+describe('parseColumnChoices', () => {
+  it('reads back what was stored', () => {
+    const choices = { '1': ['duration', 'params.`lr`'], '1,4': [] };
+    assert.deepEqual(parseColumnChoices(JSON.stringify(choices)), choices);
+  });
+
+  it('drops what is not a list of column ids, and survives broken JSON', () => {
+    assert.deepEqual(parseColumnChoices(null), {});
+    assert.deepEqual(parseColumnChoices('{not json'), {});
+    assert.deepEqual(parseColumnChoices('[["duration"]]'), {});
+    assert.deepEqual(parseColumnChoices('"x"'), {});
+    assert.deepEqual(
+      parseColumnChoices(
+        '{"1": ["duration", 3], "2": "duration", "3": ["source"]}'
+      ),
+      { '3': ['source'] }
+    );
   });
 });
