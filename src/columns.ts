@@ -104,3 +104,81 @@ export function columnFromId(id: string): IColumn | undefined {
   ];
   return dataColumn(kind, match[2].replace(/``/g, '`'));
 }
+
+/** At most this many metric and param columns each are shown by default. */
+export const MAX_DEFAULT_COLUMNS = 12;
+
+/** Metrics MLflow logs about the machine (`system/cpu_utilization_percentage`). */
+const SYSTEM_METRIC_PREFIX = 'system/';
+
+/**
+ * The columns shown while the user has not chosen any for an experiment: the fixed ones,
+ * then the latest value of each metric the runs logged (system metrics left out), then the
+ * params whose value differs between the runs (a param some runs lack differs too).
+ * Both sorted by name and capped at MAX_DEFAULT_COLUMNS each.
+ */
+export function defaultColumns(runs: IRun[], fixed: IColumn[]): IColumn[] {
+  const metrics = new Set<string>();
+  const paramValues = new Map<string, Set<string | undefined>>();
+  for (const run of runs) {
+    for (const key of Object.keys(run.data.metrics)) {
+      if (!key.startsWith(SYSTEM_METRIC_PREFIX)) {
+        metrics.add(key);
+      }
+    }
+    for (const key of Object.keys(run.data.params)) {
+      paramValues.set(key, paramValues.get(key) ?? new Set());
+    }
+  }
+  for (const [key, values] of paramValues) {
+    for (const run of runs) {
+      values.add(run.data.params[key]);
+    }
+  }
+  const varying = [...paramValues]
+    .filter(([, values]) => values.size > 1)
+    .map(([key]) => key);
+  const pick = (keys: Iterable<string>) =>
+    [...keys].sort().slice(0, MAX_DEFAULT_COLUMNS);
+  return [
+    ...fixed,
+    ...pick(metrics).map(key => dataColumn('metric', key)),
+    ...pick(varying).map(key => dataColumn('param', key))
+  ];
+}
+
+/** The columns a user chose, as column ids, by the experiments shown ("1" or "1,4"). */
+export type ColumnChoices = Record<string, string[]>;
+
+/**
+ * Column choices read back from storage (JSON written by an older or another version, or
+ * edited by hand): only string arrays under string keys survive, anything else is dropped.
+ */
+export function parseColumnChoices(text: string | null): ColumnChoices {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text ?? '{}');
+  } catch {
+    return {};
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    return {};
+  }
+  const choices: ColumnChoices = {};
+  for (const [key, ids] of Object.entries(parsed)) {
+    if (Array.isArray(ids) && ids.every(id => typeof id === 'string')) {
+      choices[key] = ids;
+    }
+  }
+  return choices;
+}
+
+/** The chosen columns when there is a choice, else the defaults. */
+export function shownColumns(
+  chosen: string[] | undefined,
+  defaults: IColumn[]
+): IColumn[] {
+  return chosen
+    ? chosen.map(columnFromId).filter((c): c is IColumn => !!c)
+    : defaults;
+}

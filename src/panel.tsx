@@ -15,11 +15,16 @@ import {
   nullTranslator,
   TranslationBundle
 } from '@jupyterlab/translation';
-import React, { useCallback, useEffect, useState } from 'react';
+import React, { useCallback, useEffect, useMemo, useState } from 'react';
 
 import { IExperiment, IServerInfo, TrackerAPI } from './api';
 import { CompareModel } from './compare';
-import { columnFromId, IColumn } from './columns';
+import {
+  ColumnChoices,
+  columnFromId,
+  IColumn,
+  parseColumnChoices
+} from './columns';
 import { ExperimentList } from './components/ExperimentList';
 import { RunPage } from './components/RunPage';
 import { ModelsView } from './components/ModelsView';
@@ -29,6 +34,24 @@ import { trackerIcon } from './icons';
 import { ITrackerPlace } from './links';
 
 const EXPERIMENTS_REFRESH_MS = 5000;
+/** Where the columns chosen per experiment are kept in the browser, across reloads. */
+const COLUMN_CHOICES_KEY = 'jupyterlab-tracker:run-columns';
+
+function storedColumnChoices(): ColumnChoices {
+  try {
+    return parseColumnChoices(window.localStorage.getItem(COLUMN_CHOICES_KEY));
+  } catch {
+    return {}; // Storage refused (privacy settings): choices last until the reload.
+  }
+}
+
+function storeColumnChoices(choices: ColumnChoices): void {
+  try {
+    window.localStorage.setItem(COLUMN_CHOICES_KEY, JSON.stringify(choices));
+  } catch {
+    // Full or refused: the choice still holds in this page.
+  }
+}
 
 type PanelTab = 'experiments' | 'models';
 
@@ -147,9 +170,28 @@ function TrackerApp(props: IAppProps): JSX.Element {
       compareModel.changed.disconnect(onChanged);
     };
   }, [compareModel]);
-  const [columns, setColumns] = useState<IColumn[]>(() =>
-    settings.defaultColumns.map(columnFromId).filter((c): c is IColumn => !!c)
+  // The settings' columns come first by default; the user's own choice of columns is
+  // kept per experiment (or set of experiments) and wins over the default.
+  const fixedColumns = useMemo(
+    () =>
+      settings.defaultColumns
+        .map(columnFromId)
+        .filter((c): c is IColumn => !!c),
+    [settings.defaultColumns]
   );
+  const [columnChoices, setColumnChoices] =
+    useState<ColumnChoices>(storedColumnChoices);
+  const chooseColumns = (key: string, ids: string[] | null) =>
+    setColumnChoices(current => {
+      const next = { ...current };
+      if (ids) {
+        next[key] = ids;
+      } else {
+        delete next[key];
+      }
+      storeColumnChoices(next);
+      return next;
+    });
 
   const loadExperiments = useCallback(async () => {
     const all = await api.experiments(showDeleted ? 'ALL' : 'ACTIVE_ONLY');
@@ -339,11 +381,12 @@ function TrackerApp(props: IAppProps): JSX.Element {
               <RunsView
                 api={api}
                 experiments={shownExperiments}
-                columns={columns}
+                fixedColumns={fixedColumns}
+                columnChoices={columnChoices}
                 refreshSeconds={settings.refreshInterval}
                 isVisible={props.isVisible}
                 trans={trans}
-                onColumnsChange={setColumns}
+                onColumnsChoice={chooseColumns}
                 onOpenRun={run => setOpenRun(run.info.run_id)}
                 selected={selectedRuns}
                 onSelectionChange={changeRunSelection}

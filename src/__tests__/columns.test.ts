@@ -2,7 +2,15 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { IRun } from '../api';
-import { ATTRIBUTE_COLUMNS, columnFromId, dataColumn } from '../columns';
+import {
+  ATTRIBUTE_COLUMNS,
+  columnFromId,
+  dataColumn,
+  defaultColumns,
+  MAX_DEFAULT_COLUMNS,
+  parseColumnChoices,
+  shownColumns
+} from '../columns';
 
 const NOW = Date.UTC(2026, 0, 31, 12, 0, 0);
 
@@ -118,5 +126,114 @@ describe('columnFromId', () => {
     assert.equal(columnFromId('bogus'), undefined);
     assert.equal(columnFromId('attributes.nope'), undefined);
     assert.equal(columnFromId('metrics.'), undefined);
+  });
+});
+
+function sweepRun(
+  params: Record<string, string>,
+  metrics: string[],
+  id = Object.values(params).join('-')
+): IRun {
+  const base = run({ run_id: id });
+  return {
+    ...base,
+    data: {
+      params,
+      tags: {},
+      metrics: Object.fromEntries(
+        metrics.map(key => [key, { key, value: 1, timestamp: NOW, step: 0 }])
+      )
+    }
+  };
+}
+
+const ids = (columns: { id: string }[]) => columns.map(c => c.id);
+
+describe('defaultColumns', () => {
+  const fixed = ATTRIBUTE_COLUMNS.slice(0, 2);
+
+  it('adds every metric, then only the params that differ between the runs', () => {
+    const same = { batch: '32', epochs: '10', optimizer: 'adam' };
+    const runs = [
+      sweepRun({ ...same, lr: '0.1', seed: '1' }, ['loss', 'acc']),
+      sweepRun({ ...same, lr: '0.01', seed: '2' }, ['loss', 'f1']),
+      sweepRun({ ...same, lr: '0.1', seed: '3' }, ['loss'])
+    ];
+    assert.deepEqual(ids(defaultColumns(runs, fixed)), [
+      ...ids(fixed),
+      'metrics.`acc`',
+      'metrics.`f1`',
+      'metrics.`loss`',
+      'params.`lr`',
+      'params.`seed`'
+    ]);
+  });
+
+  it('counts a param that only some runs have as differing', () => {
+    const runs = [
+      sweepRun({ lr: '0.1', dropout: '0.5' }, []),
+      sweepRun({ lr: '0.1' }, [])
+    ];
+    assert.deepEqual(ids(defaultColumns(runs, [])), ['params.`dropout`']);
+  });
+
+  it('shows no params for a single run or none, and keeps the fixed columns', () => {
+    assert.deepEqual(
+      ids(defaultColumns([sweepRun({ lr: '0.1' }, ['loss'])], fixed)),
+      [...ids(fixed), 'metrics.`loss`']
+    );
+    assert.deepEqual(ids(defaultColumns([], fixed)), ids(fixed));
+  });
+
+  it('leaves out system metrics and caps metrics and params', () => {
+    const many = Array.from({ length: MAX_DEFAULT_COLUMNS + 5 }, (_, i) =>
+      String(i).padStart(2, '0')
+    );
+    const runs = [0, 1].map(n =>
+      sweepRun(
+        Object.fromEntries(many.map(k => [`p${k}`, String(n)])),
+        ['system/cpu_utilization_percentage', ...many.map(k => `m${k}`)],
+        `run${n}`
+      )
+    );
+    const columns = defaultColumns(runs, []);
+    const metrics = columns.filter(c => c.kind === 'metric');
+    const params = columns.filter(c => c.kind === 'param');
+    assert.equal(metrics.length, MAX_DEFAULT_COLUMNS);
+    assert.equal(params.length, MAX_DEFAULT_COLUMNS);
+    assert.equal(metrics[0].key, 'm00');
+    assert.ok(!metrics.some(c => c.key.startsWith('system/')));
+  });
+});
+
+describe('shownColumns', () => {
+  it('shows the chosen columns, in their order, else the defaults', () => {
+    const defaults = [attribute('duration')];
+    assert.equal(shownColumns(undefined, defaults), defaults);
+    assert.deepEqual(
+      ids(shownColumns(['metrics.`loss`', 'bogus', 'duration'], defaults)),
+      ['metrics.`loss`', 'duration']
+    );
+    assert.deepEqual(shownColumns([], defaults), []);
+  });
+});
+
+describe('parseColumnChoices', () => {
+  it('reads back what was stored', () => {
+    const choices = { '1': ['duration', 'params.`lr`'], '1,4': [] };
+    assert.deepEqual(parseColumnChoices(JSON.stringify(choices)), choices);
+  });
+
+  it('drops what is not a list of column ids, and survives broken JSON', () => {
+    assert.deepEqual(parseColumnChoices(null), {});
+    assert.deepEqual(parseColumnChoices('{not json'), {});
+    assert.deepEqual(parseColumnChoices('[["duration"]]'), {});
+    assert.deepEqual(parseColumnChoices('"x"'), {});
+    assert.deepEqual(
+      parseColumnChoices(
+        '{"1": ["duration", 3], "2": "duration", "3": ["source"]}'
+      ),
+      { '3': ['source'] }
+    );
   });
 });

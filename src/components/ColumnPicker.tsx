@@ -10,6 +10,8 @@ export interface IColumnPickerProps {
   columns: IColumn[];
   trans: TranslationBundle;
   onChange(columns: IColumn[]): void;
+  /** Goes back to the default columns; null while they are shown. */
+  onReset: (() => void) | null;
 }
 
 /** A dropdown of checkboxes: the fixed columns, then params, metrics and tags in use. */
@@ -17,7 +19,8 @@ export function ColumnPicker({
   keys,
   columns,
   trans,
-  onChange
+  onChange,
+  onReset
 }: IColumnPickerProps): JSX.Element {
   const [open, setOpen] = useState(false);
   const [query, setQuery] = useState('');
@@ -76,6 +79,14 @@ export function ColumnPicker({
             autoFocus
             onChange={e => setQuery(e.target.value)}
           />
+          {onReset && (
+            <button
+              className="jp-tracker-button jp-tracker-columns-reset"
+              onClick={onReset}
+            >
+              {trans.__('Default columns')}
+            </button>
+          )}
           {groups.map(([title, options]) => {
             const shown = options.filter(o =>
               o.label.toLowerCase().includes(needle)

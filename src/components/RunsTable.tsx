@@ -10,7 +10,14 @@ import { IColumn } from '../columns';
 import { StatusIcon } from './StatusIcon';
 
 export const ROW_HEIGHT = 28;
+/** The sticky header's height, as in the stylesheet (.jp-tracker-th). */
+const HEADER_HEIGHT = 30;
 const OVERSCAN = 10;
+const CHECK_WIDTH = 32;
+const STATUS_WIDTH = 28;
+const NAME_MIN_WIDTH = 160;
+/** The checkbox, status and name cells stay in view while the table scrolls right. */
+const STICKY = ' jp-tracker-sticky';
 
 export interface ISortState {
   orderBy: string;
@@ -53,7 +60,14 @@ export function RunsTable(props: IRunsTableProps): JSX.Element {
     runs.length,
     Math.ceil((scrollTop + viewportHeight) / ROW_HEIGHT) + OVERSCAN
   );
-  const template = `32px 28px minmax(160px, 2fr) ${columns.map(c => `${c.width}px`).join(' ')}`;
+  const template = `${CHECK_WIDTH}px ${STATUS_WIDTH}px minmax(${NAME_MIN_WIDTH}px, 2fr) ${columns.map(c => `${c.width}px`).join(' ')}`;
+  // Rows are absolutely positioned, so they cannot widen the table themselves: the
+  // content's width is set from the columns, and the one scroller moves rows and header.
+  const minWidth =
+    CHECK_WIDTH +
+    STATUS_WIDTH +
+    NAME_MIN_WIDTH +
+    columns.reduce((sum, c) => sum + c.width, 0);
 
   const toggle = (runId: string, additive: boolean) => {
     const next = new Set(additive ? selected : []);
@@ -75,8 +89,11 @@ export function RunsTable(props: IRunsTableProps): JSX.Element {
     const top = clamped * ROW_HEIGHT;
     if (top < node.scrollTop) {
       node.scrollTop = top;
-    } else if (top + 2 * ROW_HEIGHT > node.scrollTop + node.clientHeight) {
-      node.scrollTop = top + 2 * ROW_HEIGHT - node.clientHeight;
+    } else if (
+      top + HEADER_HEIGHT + ROW_HEIGHT >
+      node.scrollTop + node.clientHeight
+    ) {
+      node.scrollTop = top + HEADER_HEIGHT + ROW_HEIGHT - node.clientHeight;
     }
   };
 
@@ -112,7 +129,11 @@ export function RunsTable(props: IRunsTableProps): JSX.Element {
       <div
         key={column?.id ?? 'name'}
         role="columnheader"
-        className={'jp-tracker-th' + (orderBy ? ' jp-mod-sortable' : '')}
+        className={
+          'jp-tracker-th' +
+          (orderBy ? ' jp-mod-sortable' : '') +
+          (column ? '' : ' jp-tracker-run-name' + STICKY)
+        }
         aria-sort={
           sorted ? (sort.ascending ? 'ascending' : 'descending') : 'none'
         }
@@ -145,119 +166,138 @@ export function RunsTable(props: IRunsTableProps): JSX.Element {
       aria-multiselectable="true"
       tabIndex={0}
       onKeyDown={onKeyDown}
+      ref={scroller}
+      onScroll={e => setScrollTop((e.target as HTMLDivElement).scrollTop)}
     >
       <div
-        className="jp-tracker-tr jp-tracker-thead"
-        role="row"
-        style={{ gridTemplateColumns: template }}
+        className="jp-tracker-table-content"
+        style={
+          {
+            minWidth,
+            '--jp-tracker-status-left': `${CHECK_WIDTH}px`,
+            '--jp-tracker-name-left': `${CHECK_WIDTH + STATUS_WIDTH}px`
+          } as React.CSSProperties
+        }
       >
-        <div role="columnheader" className="jp-tracker-th jp-tracker-check">
-          <input
-            type="checkbox"
-            aria-label={trans.__('Select all runs')}
-            checked={allSelected}
-            onChange={() =>
-              props.onSelectionChange(
-                allSelected ? new Set() : new Set(runs.map(r => r.info.run_id))
-              )
-            }
-          />
-        </div>
         <div
-          role="columnheader"
-          className="jp-tracker-th"
-          title={trans.__('Status')}
-        />
-        {header(null, trans.__('Run name'))}
-        {columns.map(c =>
-          header(c, c.kind === 'attribute' ? trans.__(c.label) : c.label)
-        )}
-      </div>
-      <div
-        className="jp-tracker-tbody"
-        ref={scroller}
-        onScroll={e => setScrollTop((e.target as HTMLDivElement).scrollTop)}
-      >
-        <div style={{ height: runs.length * ROW_HEIGHT, position: 'relative' }}>
-          {runs.slice(first, last).map((run, offset) => {
-            const index = first + offset;
-            const id = run.info.run_id;
-            return (
-              <div
-                key={id}
-                role="row"
-                aria-rowindex={index + 1}
-                aria-selected={selected.has(id)}
-                data-run-id={id}
-                className={
-                  'jp-tracker-tr jp-tracker-run-row' +
-                  (selected.has(id) ? ' jp-mod-selected' : '') +
-                  (index === active ? ' jp-mod-active' : '')
-                }
-                style={{
-                  top: index * ROW_HEIGHT,
-                  gridTemplateColumns: template
-                }}
-                onClick={e => {
-                  setActive(index);
-                  toggle(id, e.ctrlKey || e.metaKey || e.shiftKey);
-                }}
-                onDoubleClick={() => props.onOpen(run)}
-              >
-                <div role="gridcell" className="jp-tracker-td jp-tracker-check">
-                  <input
-                    type="checkbox"
-                    tabIndex={-1}
-                    aria-label={trans.__('Select %1', run.info.run_name)}
-                    checked={selected.has(id)}
-                    onClick={e => e.stopPropagation()}
-                    onChange={() => toggle(id, true)}
-                  />
-                </div>
-                <div
-                  role="gridcell"
-                  className="jp-tracker-td jp-tracker-status-cell"
-                >
-                  <StatusIcon status={run.info.status} />
-                </div>
-                <div
-                  role="gridcell"
-                  className="jp-tracker-td jp-tracker-run-name"
-                >
-                  <a
-                    href="#"
-                    tabIndex={-1}
-                    onClick={e => {
-                      e.preventDefault();
-                      e.stopPropagation();
-                      props.onOpen(run);
-                    }}
-                  >
-                    {run.info.run_name || id.slice(0, 8)}
-                  </a>
-                </div>
-                {columns.map(c => (
-                  <div
-                    key={c.id}
-                    role="gridcell"
-                    className={
-                      'jp-tracker-td' +
-                      (c.kind === 'metric' ? ' jp-mod-numeric' : '')
-                    }
-                    title={c.title ? c.title(run) : undefined}
-                  >
-                    {c.render(run, now)}
-                  </div>
-                ))}
-              </div>
-            );
-          })}
-        </div>
-        {runs.length === 0 && (
-          <div className="jp-tracker-muted jp-tracker-empty">
-            {trans.__('No runs match.')}
+          className="jp-tracker-tr jp-tracker-thead"
+          role="row"
+          style={{ gridTemplateColumns: template }}
+        >
+          <div
+            role="columnheader"
+            className={'jp-tracker-th jp-tracker-check' + STICKY}
+          >
+            <input
+              type="checkbox"
+              aria-label={trans.__('Select all runs')}
+              checked={allSelected}
+              onChange={() =>
+                props.onSelectionChange(
+                  allSelected
+                    ? new Set()
+                    : new Set(runs.map(r => r.info.run_id))
+                )
+              }
+            />
           </div>
-        )}
+          <div
+            role="columnheader"
+            className={'jp-tracker-th jp-tracker-status-cell' + STICKY}
+            title={trans.__('Status')}
+          />
+          {header(null, trans.__('Run name'))}
+          {columns.map(c =>
+            header(c, c.kind === 'attribute' ? trans.__(c.label) : c.label)
+          )}
+        </div>
+        <div className="jp-tracker-tbody">
+          <div
+            style={{ height: runs.length * ROW_HEIGHT, position: 'relative' }}
+          >
+            {runs.slice(first, last).map((run, offset) => {
+              const index = first + offset;
+              const id = run.info.run_id;
+              return (
+                <div
+                  key={id}
+                  role="row"
+                  aria-rowindex={index + 1}
+                  aria-selected={selected.has(id)}
+                  data-run-id={id}
+                  className={
+                    'jp-tracker-tr jp-tracker-run-row' +
+                    (selected.has(id) ? ' jp-mod-selected' : '') +
+                    (index === active ? ' jp-mod-active' : '')
+                  }
+                  style={{
+                    top: index * ROW_HEIGHT,
+                    gridTemplateColumns: template
+                  }}
+                  onClick={e => {
+                    setActive(index);
+                    toggle(id, e.ctrlKey || e.metaKey || e.shiftKey);
+                  }}
+                  onDoubleClick={() => props.onOpen(run)}
+                >
+                  <div
+                    role="gridcell"
+                    className={'jp-tracker-td jp-tracker-check' + STICKY}
+                  >
+                    <input
+                      type="checkbox"
+                      tabIndex={-1}
+                      aria-label={trans.__('Select %1', run.info.run_name)}
+                      checked={selected.has(id)}
+                      onClick={e => e.stopPropagation()}
+                      onChange={() => toggle(id, true)}
+                    />
+                  </div>
+                  <div
+                    role="gridcell"
+                    className={'jp-tracker-td jp-tracker-status-cell' + STICKY}
+                  >
+                    <StatusIcon status={run.info.status} />
+                  </div>
+                  <div
+                    role="gridcell"
+                    className={'jp-tracker-td jp-tracker-run-name' + STICKY}
+                  >
+                    <a
+                      href="#"
+                      tabIndex={-1}
+                      onClick={e => {
+                        e.preventDefault();
+                        e.stopPropagation();
+                        props.onOpen(run);
+                      }}
+                    >
+                      {run.info.run_name || id.slice(0, 8)}
+                    </a>
+                  </div>
+                  {columns.map(c => (
+                    <div
+                      key={c.id}
+                      role="gridcell"
+                      className={
+                        'jp-tracker-td' +
+                        (c.kind === 'metric' ? ' jp-mod-numeric' : '')
+                      }
+                      title={c.title ? c.title(run) : undefined}
+                    >
+                      {c.render(run, now)}
+                    </div>
+                  ))}
+                </div>
+              );
+            })}
+          </div>
+          {runs.length === 0 && (
+            <div className="jp-tracker-muted jp-tracker-empty">
+              {trans.__('No runs match.')}
+            </div>
+          )}
+        </div>
       </div>
     </div>
   );

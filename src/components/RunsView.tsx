@@ -4,7 +4,13 @@
  */
 import { TranslationBundle } from '@jupyterlab/translation';
 import { refreshIcon } from '@jupyterlab/ui-components';
-import React, { useCallback, useEffect, useRef, useState } from 'react';
+import React, {
+  useCallback,
+  useEffect,
+  useMemo,
+  useRef,
+  useState
+} from 'react';
 
 import {
   IExperiment,
@@ -14,7 +20,12 @@ import {
   TrackerAPIError,
   ViewType
 } from '../api';
-import { IColumn } from '../columns';
+import {
+  ColumnChoices,
+  defaultColumns,
+  IColumn,
+  shownColumns
+} from '../columns';
 import { ColumnPicker } from './ColumnPicker';
 import { ExperimentName } from './ExperimentList';
 import { FilterBox } from './FilterBox';
@@ -28,11 +39,14 @@ const NO_KEYS: IRunKeys = { metrics: [], params: [], tags: [] };
 export interface IRunsViewProps {
   api: TrackerAPI;
   experiments: IExperiment[];
-  columns: IColumn[];
+  /** The columns from the settings, first in the default columns. */
+  fixedColumns: IColumn[];
+  columnChoices: ColumnChoices;
   refreshSeconds: number;
   isVisible(): boolean;
   trans: TranslationBundle;
-  onColumnsChange(columns: IColumn[]): void;
+  /** The user chose columns for these experiments; null goes back to the defaults. */
+  onColumnsChoice(experimentsKey: string, columnIds: string[] | null): void;
   onOpenRun(run: IRun): void;
   selected: Set<string>;
   onSelectionChange(selected: Set<string>): void;
@@ -164,6 +178,16 @@ export function RunsView(props: IRunsViewProps): JSX.Element {
     return () => clearInterval(timer);
   }, [api, request, props.refreshSeconds, loading, filterError, sort]);
 
+  const defaults = useMemo(
+    () => defaultColumns(runs, props.fixedColumns),
+    [runs, props.fixedColumns]
+  );
+  const chosen = props.columnChoices[idsKey];
+  const columns = useMemo(
+    () => shownColumns(chosen, defaults),
+    [chosen, defaults]
+  );
+
   const title =
     experiments.length === 1 ? (
       <ExperimentName name={experiments[0].name} />
@@ -202,9 +226,15 @@ export function RunsView(props: IRunsViewProps): JSX.Element {
           </select>
           <ColumnPicker
             keys={keys}
-            columns={props.columns}
+            columns={columns}
             trans={trans}
-            onChange={props.onColumnsChange}
+            onChange={next =>
+              props.onColumnsChoice(
+                idsKey,
+                next.map(c => c.id)
+              )
+            }
+            onReset={chosen ? () => props.onColumnsChoice(idsKey, null) : null}
           />
           <button
             className="jp-tracker-icon-button"
@@ -225,7 +255,7 @@ export function RunsView(props: IRunsViewProps): JSX.Element {
       />
       <RunsTable
         runs={runs}
-        columns={props.columns}
+        columns={columns}
         selected={props.selected}
         sort={sort}
         trans={trans}
