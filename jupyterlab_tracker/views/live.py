@@ -56,7 +56,6 @@ class LiveMetrics:
         self.x = x
         self.interval = max(interval, MIN_INTERVAL)
         self.max_points = max_points
-        self.points = 0  # points drawn now
         self._drawn = pd.DataFrame(columns=HISTORY_COLUMNS)
         self.widget = ChartWidget(self._chart(self._drawn))
         self._handle = None
@@ -99,6 +98,11 @@ class LiveMetrics:
             # chart; a cell that logged nothing keeps no empty chart.
             self._handle.update(self.widget if self.points else _Nothing())
 
+    @property
+    def points(self) -> int:
+        """How many points the chart draws now."""
+        return len(self._drawn)
+
     def refresh(self) -> bool:
         """Redraw if new points were logged (the points to draw changed); return whether
         it did."""
@@ -109,7 +113,7 @@ class LiveMetrics:
         # its size while its points move on.
         if history.equals(self._drawn):
             return False
-        self._drawn, self.points = history, len(history)
+        self._drawn = history
         self.widget.chart = self._chart(history)
         return True
 
