@@ -9,6 +9,7 @@ what lives here (``tests/service/test_one_home.py`` checks the tag names and the
   (``jupyterlab_tracker.*``), as MLflow's ``mlflow/utils/mlflow_tags.py`` holds its own.
 - ``limits``: every string length, batch size and search size a request meets.
 - ``clock``: ``now_ms()``, the one clock of timestamps.
+- ``names``: the generated name (``brave-owl-12``) of a run or logged model given none.
 
 The rules that check requests against these figures are the service's
 (``service/validation.py``); the other stdlib-only modules every layer shares are

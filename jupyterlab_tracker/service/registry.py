@@ -31,6 +31,7 @@ from ..domain.limits import (
     REGISTERED_MODEL_RESULTS_DEFAULT,
     SEARCH_RESULTS_DEFAULT,
 )
+from ..domain.names import generate_run_name
 from ..entities import (
     LOGGED_MODEL_STATUSES,
     MODEL_VERSION_STAGES,
@@ -45,7 +46,6 @@ from ..registry_uris import MODEL_ID_PATTERN, MODELS_SCHEME, registered_version
 from ..search import Comparison, LoggedModelOrderBy, parse_logged_model_filter
 from ..store.logged_models import logged_model_not_found
 from ..store.registry_base import LoggedModelStore, RegistryStore
-from ..store.sqlalchemy_store.runs import generate_run_name
 from . import validation as check
 from . import version_sources as sources
 from .tracking import TrackingService

@@ -4,7 +4,6 @@ writes in one transaction (params, tags and metric points, idempotent by batch i
 from __future__ import annotations
 
 import hashlib
-import random
 from array import array
 from collections.abc import Sequence
 
@@ -12,6 +11,7 @@ from sqlalchemy import Connection, bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ...domain.clock import now_ms
+from ...domain.names import generate_run_name
 from ...domain.tags import RUN_NAME_TAG
 from ...entities import (
     ACTIVE,
@@ -30,25 +30,6 @@ from ..ids import new_run_id
 from ..sql import RUN_STATE_QUERY, run_id_in_list, run_id_list
 from .metrics import insert_model_points, insert_points
 from .rows import StoreRows, run_info_from_row
-
-# Word lists for generated run names (kept as text: one word list per line is unreadable).
-_ADJECTIVE_WORDS = (
-    "brave amber bold calm clever crisp daring eager fancy gentle glowing happy honest "
-    "jolly keen lively lucky merry nimble polite proud quick quiet rare shy silent sleek "
-    "smart sunny swift tidy vivid warm wise witty zesty"
-)
-_NOUN_WORDS = (
-    "owl fox lynx hawk otter panda koala whale seal crane finch heron bison moose yak "
-    "gecko newt trout robin wren lark mole hare shrew bat deer elk ram colt pony ox "
-    "squid crab snail mantis"
-)
-_ADJECTIVES = _ADJECTIVE_WORDS.split()
-_NOUNS = _NOUN_WORDS.split()
-
-
-def generate_run_name() -> str:
-    """A readable run name like MLflow's: ``brave-owl-12``."""
-    return f"{random.choice(_ADJECTIVES)}-{random.choice(_NOUNS)}-{random.randint(1, 999)}"
 
 
 def batch_digest(metrics: Sequence[Metric], params: Sequence[Param], tags: Sequence[RunTag]) -> str:
