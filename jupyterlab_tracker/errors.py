@@ -67,6 +67,11 @@ def not_found(what: str) -> TrackerError:
     return TrackerError(what, RESOURCE_DOES_NOT_EXIST)
 
 
+def logged_model_not_found(model_id: object) -> TrackerError:
+    """MLflow's answer for a logged model id that names none (of any form)."""
+    return not_found(f"Logged model with ID {preview(model_id)} not found.")
+
+
 def already_exists(what: str) -> TrackerError:
     return TrackerError(what, RESOURCE_ALREADY_EXISTS)
 

@@ -41,10 +41,16 @@ from ..entities import (
     Page,
     RegisteredModel,
 )
-from ..errors import INVALID_STATE, RESOURCE_DOES_NOT_EXIST, TrackerError, invalid, preview
+from ..errors import (
+    INVALID_STATE,
+    RESOURCE_DOES_NOT_EXIST,
+    TrackerError,
+    invalid,
+    logged_model_not_found,
+    preview,
+)
 from ..registry_uris import MODEL_ID_PATTERN, MODELS_SCHEME, registered_version
 from ..search import Comparison, LoggedModelOrderBy, parse_logged_model_filter
-from ..store.logged_models import logged_model_not_found
 from ..store.registry_base import LoggedModelStore, RegistryStore
 from . import validation as check
 from . import version_sources as sources

@@ -20,7 +20,7 @@ from sqlalchemy import ColumnElement, Connection, and_, case, delete, insert, or
 from ..domain.clock import now_ms
 from ..domain.limits import LOGGED_MODEL_RESULTS_DEFAULT
 from ..entities import ACTIVE, DELETED, LoggedModel, LoggedModelMetric, ModelOutput, Page
-from ..errors import TrackerError, invalid, not_found, preview
+from ..errors import TrackerError, invalid, logged_model_not_found, not_found, preview
 from ..search import Comparison, LoggedModelOrderBy
 from . import models as m
 from .db import Database
@@ -56,11 +56,6 @@ _NUMERIC_ATTRIBUTES = ("creation_timestamp", "last_updated_timestamp")
 
 def new_model_id() -> str:
     return f"m-{uuid.uuid4().hex}"
-
-
-def logged_model_not_found(model_id: object) -> TrackerError:
-    """MLflow's answer for a logged model id that names none (of any form)."""
-    return not_found(f"Logged model with ID {preview(model_id)} not found.")
 
 
 class SqlLoggedModelStore(OnDatabase, LoggedModelStore):
