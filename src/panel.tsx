@@ -15,7 +15,7 @@ import {
   nullTranslator,
   TranslationBundle
 } from '@jupyterlab/translation';
-import React, { useCallback, useEffect, useMemo, useState } from 'react';
+import React, { useEffect, useMemo, useState } from 'react';
 
 import { IExperiment, IServerInfo, TrackerAPI } from './api';
 import { CompareModel } from './compare';
@@ -32,25 +32,19 @@ import { RunsView } from './components/RunsView';
 import { TabBar } from './components/TabBar';
 import { trackerIcon } from './icons';
 import { ITrackerPlace } from './links';
+import { ExperimentsModel } from './model/ExperimentsModel';
+import { readStored, writeStored } from './model/storage';
+import { useModel } from './model/useModel';
 
-const EXPERIMENTS_REFRESH_MS = 5000;
 /** Where the columns chosen per experiment are kept in the browser, across reloads. */
 const COLUMN_CHOICES_KEY = 'jupyterlab-tracker:run-columns';
 
 function storedColumnChoices(): ColumnChoices {
-  try {
-    return parseColumnChoices(window.localStorage.getItem(COLUMN_CHOICES_KEY));
-  } catch {
-    return {}; // Storage refused (privacy settings): choices last until the reload.
-  }
+  return parseColumnChoices(readStored(COLUMN_CHOICES_KEY));
 }
 
 function storeColumnChoices(choices: ColumnChoices): void {
-  try {
-    window.localStorage.setItem(COLUMN_CHOICES_KEY, JSON.stringify(choices));
-  } catch {
-    // Full or refused: the choice still holds in this page.
-  }
+  writeStored(COLUMN_CHOICES_KEY, choices);
 }
 
 type PanelTab = 'experiments' | 'models';
@@ -96,20 +90,25 @@ interface IAppProps extends ITrackerPanelOptions {
 
 function ServerStatus({
   api,
-  trans
+  trans,
+  problem
 }: {
   api: TrackerAPI;
   trans: TranslationBundle;
+  /** A failure the panel met since (loading runs or experiments): the status is not OK then. */
+  problem: string | null;
 }) {
   const [info, setInfo] = useState<IServerInfo | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     api.version().then(setInfo, e => setError(String(e.message ?? e)));
   }, [api]);
-  if (error) {
+  if (error || problem) {
     return (
       <footer className="jp-tracker-server-line jp-tracker-error" role="alert">
-        {trans.__('The tracker server did not answer: %1', error)}
+        {error
+          ? trans.__('The tracker server did not answer: %1', error)
+          : trans.__('The tracker server failed: %1', problem)}
       </footer>
     );
   }
@@ -135,10 +134,15 @@ function ServerStatus({
 
 function TrackerApp(props: IAppProps): JSX.Element {
   const { api, trans, settings } = props;
-  const [experiments, setExperiments] = useState<IExperiment[]>([]);
-  const [selected, setSelected] = useState<string[]>([]);
-  const [showDeleted, setShowDeleted] = useState(false);
-  const [openRun, setOpenRun] = useState<string | null>(null);
+  const { isVisible } = props;
+  const [model] = useState(() => new ExperimentsModel({ api, isVisible }));
+  useEffect(() => () => model.dispose(), [model]);
+  useModel(model);
+  const { experiments, selected, showDeleted, openRun } = model;
+  const setShowDeleted = (value: boolean) => (model.showDeleted = value);
+  const setOpenRun = (runId: string | null) => model.setOpenRun(runId);
+  const loadExperiments = () => model.load();
+  const [runsProblem, setRunsProblem] = useState<string | null>(null);
   const [selectedRuns, setSelectedRuns] = useState<Set<string>>(new Set());
   const [tab, setTab] = useState<PanelTab>('experiments');
   const { compareModel, isCompareOpen } = props;
@@ -193,29 +197,10 @@ function TrackerApp(props: IAppProps): JSX.Element {
       return next;
     });
 
-  const loadExperiments = useCallback(async () => {
-    const all = await api.experiments(showDeleted ? 'ALL' : 'ACTIVE_ONLY');
-    setExperiments(all);
-    setSelected(current => {
-      const still = current.filter(id => all.some(e => e.experiment_id === id));
-      if (still.length) {
-        return still;
-      }
-      // Start on the most recently updated experiment.
-      const newest = [...all]
-        .filter(e => e.lifecycle_stage === 'active')
-        .sort(
-          (a, b) => (b.last_update_time ?? 0) - (a.last_update_time ?? 0)
-        )[0];
-      return newest ? [newest.experiment_id] : [];
-    });
-  }, [api, showDeleted]);
-
+  // The first load; the model's poll looks for new experiments after it.
   useEffect(() => {
-    loadExperiments().catch(
-      e => void showErrorMessage(trans.__('Experiments'), e)
-    );
-  }, [loadExperiments]);
+    loadExperiments().catch(() => undefined);
+  }, [model]);
 
   // A link (or the open command) names a place: go there.
   const { place } = props;
@@ -225,9 +210,8 @@ function TrackerApp(props: IAppProps): JSX.Element {
     } else if (place?.experimentId) {
       const { experimentId, runId } = place;
       setTab('experiments');
-      setSelected([experimentId]);
+      model.select([experimentId], runId ?? null);
       setSelectedRuns(new Set());
-      setOpenRun(runId ?? null);
       api.experiment(experimentId).then(
         experiment => {
           if (experiment.lifecycle_stage !== 'active') {
@@ -242,16 +226,6 @@ function TrackerApp(props: IAppProps): JSX.Element {
       );
     }
   }, [place]);
-
-  // Notebooks create experiments at any time: look for new ones now and then.
-  useEffect(() => {
-    const timer = setInterval(() => {
-      if (props.isVisible()) {
-        loadExperiments().catch(() => undefined);
-      }
-    }, EXPERIMENTS_REFRESH_MS);
-    return () => clearInterval(timer);
-  }, [loadExperiments]);
 
   const act = async (title: string, action: () => Promise<unknown>) => {
     try {
@@ -273,7 +247,7 @@ function TrackerApp(props: IAppProps): JSX.Element {
     if (result.button.accept && result.value?.trim()) {
       await act(trans.__('Create experiment'), async () => {
         const created = await api.createExperiment(result.value!.trim());
-        setSelected([created.experiment_id]);
+        model.select([created.experiment_id]);
       });
     }
   };
@@ -346,12 +320,13 @@ function TrackerApp(props: IAppProps): JSX.Element {
         <div className="jp-tracker-main">
           <ExperimentList
             experiments={experiments}
+            loaded={model.loaded}
+            error={model.error}
             selected={selected}
             showDeleted={showDeleted}
             trans={trans}
             onSelect={ids => {
-              setSelected(ids);
-              setOpenRun(null);
+              model.select(ids, null);
               setSelectedRuns(new Set());
             }}
             onShowDeleted={setShowDeleted}
@@ -391,6 +366,7 @@ function TrackerApp(props: IAppProps): JSX.Element {
                 selected={selectedRuns}
                 onSelectionChange={changeRunSelection}
                 onCompare={() => props.openCompare([...selectedRuns])}
+                onServerProblem={setRunsProblem}
               />
             ) : (
               <p className="jp-tracker-muted jp-tracker-empty">
@@ -400,7 +376,11 @@ function TrackerApp(props: IAppProps): JSX.Element {
           </div>
         </div>
       )}
-      <ServerStatus api={api} trans={trans} />
+      <ServerStatus
+        api={api}
+        trans={trans}
+        problem={openRun ? null : runsProblem}
+      />
     </div>
   );
 }

@@ -16,6 +16,10 @@ import { IExperiment } from '../api';
 
 export interface IExperimentListProps {
   experiments: IExperiment[];
+  /** False while the list has not answered yet: show loading, not "No experiments". */
+  loaded: boolean;
+  /** Why the list could not be loaded (the server's message, shown as text). */
+  error: string | null;
   selected: string[];
   showDeleted: boolean;
   trans: TranslationBundle;
@@ -177,10 +181,23 @@ export function ExperimentList(props: IExperimentListProps): JSX.Element {
             </li>
           );
         })}
-        {shown.length === 0 && (
-          <li className="jp-tracker-muted jp-tracker-empty">
-            {trans.__('No experiments')}
+        {shown.length === 0 && props.error ? (
+          <li className="jp-tracker-error jp-tracker-empty" role="alert">
+            {trans.__('Could not load the experiments: %1', props.error)}
           </li>
+        ) : shown.length === 0 && !props.loaded ? (
+          <li
+            className="jp-tracker-muted jp-tracker-empty jp-tracker-loading"
+            aria-busy="true"
+          >
+            {trans.__('Loading experiments…')}
+          </li>
+        ) : (
+          shown.length === 0 && (
+            <li className="jp-tracker-muted jp-tracker-empty">
+              {trans.__('No experiments')}
+            </li>
+          )
         )}
       </ul>
       <label className="jp-tracker-show-deleted">

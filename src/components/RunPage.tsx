@@ -32,6 +32,7 @@ import { registerModel } from './RegisterModel';
 import { TabBar } from './TabBar';
 import { StatusIcon } from './StatusIcon';
 import { MimeView, VegaView } from './VegaView';
+import { trackerPoll } from '../model/poll';
 
 const MAX_POINTS = 1000;
 
@@ -82,11 +83,13 @@ export function RunPage(props: IRunPageProps): JSX.Element {
     if (!running) {
       return;
     }
-    const timer = setInterval(
-      () => props.isVisible() && void load(),
-      props.refreshSeconds * 1000
+    const poll = trackerPoll(
+      'jupyterlab-tracker:run',
+      load,
+      props.refreshSeconds,
+      props.isVisible
     );
-    return () => clearInterval(timer);
+    return () => poll.dispose();
   }, [running, load, props.refreshSeconds]);
 
   if (error) {

@@ -1,40 +1,29 @@
 /**
- * The runs of the selected experiments: filter, columns, the virtualised table, and a
- * refresh loop that picks up new runs and updates RUNNING ones while the panel is shown.
+ * The runs of the selected experiments: filter, columns, the virtualised table. The runs,
+ * their loading, errors and refresh are the RunsModel's (src/model/RunsModel.ts).
  */
 import { TranslationBundle } from '@jupyterlab/translation';
 import { refreshIcon } from '@jupyterlab/ui-components';
-import React, {
-  useCallback,
-  useEffect,
-  useMemo,
-  useRef,
-  useState
-} from 'react';
+import React, { useEffect, useMemo, useState } from 'react';
 
-import {
-  IExperiment,
-  IRun,
-  IRunKeys,
-  TrackerAPI,
-  TrackerAPIError,
-  ViewType
-} from '../api';
+import { IExperiment, IRun, IRunKeys, TrackerAPI, ViewType } from '../api';
 import {
   ColumnChoices,
   defaultColumns,
   IColumn,
   shownColumns
 } from '../columns';
+import { RunsModel } from '../model/RunsModel';
+import { useModel } from '../model/useModel';
 import { ColumnPicker } from './ColumnPicker';
+import { EmptyExperiment } from './EmptyExperiment';
+import { ErrorBanner } from './ErrorBanner';
 import { ExperimentName } from './ExperimentList';
 import { FilterBox } from './FilterBox';
-import { ISortState, RunsTable } from './RunsTable';
+import { RunsTable } from './RunsTable';
 
-const FIRST_PAGE = 200;
-const NEXT_PAGES = 2000;
-const MAX_RUNS = 50000;
 const NO_KEYS: IRunKeys = { metrics: [], params: [], tags: [] };
+const NO_RUNS: IRun[] = [];
 
 export interface IRunsViewProps {
   api: TrackerAPI;
@@ -52,131 +41,47 @@ export interface IRunsViewProps {
   onSelectionChange(selected: Set<string>): void;
   /** Opens the selected runs in the compare widget. */
   onCompare(): void;
+  /** The server failed loading runs (its message), or works again (null). */
+  onServerProblem?(message: string | null): void;
 }
 
 export function RunsView(props: IRunsViewProps): JSX.Element {
   const { api, experiments, trans } = props;
   const experimentIds = experiments.map(e => e.experiment_id);
   const idsKey = experimentIds.join(',');
-  const [filter, setFilter] = useState('');
-  const [filterError, setFilterError] = useState<string | null>(null);
-  const [sort, setSort] = useState<ISortState>({
-    orderBy: 'attributes.start_time',
-    ascending: false
-  });
-  const [viewType, setViewType] = useState<ViewType>('ACTIVE_ONLY');
-  const [runs, setRuns] = useState<IRun[]>([]);
-  const [loading, setLoading] = useState(false);
-  const [complete, setComplete] = useState(true);
-  const [keys, setKeys] = useState<IRunKeys>(NO_KEYS);
-  const [now, setNow] = useState(Date.now());
-  const generation = useRef(0);
-
-  const request = useCallback(
-    (
-      extraFilter = '',
-      maxResults = FIRST_PAGE,
-      pageToken: string | null = null
-    ) => ({
-      experiment_ids: idsKey ? idsKey.split(',') : [],
-      filter: [filter, extraFilter].filter(Boolean).join(' and '),
-      run_view_type: viewType,
-      max_results: maxResults,
-      order_by: [`${sort.orderBy} ${sort.ascending ? 'ASC' : 'DESC'}`],
-      page_token: pageToken
-    }),
-    [idsKey, filter, sort, viewType]
+  const { isVisible, refreshSeconds, onServerProblem } = props;
+  const [model] = useState(
+    () => new RunsModel({ api, isVisible, refreshSeconds })
   );
+  useEffect(() => () => model.dispose(), [model]);
+  useModel(model);
+  useEffect(() => model.setExperiments(idsKey), [model, idsKey]);
+  useEffect(() => {
+    model.refreshSeconds = refreshSeconds;
+  }, [model, refreshSeconds]);
 
-  // Load: a small first page paints fast, the rest streams in behind it.
-  const load = useCallback(async () => {
-    const mine = ++generation.current;
-    setLoading(true);
-    try {
-      let page = await api.searchRuns(request());
-      if (mine !== generation.current) {
-        return;
-      }
-      setFilterError(null);
-      let loaded = page.items;
-      setRuns(loaded);
-      setComplete(!page.nextPageToken);
-      while (page.nextPageToken && loaded.length < MAX_RUNS) {
-        page = await api.searchRuns(
-          request('', NEXT_PAGES, page.nextPageToken)
-        );
-        if (mine !== generation.current) {
-          return;
-        }
-        loaded = loaded.concat(page.items);
-        setRuns(loaded);
-      }
-      setComplete(!page.nextPageToken);
-    } catch (error) {
-      if (mine === generation.current) {
-        setRuns([]);
-        setFilterError(
-          error instanceof TrackerAPIError
-            ? error.message
-            : trans.__('Search failed: %1', error)
-        );
-      }
-    } finally {
-      if (mine === generation.current) {
-        setLoading(false);
-      }
-    }
-  }, [api, request, trans]);
+  // Until the model has the new experiments, nothing of the previous ones shows.
+  const current = model.experimentsKey === idsKey;
+  const runs = current ? model.runs : NO_RUNS;
+  const loading = !current || model.loading;
+  const complete = current && model.complete;
+  const { filter, sort, viewType } = model.view;
+  const error = current ? model.error : null;
+  const filterError = error?.kind === 'filter' ? error.message : null;
+  const serverError = error?.kind === 'server' ? error.message : null;
+  const now = model.now;
+  const [keys, setKeys] = useState<IRunKeys>(NO_KEYS);
 
   useEffect(() => {
-    void load();
-  }, [load]);
+    onServerProblem?.(serverError);
+  }, [serverError]);
+  useEffect(() => () => onServerProblem?.(null), []);
 
   useEffect(() => {
     api
       .runKeys(idsKey ? idsKey.split(',') : [])
       .then(setKeys, () => setKeys(NO_KEYS));
   }, [api, idsKey, runs.length]);
-
-  // Refresh loop: new runs (started after the newest we have) and RUNNING ones.
-  const runsRef = useRef(runs);
-  runsRef.current = runs;
-  useEffect(() => {
-    const timer = setInterval(async () => {
-      setNow(Date.now());
-      if (!props.isVisible() || loading || filterError) {
-        return;
-      }
-      const current = runsRef.current;
-      const newest = Math.max(0, ...current.map(r => r.info.start_time ?? 0));
-      const running = current
-        .filter(r => r.info.status === 'RUNNING')
-        .slice(0, 50);
-      const mine = generation.current;
-      try {
-        const [fresh, updated] = await Promise.all([
-          api.searchRuns(request(`attributes.start_time > ${newest}`, 1000)),
-          Promise.all(running.map(r => api.getRun(r.info.run_id)))
-        ]);
-        if (
-          mine !== generation.current ||
-          (fresh.items.length === 0 && running.length === 0)
-        ) {
-          return;
-        }
-        const byId = new Map(updated.map(r => [r.info.run_id, r]));
-        const known = new Set(current.map(r => r.info.run_id));
-        const added = fresh.items.filter(r => !known.has(r.info.run_id));
-        const merged = current.map(r => byId.get(r.info.run_id) ?? r);
-        const sortedByStart =
-          sort.orderBy === 'attributes.start_time' && !sort.ascending;
-        setRuns(sortedByStart ? [...added, ...merged] : [...merged, ...added]);
-      } catch {
-        // A failed refresh is retried on the next tick; the table keeps what it has.
-      }
-    }, props.refreshSeconds * 1000);
-    return () => clearInterval(timer);
-  }, [api, request, props.refreshSeconds, loading, filterError, sort]);
 
   const defaults = useMemo(
     () => defaultColumns(runs, props.fixedColumns),
@@ -218,7 +123,7 @@ export function RunsView(props: IRunsViewProps): JSX.Element {
             className="jp-tracker-select"
             aria-label={trans.__('Lifecycle')}
             value={viewType}
-            onChange={e => setViewType(e.target.value as ViewType)}
+            onChange={e => model.setViewType(e.target.value as ViewType)}
           >
             <option value="ACTIVE_ONLY">{trans.__('Active')}</option>
             <option value="DELETED_ONLY">{trans.__('Deleted')}</option>
@@ -240,30 +145,53 @@ export function RunsView(props: IRunsViewProps): JSX.Element {
             className="jp-tracker-icon-button"
             title={trans.__('Refresh')}
             aria-label={trans.__('Refresh runs')}
-            onClick={() => void load()}
+            onClick={() => void model.reload()}
           >
             <refreshIcon.react tag="span" />
           </button>
         </span>
       </header>
       <FilterBox
+        key={model.experimentsKey}
         value={filter}
         keys={keys}
         error={filterError}
         trans={trans}
-        onApply={setFilter}
+        onApply={filter => model.setFilter(filter)}
       />
-      <RunsTable
-        runs={runs}
-        columns={columns}
-        selected={props.selected}
-        sort={sort}
-        trans={trans}
-        now={now}
-        onSort={setSort}
-        onSelectionChange={props.onSelectionChange}
-        onOpen={props.onOpenRun}
-      />
+      {serverError && (
+        <ErrorBanner
+          message={serverError}
+          trans={trans}
+          onRetry={() => void model.reload()}
+        />
+      )}
+      {loading && runs.length === 0 ? (
+        <p
+          className="jp-tracker-muted jp-tracker-empty jp-tracker-loading"
+          aria-busy="true"
+        >
+          {trans.__('Loading runs…')}
+        </p>
+      ) : serverError && runs.length === 0 ? null : runs.length === 0 &&
+        complete &&
+        !filter &&
+        viewType === 'ACTIVE_ONLY' &&
+        experiments.length === 1 ? (
+        <EmptyExperiment experimentName={experiments[0].name} trans={trans} />
+      ) : (
+        <RunsTable
+          runs={runs}
+          columns={columns}
+          selected={props.selected}
+          sort={sort}
+          trans={trans}
+          now={now}
+          onSort={next => model.setSort(next)}
+          onSelectionChange={props.onSelectionChange}
+          onOpen={props.onOpenRun}
+        />
+      )}
     </section>
   );
 }

@@ -1,0 +1,231 @@
+/**
+ * The runs of the selected experiments, with their filter, sort and lifecycle view: a small
+ * first page, then the rest streamed in behind it, then a refresh (new runs and RUNNING
+ * ones) on JupyterLab's `Poll`, which stands by while the panel is hidden and backs off on
+ * errors. Components read the state and re-render on `changed`.
+ */
+import { Poll } from '@lumino/polling';
+import { ISignal, Signal } from '@lumino/signaling';
+
+import { IRun, ISearchRunsRequest, TrackerAPI, ViewType } from '../api';
+import {
+  classifyLoadError,
+  DEFAULT_VIEW_STATE,
+  ILoadError,
+  IRunsViewState,
+  ISort,
+  mergeRefreshed,
+  newestStart,
+  parseViewStates,
+  runningRuns
+} from './runsState';
+import { pollFrequency, trackerPoll } from './poll';
+import { readStored, VIEW_STATES_KEY, writeStored } from './storage';
+
+const FIRST_PAGE = 200;
+const NEXT_PAGES = 2000;
+const MAX_RUNS = 50000;
+const REFRESH_NEW = 1000;
+const REFRESH_RUNNING = 50;
+
+export interface IRunsModelOptions {
+  api: TrackerAPI;
+  refreshSeconds: number;
+  isVisible(): boolean;
+}
+
+export class RunsModel {
+  constructor(options: IRunsModelOptions) {
+    this._api = options.api;
+    this._poll = trackerPoll(
+      'jupyterlab-tracker:runs',
+      () => this._refresh(),
+      options.refreshSeconds,
+      options.isVisible
+    );
+  }
+
+  get changed(): ISignal<this, void> {
+    return this._changed;
+  }
+  /** The experiments (ids joined by commas) the runs below belong to. */
+  get experimentsKey(): string {
+    return this._key;
+  }
+  get runs(): IRun[] {
+    return this._runs;
+  }
+  /** True until the first page of the current query has answered (or failed). */
+  get loading(): boolean {
+    return this._loading;
+  }
+  /** False while more pages are still streaming in. */
+  get complete(): boolean {
+    return this._complete;
+  }
+  get error(): ILoadError | null {
+    return this._error;
+  }
+  get view(): IRunsViewState {
+    return this._view;
+  }
+  /** The time of the last tick, for relative times ("2 min ago") and durations. */
+  get now(): number {
+    return this._now;
+  }
+  get isDisposed(): boolean {
+    return this._poll.isDisposed;
+  }
+
+  set refreshSeconds(seconds: number) {
+    this._poll.frequency = pollFrequency(seconds);
+  }
+
+  /** Show other experiments: their remembered filter, sort and view, and none of the old rows. */
+  setExperiments(key: string): void {
+    if (key === this._key) {
+      return;
+    }
+    this._key = key;
+    this._view =
+      parseViewStates(readStored(VIEW_STATES_KEY))[key] ?? DEFAULT_VIEW_STATE;
+    void this._load(true);
+  }
+
+  setFilter(filter: string): void {
+    this._setView({ ...this._view, filter });
+  }
+  setSort(sort: ISort): void {
+    this._setView({ ...this._view, sort });
+  }
+  setViewType(viewType: ViewType): void {
+    this._setView({ ...this._view, viewType });
+  }
+
+  /** Load from the first page again (the refresh button, Retry); the rows stay meanwhile. */
+  reload(): Promise<void> {
+    return this._load(false);
+  }
+
+  /** A new query: none of the old rows are shown under it. */
+  private async _load(clear: boolean): Promise<void> {
+    const mine = ++this._generation;
+    if (clear) {
+      this._runs = [];
+    }
+    this._loading = true;
+    this._complete = false;
+    this._error = null;
+    this._emit();
+    try {
+      let page = await this._api.searchRuns(this._request());
+      if (mine !== this._generation) {
+        return;
+      }
+      let loaded = page.items;
+      this._runs = loaded;
+      this._loading = false;
+      this._complete = !page.nextPageToken;
+      this._emit();
+      while (page.nextPageToken && loaded.length < MAX_RUNS) {
+        page = await this._api.searchRuns(
+          this._request('', NEXT_PAGES, page.nextPageToken)
+        );
+        if (mine !== this._generation) {
+          return;
+        }
+        loaded = loaded.concat(page.items);
+        this._runs = loaded;
+        this._emit();
+      }
+      this._complete = !page.nextPageToken;
+    } catch (error) {
+      if (mine !== this._generation) {
+        return;
+      }
+      this._error = classifyLoadError(error);
+      this._complete = true;
+    }
+    this._loading = false;
+    this._emit();
+  }
+
+  dispose(): void {
+    if (this.isDisposed) {
+      return;
+    }
+    this._generation++;
+    this._poll.dispose();
+    Signal.clearData(this);
+  }
+
+  private _setView(view: IRunsViewState): void {
+    this._view = view;
+    const states = parseViewStates(readStored(VIEW_STATES_KEY));
+    states[this._key] = view;
+    writeStored(VIEW_STATES_KEY, states);
+    void this._load(true);
+  }
+
+  private _request(
+    extraFilter = '',
+    maxResults = FIRST_PAGE,
+    pageToken: string | null = null
+  ): ISearchRunsRequest {
+    const { filter, sort, viewType } = this._view;
+    return {
+      experiment_ids: this._key ? this._key.split(',') : [],
+      filter: [filter, extraFilter].filter(Boolean).join(' and '),
+      run_view_type: viewType,
+      max_results: maxResults,
+      order_by: [`${sort.orderBy} ${sort.ascending ? 'ASC' : 'DESC'}`],
+      page_token: pageToken
+    };
+  }
+
+  /** One tick: new runs and RUNNING ones. A rejection makes the poll back off. */
+  private async _refresh(): Promise<void> {
+    this._now = Date.now();
+    if (this._loading || this._error || !this._key) {
+      this._emit();
+      return;
+    }
+    const mine = this._generation;
+    const current = this._runs;
+    const running = runningRuns(current, REFRESH_RUNNING);
+    const [fresh, updated] = await Promise.all([
+      this._api.searchRuns(
+        this._request(
+          `attributes.start_time > ${newestStart(current)}`,
+          REFRESH_NEW
+        )
+      ),
+      Promise.all(running.map(r => this._api.getRun(r.info.run_id)))
+    ]);
+    if (mine === this._generation && (fresh.items.length || running.length)) {
+      this._runs = mergeRefreshed(
+        current,
+        fresh.items,
+        updated,
+        this._view.sort
+      );
+    }
+    this._emit();
+  }
+
+  private _emit(): void {
+    this._changed.emit();
+  }
+
+  private readonly _api: TrackerAPI;
+  private readonly _poll: Poll;
+  private readonly _changed = new Signal<this, void>(this);
+  private _key = '';
+  private _runs: IRun[] = [];
+  private _loading = true;
+  private _complete = false;
+  private _error: ILoadError | null = null;
+  private _view: IRunsViewState = DEFAULT_VIEW_STATE;
+  private _now = Date.now();
+  private _generation = 0;
+}
