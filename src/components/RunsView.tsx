@@ -105,9 +105,11 @@ export function RunsView(props: IRunsViewProps): JSX.Element {
       <header className="jp-tracker-runs-header">
         <h2 className="jp-tracker-runs-title">{title}</h2>
         <span className="jp-tracker-muted jp-tracker-run-count">
-          {complete
-            ? trans._n('%1 run', '%1 runs', runs.length)
-            : trans.__('%1 runs loaded…', runs.length)}
+          {serverError
+            ? ''
+            : complete
+              ? trans._n('%1 run', '%1 runs', runs.length)
+              : trans.__('%1 runs loaded…', runs.length)}
         </span>
         <span className="jp-tracker-spacer" />
         <span className="jp-tracker-runs-actions">
