@@ -41,7 +41,7 @@ RESTORED_FILTER = "params.p0 = '3'"
 
 SCROLL_SCRIPT = """
 async () => {
-  const body = document.querySelector('.jp-tracker-tbody');
+  const body = document.querySelector('.jp-tracker-runs-table');  // the table scrolls both ways
   const frames = [];
   let last = performance.now();
   while (body.scrollTop + body.clientHeight < body.scrollHeight - 1) {

@@ -108,15 +108,18 @@ export class RunsModel {
   }
 
   /** A new query: none of the old rows are shown under it. */
-  private async _load(clear: boolean): Promise<void> {
+  private async _load(clear: boolean, inBackground = false): Promise<void> {
     const mine = ++this._generation;
     if (clear) {
       this._runs = [];
     }
-    this._loading = true;
-    this._complete = false;
-    this._error = null;
-    this._emit();
+    if (!inBackground) {
+      // A background retry keeps the banner up until it works.
+      this._loading = true;
+      this._complete = false;
+      this._error = null;
+      this._emit();
+    }
     try {
       let page = await this._api.searchRuns(this._request());
       if (mine !== this._generation) {
@@ -124,6 +127,7 @@ export class RunsModel {
       }
       let loaded = page.items;
       this._runs = loaded;
+      this._error = null;
       this._loading = false;
       this._complete = !page.nextPageToken;
       this._emit();
@@ -183,9 +187,19 @@ export class RunsModel {
     };
   }
 
-  /** One tick: new runs and RUNNING ones. A rejection makes the poll back off. */
+  /**
+   * One tick: new runs and RUNNING ones; after a server failure, another try. A rejection
+   * makes the poll back off.
+   */
   private async _refresh(): Promise<void> {
     this._now = Date.now();
+    if (this._error?.kind === 'server' && !this._loading) {
+      await this._load(false, true);
+      if (this._error) {
+        throw new Error(this._error.message);
+      }
+      return;
+    }
     if (this._loading || this._error || !this._key) {
       this._emit();
       return;
