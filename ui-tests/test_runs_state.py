@@ -98,8 +98,8 @@ def test_server_error_is_a_banner_with_retry_and_a_bad_filter_stays_in_place(
 
     open_lab(page, lab_server)
     set_theme(page, "JupyterLab Light")
+    page.route(SEARCH_REQUEST, search)  # before the panel opens (it may open on this one)
     open_tracker(page)
-    page.route(SEARCH_REQUEST, search)
     select_experiment(page, "state/flaky")
     banner = page.locator(".jp-tracker-error-banner")
     expect(banner).to_contain_text("store unavailable")

@@ -60,6 +60,7 @@ export class ExperimentsModel {
   set showDeleted(value: boolean) {
     if (value !== this._showDeleted) {
       this._showDeleted = value;
+      this._changed.emit();
       void this.load().catch(() => undefined);
     }
   }
