@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+
+import { IRun, ISearchRunsRequest, TrackerAPI } from '../api';
+import { RunsModel } from '../model/RunsModel';
+
+function run(id: string, experimentId: string): IRun {
+  return {
+    info: { run_id: id, experiment_id: experimentId, start_time: 1 },
+    data: {}
+  } as unknown as IRun;
+}
+
+/** An API whose searchRuns answers from a table, or fails with the next queued error. */
+function fakeApi(runs: Record<string, IRun[]>, failures: unknown[] = []) {
+  const requests: ISearchRunsRequest[] = [];
+  const api = {
+    searchRuns: async (request: ISearchRunsRequest) => {
+      requests.push(request);
+      if (failures.length) {
+        throw failures.shift();
+      }
+      const items = request.experiment_ids.flatMap(id => runs[id] ?? []);
+      return { items, nextPageToken: null };
+    },
+    getRun: async () => {
+      throw new Error('not used');
+    }
+  };
+  return { api: api as unknown as TrackerAPI, requests };
+}
+
+const settle = () => new Promise(resolve => setTimeout(resolve, 0));
+
+describe('RunsModel', () => {
+  it('never keeps the previous experiment rows under new experiments', async () => {
+    const { api } = fakeApi({ '1': [run('a', '1')], '2': [run('b', '2')] });
+    const model = new RunsModel({
+      api,
+      refreshSeconds: 60,
+      isVisible: () => false
+    });
+    model.setExperiments('1');
+    await settle();
+    assert.deepEqual(
+      model.runs.map(r => r.info.run_id),
+      ['a']
+    );
+    model.setExperiments('2');
+    assert.equal(model.runs.length, 0);
+    assert.equal(model.loading, true);
+    await settle();
+    assert.deepEqual(
+      model.runs.map(r => r.info.run_id),
+      ['b']
+    );
+    assert.equal(model.loading, false);
+    model.dispose();
+  });
+
+  it('tells a server failure from a bad filter, and Retry recovers', async () => {
+    const { api, requests } = fakeApi({ '1': [run('a', '1')] }, [
+      { status: 500, errorCode: 'INTERNAL_ERROR', message: 'down' },
+      { status: 400, errorCode: 'INVALID_PARAMETER_VALUE', message: 'bad' }
+    ]);
+    const model = new RunsModel({
+      api,
+      refreshSeconds: 60,
+      isVisible: () => false
+    });
+    let changes = 0;
+    model.changed.connect(() => changes++);
+    model.setExperiments('1');
+    await settle();
+    assert.deepEqual(model.error, { kind: 'server', message: 'down' });
+    model.setFilter('params.lr ===');
+    await settle();
+    assert.deepEqual(model.error, { kind: 'filter', message: 'bad' });
+    assert.equal(requests[1].filter, 'params.lr ===');
+    await model.reload();
+    assert.equal(model.error, null);
+    assert.deepEqual(
+      model.runs.map(r => r.info.run_id),
+      ['a']
+    );
+    assert.ok(changes > 0);
+    model.dispose();
+  });
+});
