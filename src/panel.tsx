@@ -91,6 +91,8 @@ interface IAppProps extends ITrackerPanelOptions {
   trans: TranslationBundle;
   settings: IPanelSettings;
   place: IShownPlace | null;
+  /** Goes to a place, as a link does (e.g. a model version from a notification). */
+  showPlace(place: ITrackerPlace): void;
   isVisible(): boolean;
 }
 
@@ -376,6 +378,9 @@ function TrackerApp(props: IAppProps): JSX.Element {
                 onBack={() => setOpenRun(null)}
                 onOpenRun={setOpenRun}
                 onOpenFile={props.openFile}
+                onOpenModelVersion={(modelName, version) =>
+                  props.showPlace({ modelName, version })
+                }
               />
             ) : shownExperiments.length ? (
               <RunsView
@@ -440,6 +445,7 @@ export class TrackerPanel extends ReactWidget {
         trans={this.trans}
         settings={this._settings}
         place={this._place}
+        showPlace={place => this.showPlace(place)}
         isVisible={() => this.isVisible && !document.hidden}
       />
     );

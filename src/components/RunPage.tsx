@@ -45,6 +45,8 @@ export interface IRunPageProps {
   onBack(): void;
   onOpenRun(runId: string): void;
   onOpenFile(path: string): void;
+  /** Opens a registered model's version in the Models view (after "Register model"). */
+  onOpenModelVersion(modelName: string, version: string): void;
 }
 
 type Tab = 'overview' | 'metrics' | 'artifacts';
@@ -55,7 +57,6 @@ export function RunPage(props: IRunPageProps): JSX.Element {
   const [error, setError] = useState<string | null>(null);
   const [tab, setTab] = useState<Tab>('overview');
   const [children, setChildren] = useState<IRun[]>([]);
-  const [notice, setNotice] = useState<string | null>(null);
 
   const load = useCallback(async () => {
     try {
@@ -144,23 +145,9 @@ export function RunPage(props: IRunPageProps): JSX.Element {
           rendermime={props.rendermime}
           trans={trans}
           onRegister={async model => {
-            const version = await registerModel(api, model, trans);
-            if (version) {
-              setNotice(
-                trans.__(
-                  'Registered %1 version %2.',
-                  version.name,
-                  version.version
-                )
-              );
-            }
+            await registerModel(api, model, trans, props.onOpenModelVersion);
           }}
         />
-      )}
-      {notice && (
-        <p className="jp-tracker-notice" role="status">
-          {notice}
-        </p>
       )}
     </div>
   );
