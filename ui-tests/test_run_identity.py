@@ -156,3 +156,31 @@ def test_register_model_confirms_in_view_with_a_link_to_the_version(
     expect(page_of_model.locator("tr[data-version='1'] .jp-tracker-source-run")).to_have_text(
         "to-register"
     )
+
+
+def test_run_page_shows_the_parent_by_the_part_that_differs_and_copies_the_id(
+    page, lab_server, sweep
+):
+    parent = sweep["run_ids"][2]
+    child = lab_server.api(
+        "POST",
+        "tracker/api/runs",
+        json={
+            "experiment_id": sweep["experiment_id"],
+            "run_name": "child",
+            "tags": {"mlflow.parentRunId": parent},
+        },
+    ).json()["run"]["info"]["run_id"]
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=lab_server.url)
+    open_lab(page, lab_server)
+    open_tracker(page)
+    run_command(
+        page,
+        "jupyterlab-tracker:open",
+        {"experimentId": sweep["experiment_id"], "runId": child},
+    )
+    details = page.locator(".jp-tracker-details")
+    expect(details.locator(".jp-tracker-link", has_text="…")).to_have_text("…" + parent[-6:])
+    details.get_by_role("button", name=f"Copy run id {child}").click()
+    expect(details.get_by_role("status")).to_have_text("Copied")
+    assert page.evaluate("navigator.clipboard.readText()") == child

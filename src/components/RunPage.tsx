@@ -20,6 +20,7 @@ import {
   formatMetric,
   runDuration
 } from '../format';
+import { idParts, idPartText } from '../runIdentity';
 import {
   GIT_COMMIT_TAG,
   NOTE_TAG,
@@ -29,6 +30,7 @@ import {
 } from '../tags';
 import { ArtifactsTab } from './ArtifactsTab';
 import { registerModel } from './RegisterModel';
+import { CopyRunIdButton } from './RunId';
 import { TabBar } from './TabBar';
 import { StatusIcon } from './StatusIcon';
 import { MimeView, VegaView } from './VegaView';
@@ -167,7 +169,13 @@ function Overview(
 
   const rows: [string, React.ReactNode][] = [
     [trans.__('Status'), <StatusText key="s" run={run} />],
-    [trans.__('Run ID'), <code key="id">{info.run_id}</code>],
+    [
+      trans.__('Run ID'),
+      <span key="id" className="jp-tracker-run-id-part">
+        <code>{info.run_id}</code>
+        <CopyRunIdButton runId={info.run_id} trans={trans} />
+      </span>
+    ],
     [trans.__('Started'), formatDateTime(info.start_time)],
     [trans.__('Ended'), formatDateTime(info.end_time)],
     [
@@ -209,7 +217,7 @@ function Overview(
             props.onOpenRun(parent);
           }}
         >
-          {parent.slice(0, 8)}
+          {idPartText(parent, idParts([parent, info.run_id]).get(parent)!)}
         </a>
       ) : (
         ''
