@@ -73,7 +73,7 @@ def test_artifacts_preview_and_register_model(page, lab_server, run_with_artifac
     dialog.get_by_label("Model name").fill("iris-classifier")
     dialog.get_by_role("button", name="Register").click()
     expect(
-        page.locator(".jp-Notification-Toast-success", has_text="iris-classifier\" version 1")
+        page.locator(".jp-Notification-Toast-success", has_text='iris-classifier" version 1')
     ).to_be_in_viewport()
 
     # Again, as a new version of the model that now exists.
@@ -81,7 +81,7 @@ def test_artifacts_preview_and_register_model(page, lab_server, run_with_artifac
     dialog.get_by_label("Registered model").select_option("iris-classifier")
     dialog.get_by_role("button", name="Register").click()
     expect(
-        page.locator(".jp-Notification-Toast-success", has_text="iris-classifier\" version 2")
+        page.locator(".jp-Notification-Toast-success", has_text='iris-classifier" version 2')
     ).to_be_in_viewport()
 
     versions = lab_server.api(

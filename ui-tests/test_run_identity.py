@@ -150,9 +150,7 @@ def test_register_model_confirms_in_view_with_a_link_to_the_version(
     link.click()
     expect(page.get_by_role("tab", name="Models")).to_have_attribute("aria-selected", "true")
     page_of_model = page.locator(".jp-tracker-model-page[data-model='registered-here']")
-    expect(page_of_model.locator("tr[data-version='1']")).to_have_attribute(
-        "aria-current", "true"
-    )
+    expect(page_of_model.locator("tr[data-version='1']")).to_have_attribute("aria-current", "true")
     expect(page_of_model.locator("tr[data-version='1'] .jp-tracker-source-run")).to_have_text(
         "to-register"
     )
