@@ -22,11 +22,22 @@ function makeRuns(n) {
     params.seed = String(i);
     const metrics = {};
     for (let m = 0; m < 6; m++) {
-      metrics[`m${m}`] = { key: `m${m}`, value: Math.sin(i + m), timestamp: 0, step: 0 };
+      metrics[`m${m}`] = {
+        key: `m${m}`,
+        value: Math.sin(i + m),
+        timestamp: 0,
+        step: 0
+      };
     }
-    const tags = i % 10 && i > 10 ? { 'mlflow.parentRunId': `run-${i - (i % 10)}` } : {};
+    const tags =
+      i % 10 && i > 10 ? { 'mlflow.parentRunId': `run-${i - (i % 10)}` } : {};
     runs.push({
-      info: { run_id: `run-${i}`, run_name: `run-${i}`, status: 'FINISHED', user_id: 'ada' },
+      info: {
+        run_id: `run-${i}`,
+        run_name: `run-${i}`,
+        status: 'FINISHED',
+        user_id: 'ada'
+      },
       data: { params, metrics, tags }
     });
   }
@@ -47,19 +58,33 @@ function median(f, repeats = 7) {
 }
 
 const runs = makeRuns(N);
-const [byParam, groups] = median(() => groupRuns(runs, { kind: 'param', key: 'p5' }));
+const [byParam, groups] = median(() =>
+  groupRuns(runs, { kind: 'param', key: 'p5' })
+);
 const [byAllBut, groupsAllBut] = median(() =>
   groupRuns(runs, { kind: 'params-except', except: ['seed'] })
 );
-const [means] = median(() => groups.map(g => [0, 1, 2, 3, 4, 5].map(m => groupMean(g, `m${m}`))));
-const [rows, flat] = median(() => tableRows(runs, groups, new Set(), new Set()));
+const [means] = median(() =>
+  groups.map(g => [0, 1, 2, 3, 4, 5].map(m => groupMean(g, `m${m}`)))
+);
+const [rows, flat] = median(() =>
+  tableRows(runs, groups, new Set(), new Set())
+);
 const [tree] = median(() => tableRows(runs, null, new Set(), new Set()));
 
 const fmt = ms => `${ms.toFixed(1)} ms`;
-console.log(`${N} runs (8 params + seed, 6 metrics, nested in tens), median of 7:`);
-console.log(`  group by a param:             ${fmt(byParam)} (${groups.length} groups; target <= ${TARGET_MS} ms)`);
-console.log(`  group by all params but seed: ${fmt(byAllBut)} (${groupsAllBut.length} groups)`);
+console.log(
+  `${N} runs (8 params + seed, 6 metrics, nested in tens), median of 7:`
+);
+console.log(
+  `  group by a param:             ${fmt(byParam)} (${groups.length} groups; target <= ${TARGET_MS} ms)`
+);
+console.log(
+  `  group by all params but seed: ${fmt(byAllBut)} (${groupsAllBut.length} groups)`
+);
 console.log(`  6 metric means per group:     ${fmt(means)}`);
-console.log(`  grouped table rows:           ${fmt(rows)} (${flat.length} rows)`);
+console.log(
+  `  grouped table rows:           ${fmt(rows)} (${flat.length} rows)`
+);
 console.log(`  run tree rows:                ${fmt(tree)}`);
 console.log(byParam <= TARGET_MS ? 'OK: within target' : 'SLOW: over target');

@@ -14,7 +14,11 @@ import {
 function run(
   id: string,
   params: Record<string, string>,
-  extra: { status?: string; metric?: number; tags?: Record<string, string> } = {}
+  extra: {
+    status?: string;
+    metric?: number;
+    tags?: Record<string, string>;
+  } = {}
 ): IRun {
   return {
     info: {

@@ -6,7 +6,11 @@ import { groupRuns } from '../grouping';
 import { flattenRunTree, tableRows } from '../runTree';
 import { PARENT_RUN_TAG } from '../tags';
 
-function run(id: string, parent?: string, params: Record<string, string> = {}): IRun {
+function run(
+  id: string,
+  parent?: string,
+  params: Record<string, string> = {}
+): IRun {
   return {
     info: {
       run_id: id,
@@ -31,7 +35,13 @@ const names = (rows: { kind: string; run?: IRun; depth?: number }[]) =>
   rows.map(r => `${'-'.repeat(r.depth ?? 0)}${r.run?.info.run_id}`);
 
 describe('flattenRunTree', () => {
-  const runs = [run('c2', 'p'), run('p'), run('c1', 'p'), run('x'), run('c3', 'p')];
+  const runs = [
+    run('c2', 'p'),
+    run('p'),
+    run('c1', 'p'),
+    run('x'),
+    run('c3', 'p')
+  ];
 
   it('collapses parents by default and counts their children', () => {
     const rows = flattenRunTree(runs, new Set());
@@ -91,13 +101,18 @@ describe('tableRows', () => {
   const groups = groupRuns(runs, { kind: 'param', key: 'lr' });
 
   it('is the run tree without groups', () => {
-    assert.deepEqual(names(tableRows(runs, null, new Set(), new Set())), ['p', 'q']);
+    assert.deepEqual(names(tableRows(runs, null, new Set(), new Set())), [
+      'p',
+      'q'
+    ]);
   });
 
   it('puts a group row before the indented tree of its runs', () => {
     const rows = tableRows(runs, groups, new Set(['p']), new Set());
     assert.deepEqual(
-      rows.map(r => (r.kind === 'group' ? `[${r.group.label}]` : names([r])[0])),
+      rows.map(r =>
+        r.kind === 'group' ? `[${r.group.label}]` : names([r])[0]
+      ),
       ['[1]', '-p', '--c', '[2]', '-q']
     );
   });
@@ -105,7 +120,9 @@ describe('tableRows', () => {
   it('hides the runs of a collapsed group', () => {
     const rows = tableRows(runs, groups, new Set(), new Set([groups[0].key]));
     assert.deepEqual(
-      rows.map(r => (r.kind === 'group' ? `[${r.group.label}]` : names([r])[0])),
+      rows.map(r =>
+        r.kind === 'group' ? `[${r.group.label}]` : names([r])[0]
+      ),
       ['[1]', '[2]', '-q']
     );
     assert.equal(rows[0].kind === 'group' && rows[0].expanded, false);

@@ -123,10 +123,7 @@ export function GroupByControl({
         <option value="">{trans.__('No grouping')}</option>
         <optgroup label={trans.__('Attributes')}>
           {GROUP_ATTRIBUTES.map(key =>
-            option(
-              { kind: 'attribute', key },
-              trans.__(ATTRIBUTE_LABELS[key])
-            )
+            option({ kind: 'attribute', key }, trans.__(ATTRIBUTE_LABELS[key]))
           )}
         </optgroup>
         <option value={EXCEPT}>{trans.__('All params except…')}</option>

@@ -228,7 +228,9 @@ export function RunsTable(props: IRunsTableProps): JSX.Element {
       tabIndex={-1}
       aria-expanded={row.expanded}
       aria-label={
-        row.expanded ? trans.__('Collapse %1', name) : trans.__('Expand %1', name)
+        row.expanded
+          ? trans.__('Collapse %1', name)
+          : trans.__('Expand %1', name)
       }
       onClick={e => {
         e.stopPropagation();
