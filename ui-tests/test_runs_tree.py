@@ -169,6 +169,7 @@ def test_grouping_by_a_param_shows_collapsible_groups(page, lab_server, screensh
     page.locator(".jp-tracker-popover").get_by_label("seed").check()
     expect(groups).to_have_count(3)
     expect(groups.first.locator(".jp-tracker-group-label")).to_contain_text("lr=")
+    page.locator(".jp-tracker-runs").screenshot(path=screenshot_dir / "runs-group-except-light.png")
     open_lab(page, lab_server, reset=False)
     open_tracker(page)
     select_experiment(page, GROUP_EXPERIMENT)
