@@ -29,6 +29,8 @@ import {
 import { ColumnPicker } from './ColumnPicker';
 import { ExperimentName } from './ExperimentList';
 import { FilterBox } from './FilterBox';
+import { GroupByControl, useStoredGroupBy } from './GroupByControl';
+import { groupRuns } from '../grouping';
 import { ISortState, RunsTable } from './RunsTable';
 
 const FIRST_PAGE = 200;
@@ -188,6 +190,14 @@ export function RunsView(props: IRunsViewProps): JSX.Element {
     [chosen, defaults]
   );
 
+  // ---- runs-tree: grouping (the groups are also what a chart view aggregates) ----
+  const [groupBy, setGroupBy] = useStoredGroupBy(idsKey);
+  const groups = useMemo(
+    () => (groupBy ? groupRuns(runs, groupBy) : null),
+    [runs, groupBy]
+  );
+  // ---- end runs-tree ----
+
   const title =
     experiments.length === 1 ? (
       <ExperimentName name={experiments[0].name} />
@@ -224,6 +234,12 @@ export function RunsView(props: IRunsViewProps): JSX.Element {
             <option value="DELETED_ONLY">{trans.__('Deleted')}</option>
             <option value="ALL">{trans.__('All')}</option>
           </select>
+          <GroupByControl
+            keys={keys}
+            groupBy={groupBy}
+            trans={trans}
+            onChange={setGroupBy}
+          />
           <ColumnPicker
             keys={keys}
             columns={columns}
@@ -255,6 +271,7 @@ export function RunsView(props: IRunsViewProps): JSX.Element {
       />
       <RunsTable
         runs={runs}
+        groups={groups}
         columns={columns}
         selected={props.selected}
         sort={sort}
