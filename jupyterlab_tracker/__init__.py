@@ -41,6 +41,7 @@ from .client.fluent import (  # noqa: E402
     set_tags,
     set_tracking_uri,
     start_run,
+    system_metrics_logging_enabled,
 )
 from .client.fluent_models import (  # noqa: E402
     download_artifacts,
@@ -137,5 +138,6 @@ __all__ = [
     "set_tracking_uri",
     "sklearn",
     "start_run",
+    "system_metrics_logging_enabled",
     "TrackerClient",
 ]

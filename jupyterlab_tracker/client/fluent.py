@@ -431,12 +431,19 @@ def set_system_metrics_sampling_interval(interval: float | None) -> None:
     )
 
 
+def system_metrics_logging_enabled(default: bool = False) -> bool:
+    """Whether a run started with ``log_system_metrics=None`` samples system metrics:
+    enable/disable_system_metrics_logging's choice, else
+    ``$JUPYTERLAB_TRACKER_ENABLE_SYSTEM_METRICS_LOGGING`` when set, else ``default``."""
+    if _session.system_metrics_enabled is not None:
+        return _session.system_metrics_enabled
+    return system_metrics.enabled_by_env(default)
+
+
 def _system_metrics_wanted(log_system_metrics: bool | None) -> bool:
     if log_system_metrics is not None:
         return bool(log_system_metrics)
-    if _session.system_metrics_enabled is not None:
-        return _session.system_metrics_enabled
-    return system_metrics.enabled_by_env()
+    return system_metrics_logging_enabled()
 
 
 def _start_monitor(client: TrackerClient, run_id: str) -> None:

@@ -45,9 +45,11 @@ def validate_interval(interval: float, what: str = "sampling interval") -> float
     return seconds
 
 
-def enabled_by_env() -> bool:
-    """``$JUPYTERLAB_TRACKER_ENABLE_SYSTEM_METRICS_LOGGING`` is true (1/true/yes)."""
-    return os.environ.get(ENABLE_ENV, "").strip().lower() in ("1", "true", "yes")
+def enabled_by_env(default: bool = False) -> bool:
+    """``$JUPYTERLAB_TRACKER_ENABLE_SYSTEM_METRICS_LOGGING`` (true: 1/true/yes), else
+    ``default`` when it is unset or empty."""
+    text = os.environ.get(ENABLE_ENV, "").strip().lower()
+    return text in ("1", "true", "yes") if text else default
 
 
 class SystemSampler:
