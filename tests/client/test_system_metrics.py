@@ -185,6 +185,7 @@ def test_gpu_names_and_units_are_mlflows():
     assert {"gpu_0_utilization_percentage", "cpu_utilization_percentage"} <= set(sampler.sample())
 
 
+@pytest.mark.slow
 def test_over_http_against_the_lab_server(jt_over_http, monkeypatch):
     monkeypatch.setitem(sys.modules, "pynvml", None)
     jt.set_system_metrics_sampling_interval(0.05)
