@@ -67,7 +67,9 @@ def main() -> None:
     print(f"{'sample (psutil + buffer), cpu p99':<44} {p99 * 1e3:8.3f} ms")
     print(f"{'sample (psutil + buffer), wall median':<44} {wall * 1e3:8.3f} ms")
     print(f"{'write one sample alone (SQLite), cpu median':<44} {write_cpu * 1e3:8.3f} ms")
-    print(f"{f'share of a core at {args.interval:g} s interval':<44} {share:8.4f} %  (target < 1 %)")
+    print(
+        f"{f'share of a core at {args.interval:g} s interval':<44} {share:8.4f} %  (target < 1 %)"
+    )
 
 
 if __name__ == "__main__":

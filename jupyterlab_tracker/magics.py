@@ -118,6 +118,7 @@ class TrackerMagics(Magics):
         scikit-learn fits log their params, metrics and model into the run."""
         __tracebackhide__ = True  # IPython shows the cell's frames, not the magic's
         parsed = None
+        options = (True, False)  # (system metrics, autolog): what the arguments say
         with usage_on_error(self.track):
             args = parse_line(self.track, line)
             names = [name.strip() for name in args.params.split(",") if name.strip()]
@@ -125,11 +126,12 @@ class TrackerMagics(Magics):
             if bad:
                 raise UsageError(f"--params takes variable names, not {', '.join(bad)}")
             parsed = (args.name, names, parse_pairs(args.tag), args.nested, not args.no_live)
-            parsed += (not args.no_system_metrics, args.autolog)
+            options = (not args.no_system_metrics, bool(args.autolog))
         if parsed is None:  # bad arguments: the usage was printed, the cell does not run
             return None
-        with self._autologging(parsed[-1]):
-            return self._run_tracked(cell, *parsed[:-1])
+        system_metrics, autolog = options
+        with self._autologging(autolog):
+            return self._run_tracked(cell, *parsed, system_metrics=system_metrics)
 
     @contextmanager
     def _autologging(self, wanted: bool):

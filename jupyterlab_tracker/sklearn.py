@@ -49,7 +49,9 @@ def load_model(model_uri: str):
 
 
 def autolog(
-    disable: bool = False, log_models: bool = True, max_tuning_runs: int | None = DEFAULT_MAX_TUNING_RUNS
+    disable: bool = False,
+    log_models: bool = True,
+    max_tuning_runs: int | None = DEFAULT_MAX_TUNING_RUNS,
 ) -> None:
     """Log every scikit-learn fit (params, training metrics, the model; a parameter search
     with a child run per candidate), as ``mlflow.sklearn.autolog``; ``disable=True`` undoes

@@ -32,9 +32,9 @@ from numbers import Number
 
 import jupyterlab_tracker as jt
 
-from . import DEFAULT_MAX_TUNING_RUNS
 from ..domain.limits import MAX_KEY_LENGTH, MAX_PARAM_VALUE_LENGTH, MAX_PARAMS_PER_BATCH
 from ..errors import invalid
+from . import DEFAULT_MAX_TUNING_RUNS
 
 log = logging.getLogger(__name__)
 
@@ -299,7 +299,7 @@ def _log_child_runs(search) -> None:
             log_params_truncated({**base_params, **row.get("params", {})})
             jt.log_metrics(
                 {
-                    key: float(value)
+                    key: float(value)  # type: ignore[arg-type]  # a Number, checked below
                     for key, value in row.items()
                     if not str(key).startswith(EXCLUDED_RESULT_PREFIXES)
                     and isinstance(value, Number)

@@ -98,7 +98,9 @@ class GpuSampler:
 
     def __init__(self, nvml):
         self._nvml = nvml
-        self._handles = [nvml.nvmlDeviceGetHandleByIndex(i) for i in range(nvml.nvmlDeviceGetCount())]
+        self._handles = [
+            nvml.nvmlDeviceGetHandleByIndex(i) for i in range(nvml.nvmlDeviceGetCount())
+        ]
 
     @classmethod
     def open(cls, nvml=None) -> GpuSampler | None:
@@ -122,9 +124,13 @@ class GpuSampler:
             name = f"gpu_{i}_"
             try:
                 memory = nvml.nvmlDeviceGetMemoryInfo(handle)
-                values[name + "memory_usage_percentage"] = round(memory.used / memory.total * 100, 1)
+                values[name + "memory_usage_percentage"] = round(
+                    memory.used / memory.total * 100, 1
+                )
                 values[name + "memory_usage_megabytes"] = memory.used / MEGABYTE
-                values[name + "utilization_percentage"] = nvml.nvmlDeviceGetUtilizationRates(handle).gpu
+                values[name + "utilization_percentage"] = nvml.nvmlDeviceGetUtilizationRates(
+                    handle
+                ).gpu
                 milliwatts = nvml.nvmlDeviceGetPowerUsage(handle)
                 limit = nvml.nvmlDeviceGetEnforcedPowerLimit(handle)
                 values[name + "power_usage_watts"] = milliwatts / 1000
@@ -176,4 +182,3 @@ class SystemMetricsMonitor:
         self._stop.set()
         if self._thread.is_alive() and self._thread is not threading.current_thread():
             self._thread.join()
-

@@ -109,7 +109,10 @@ def test_track_autolog_logs_the_cells_fits_into_its_run(shell, tracker):  # noqa
     from jupyterlab_tracker.autologging import sklearn as sklearn_autolog
 
     shell.user_ns.update(LinearRegression=LinearRegression)
-    run(shell, "%%track --autolog --name fitted\nLinearRegression().fit([[0], [1], [2]], [0, 1, 2])\n")
+    run(
+        shell,
+        "%%track --autolog --name fitted\nLinearRegression().fit([[0], [1], [2]], [0, 1, 2])\n",
+    )
     fitted = tracker.last_active_run()
     assert fitted.info.run_name == "fitted" and fitted.info.status == "FINISHED"
     assert fitted.data.params["fit_intercept"] == "True"
