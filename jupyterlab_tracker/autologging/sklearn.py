@@ -54,7 +54,10 @@ class _Config:
 
 
 _config = _Config()
-_in_fit = threading.local()  # depth of autologged fits on this thread
+# Held during an autologged fit: the fits it makes (a Pipeline's steps, a search's
+# candidates, on this thread or on joblib's threads) run unlogged. Process-wide, so fits
+# started on other threads during one are not logged either.
+_outer_fit = threading.Lock()
 
 
 def autolog(
@@ -113,14 +116,12 @@ def _unpatch() -> None:
 def _patched_fit(original):
     @functools.wraps(original)
     def fit(self, *args, **kwargs):
-        depth = getattr(_in_fit, "depth", 0)
-        if depth or not _config.enabled:
-            return original(self, *args, **kwargs)
-        _in_fit.depth = depth + 1
+        if not _config.enabled or not _outer_fit.acquire(blocking=False):
+            return original(self, *args, **kwargs)  # inside an autologged fit: no logging
         try:
             return _logged_fit(original, self, args, kwargs)
         finally:
-            _in_fit.depth = depth
+            _outer_fit.release()
 
     return fit
 

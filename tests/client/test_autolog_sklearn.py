@@ -5,12 +5,10 @@ store, and ``mlflow.autolog()`` and ``jt.autolog()`` side by side against a live
 from __future__ import annotations
 
 import math
-import warnings
 
 import numpy as np
 import pytest
 from sklearn.datasets import load_diabetes, load_iris
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LinearRegression, LogisticRegression, Ridge
 from sklearn.model_selection import GridSearchCV, RandomizedSearchCV
 from sklearn.pipeline import Pipeline, make_pipeline
@@ -21,6 +19,9 @@ import jupyterlab_tracker as jt
 from jupyterlab_tracker.autologging import sklearn as sklearn_autolog
 from jupyterlab_tracker.client import fluent
 from jupyterlab_tracker.errors import TrackerError
+
+# The small max_iter of some fits below does not always converge: not what is tested.
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
 CLASSIFIER_METRICS = {
     "training_score",
@@ -61,7 +62,6 @@ def session(monkeypatch, tmp_path):
     monkeypatch.setenv("JUPYTERLAB_TRACKER_ARTIFACT_ROOT", str(tmp_path / "artifacts"))
     monkeypatch.setattr(fluent, "_session", fluent._Session())
     jt.set_tracking_uri(f"sqlite:///{tmp_path}/autolog.db")
-    warnings.simplefilter("ignore", ConvergenceWarning)
     yield jt
     jt.autolog(disable=True)
     while jt.active_run():
@@ -151,6 +151,18 @@ def test_a_grid_search_has_a_child_run_per_candidate(session, iris):
         )
     best = jt.sklearn.load_model(f"runs:/{parent.info.run_id}/model")
     assert best.best_params_ == search.best_params_
+
+
+def test_candidate_fits_on_joblib_threads_log_no_runs_of_their_own(session, iris):
+    from joblib import parallel_backend
+
+    jt.autolog(log_models=False)
+    search = GridSearchCV(LogisticRegression(max_iter=300), {"C": [0.1, 1.0]}, cv=2, n_jobs=2)
+    with parallel_backend("threading"):
+        search.fit(*iris)
+    parent = jt.last_active_run()
+    assert len(children_of(parent.info.run_id)) == 2
+    assert len(jt.search_runs(output_format="list")) == 3  # the parent and its children
 
 
 def test_max_tuning_runs_keeps_the_best_candidates(session, iris):
@@ -261,7 +273,6 @@ def test_mlflow_autolog_and_jt_autolog_leave_the_same_runs_on_the_lab_server(lab
 
 @pytest.mark.slow
 def test_jt_autolog_over_http_in_process(jt_over_http, iris):
-    warnings.simplefilter("ignore", ConvergenceWarning)
     try:
         jt.autolog()
         LogisticRegression(max_iter=300).fit(*iris)
