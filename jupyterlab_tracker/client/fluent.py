@@ -454,9 +454,12 @@ def _start_monitor(client: TrackerClient, run_id: str) -> None:
     def log_sample(metrics: dict[str, float], step: int) -> None:
         client.log_metrics(run_id, metrics, step=step)  # buffered: no call of its own
 
-    monitor = system_metrics.SystemMetricsMonitor(
-        log_sample, interval, system_metrics.SystemSampler()
-    )
+    try:
+        sampler = system_metrics.SystemSampler()
+    except Exception as exc:  # psutil missing or refused here: the run goes on without
+        log.warning("jupyterlab_tracker: no system metrics for run %s: %s", run_id, exc)
+        return
+    monitor = system_metrics.SystemMetricsMonitor(log_sample, interval, sampler)
     _session.monitors[run_id] = monitor.start()
 
 

@@ -97,6 +97,18 @@ def test_the_environment_turns_it_on_and_sets_the_interval(session, monkeypatch)
     assert system_metrics.interval_from_env() == system_metrics.DEFAULT_INTERVAL == 10
 
 
+def test_a_run_starts_without_system_metrics_when_psutil_fails(session, monkeypatch, caplog):
+    def refuse(*args, **kwargs):
+        raise PermissionError("no /proc here")
+
+    monkeypatch.setattr(system_metrics.SystemSampler, "__init__", refuse)
+    with jt.start_run(log_system_metrics=True) as run:
+        assert fluent.system_metrics_monitor(run.info.run_id) is None
+        jt.log_metric("loss", 1.0)
+    assert "no system metrics" in caplog.text and jt.get_run(run.info.run_id).data.metrics
+    assert jt.active_run() is None
+
+
 @pytest.mark.parametrize("bad", [0, -1, "soon", None])
 def test_a_bad_interval_is_refused(session, bad):
     with pytest.raises(TrackerError) as error:
