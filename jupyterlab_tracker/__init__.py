@@ -18,6 +18,8 @@ from .client.fluent import (  # noqa: E402
     active_run,
     create_experiment,
     delete_tag,
+    disable_system_metrics_logging,
+    enable_system_metrics_logging,
     end_run,
     flush,
     get_experiment,
@@ -34,10 +36,12 @@ from .client.fluent import (  # noqa: E402
     sample_metric_history,
     search_runs,
     set_experiment,
+    set_system_metrics_sampling_interval,
     set_tag,
     set_tags,
     set_tracking_uri,
     start_run,
+    system_metrics_logging_enabled,
 )
 from .client.fluent_models import (  # noqa: E402
     download_artifacts,
@@ -62,6 +66,15 @@ def load_ipython_extension(ipython):
     from .magics import TrackerMagics
 
     ipython.register_magics(TrackerMagics)
+
+
+def autolog(disable: bool = False, exclude=None, log_models: bool = True) -> list[str]:
+    """Autolog every integration whose library is importable (scikit-learn now), except
+    ``exclude``'s; ``disable=True`` undoes it. Returns the integrations switched.
+    What each logs: docs/autologging.md."""
+    from .autologging import autolog as switch
+
+    return switch(disable=disable, exclude=exclude, log_models=log_models)
 
 
 def live(*metrics: str, **kwargs):
@@ -97,6 +110,10 @@ __all__ = [
     "register_model",
     "ActiveRun",
     "active_run",
+    "autolog",
+    "disable_system_metrics_logging",
+    "enable_system_metrics_logging",
+    "set_system_metrics_sampling_interval",
     "create_experiment",
     "delete_tag",
     "end_run",
@@ -121,5 +138,6 @@ __all__ = [
     "set_tracking_uri",
     "sklearn",
     "start_run",
+    "system_metrics_logging_enabled",
     "TrackerClient",
 ]

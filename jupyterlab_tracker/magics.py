@@ -1,7 +1,8 @@
 """IPython magics: ``%load_ext jupyterlab_tracker``.
 
 - ``%tracker_experiment NAME``: set the experiment.
-- ``%%track [--name N] [--params a,b] [--tag k=v ...] [--nested]``: run the cell as a run.
+- ``%%track [--name N] [--params a,b] [--tag k=v ...] [--nested] [--autolog]
+  [--no-system-metrics]``: run the cell as a run.
 - ``%log_param k=v ...``, ``%log_metric k=v ... [--step N]``, ``%set_tag k=v ...``.
 - ``%runs [FILTER]``, ``%compare RUN [RUN ...]``: the notebook views.
 
@@ -101,12 +102,23 @@ class TrackerMagics(Magics):
     @argument("--tag", "-t", action="append", default=[], metavar="KEY=VALUE", help="a run tag")
     @argument("--nested", action="store_true", help="start a child of the active run")
     @argument("--no-live", action="store_true", help="do not show the live metrics chart")
+    @argument(
+        "--autolog", action="store_true", help="autolog the cell's fits (jt.autolog) into the run"
+    )
+    @argument(
+        "--no-system-metrics",
+        action="store_true",
+        help="do not sample system/... metrics (on by default in %%%%track)",
+    )
     def track(self, line, cell):
         """Run the cell inside a run: FINISHED if it completes, FAILED (with the traceback
         in the ``jupyterlab_tracker.error`` tag) if it raises. The cell's source and the
-        notebook path are recorded, and a live chart shows the metrics it logs."""
+        notebook path are recorded, a live chart shows the metrics it logs, and system
+        metrics are sampled (``--no-system-metrics``: not). ``--autolog``: the cell's
+        scikit-learn fits log their params, metrics and model into the run."""
         __tracebackhide__ = True  # IPython shows the cell's frames, not the magic's
         parsed = None
+        options = (True, False)  # (system metrics, autolog): what the arguments say
         with usage_on_error(self.track):
             args = parse_line(self.track, line)
             names = [name.strip() for name in args.params.split(",") if name.strip()]
@@ -114,14 +126,39 @@ class TrackerMagics(Magics):
             if bad:
                 raise UsageError(f"--params takes variable names, not {', '.join(bad)}")
             parsed = (args.name, names, parse_pairs(args.tag), args.nested, not args.no_live)
+            options = (not args.no_system_metrics, bool(args.autolog))
         if parsed is None:  # bad arguments: the usage was printed, the cell does not run
             return None
-        return self._run_tracked(cell, *parsed)
+        system_metrics, autolog = options
+        with self._autologging(autolog):
+            return self._run_tracked(cell, *parsed, system_metrics=system_metrics)
 
-    def _run_tracked(self, cell, run_name, param_names, tags, nested, show_live):
+    @contextmanager
+    def _autologging(self, wanted: bool):
+        """``--autolog``: the integrations that were off are on for this cell only."""
+        if not wanted:
+            yield
+            return
+        from . import autologging
+
+        already_on = autologging.enabled()
+        switched = [name for name in jt.autolog() if name not in already_on]
+        try:
+            yield
+        finally:
+            off = [name for name in autologging.INTEGRATIONS if name not in switched]
+            jt.autolog(disable=True, exclude=off)
+
+    def _run_tracked(self, cell, run_name, param_names, tags, nested, show_live, system_metrics):
         __tracebackhide__ = True
         capture.use_cell_source(cell)
-        run = jt.start_run(run_name=run_name, nested=nested, tags=tags)
+        run = jt.start_run(
+            run_name=run_name,
+            nested=nested,
+            tags=tags,
+            # On by default here; jt.disable_system_metrics_logging() turns it off too.
+            log_system_metrics=system_metrics and jt.system_metrics_logging_enabled(default=True),
+        )
         logged: dict[str, str] = {}
         live = None
         try:

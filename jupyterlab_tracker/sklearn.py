@@ -1,5 +1,6 @@
-"""``jt.sklearn.log_model`` and ``jt.sklearn.load_model``: ``mlflow.sklearn``'s two fluent
-calls, so that code written for ``mlflow.sklearn`` runs with ``jt`` in its place.
+"""``jt.sklearn.log_model``, ``jt.sklearn.load_model`` and ``jt.sklearn.autolog``:
+``mlflow.sklearn``'s fluent calls, so that code written for ``mlflow.sklearn`` runs with
+``jt`` in its place.
 
 They are ``jt.log_model`` and ``jt.load_model`` under mlflow.sklearn's argument names. jt
 serialises with cloudpickle (MLflow 3's default is skops): ``serialization_format`` takes
@@ -8,6 +9,7 @@ only "cloudpickle" (docs/mlflow-compatibility.md, "jt.sklearn").
 
 from __future__ import annotations
 
+from .autologging import DEFAULT_MAX_TUNING_RUNS
 from .client.fluent_models import load_model as _load_model
 from .client.fluent_models import log_model as _log_model
 from .entities import LoggedModel
@@ -44,3 +46,18 @@ def load_model(model_uri: str):
     """The scikit-learn model at ``model_uri`` (``runs:/``, ``models:/``), as
     ``jt.load_model`` loads it (MLflow's skops, cloudpickle and pickle files too)."""
     return _load_model(model_uri)
+
+
+def autolog(
+    disable: bool = False,
+    log_models: bool = True,
+    max_tuning_runs: int | None = DEFAULT_MAX_TUNING_RUNS,
+) -> None:
+    """Log every scikit-learn fit (params, training metrics, the model; a parameter search
+    with a child run per candidate), as ``mlflow.sklearn.autolog``; ``disable=True`` undoes
+    it. What is logged: ``jupyterlab_tracker/autologging/sklearn.py``, docs/autologging.md."""
+    from .autologging import sklearn as sklearn_autologging  # imports scikit-learn
+
+    sklearn_autologging.autolog(
+        disable=disable, log_models=log_models, max_tuning_runs=max_tuning_runs
+    )

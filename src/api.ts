@@ -164,6 +164,10 @@ export class TrackerAPIError extends Error {
   }
 }
 
+/** A run id of this tracker (32 lowercase hex digits), safe inside a quoted filter value. */
+const RUN_ID_FORM = /^[0-9a-f]{32}$/;
+const RUNS_BY_IDS_CHUNK = 1000;
+
 export class TrackerAPI {
   constructor(
     private readonly settings: ServerConnection.ISettings = ServerConnection.makeSettings()
@@ -460,6 +464,41 @@ export class TrackerAPI {
       body: JSON.stringify({ name, version, description })
     });
   }
+
+  // ---- runs-identity: runs by id, for labels (issue 17, item 5) ----
+
+  /**
+   * The runs of `runIds` this tracker has, in any experiment, deleted or not: one search
+   * over every experiment per 1000 ids (ids of another form name no run here).
+   */
+  async runsByIds(runIds: string[]): Promise<IRun[]> {
+    const wanted = [...new Set(runIds)].filter(id => RUN_ID_FORM.test(id));
+    if (!wanted.length) {
+      return [];
+    }
+    const experimentIds = (await this.experiments('ALL')).map(
+      e => e.experiment_id
+    );
+    const runs: IRun[] = [];
+    for (let i = 0; i < wanted.length; i += RUNS_BY_IDS_CHUNK) {
+      const ids = wanted.slice(i, i + RUNS_BY_IDS_CHUNK);
+      let pageToken: string | null = null;
+      do {
+        const page: IPage<IRun> = await this.searchRuns({
+          experiment_ids: experimentIds,
+          filter: `attributes.run_id IN (${ids.map(id => `'${id}'`).join(', ')})`,
+          run_view_type: 'ALL',
+          max_results: RUNS_BY_IDS_CHUNK,
+          page_token: pageToken
+        });
+        runs.push(...page.items);
+        pageToken = page.nextPageToken;
+      } while (pageToken);
+    }
+    return runs;
+  }
+
+  // ---- end runs-identity ----
 
   private async request<T>(
     path: string,

@@ -85,6 +85,8 @@ interface IAppProps extends ITrackerPanelOptions {
   trans: TranslationBundle;
   settings: IPanelSettings;
   place: IShownPlace | null;
+  /** Goes to a place, as a link does (e.g. a model version from a notification). */
+  showPlace(place: ITrackerPlace): void;
   isVisible(): boolean;
 }
 
@@ -351,6 +353,9 @@ function TrackerApp(props: IAppProps): JSX.Element {
                 onBack={() => setOpenRun(null)}
                 onOpenRun={setOpenRun}
                 onOpenFile={props.openFile}
+                onOpenModelVersion={(modelName, version) =>
+                  props.showPlace({ modelName, version })
+                }
               />
             ) : shownExperiments.length ? (
               <RunsView
@@ -420,6 +425,7 @@ export class TrackerPanel extends ReactWidget {
         trans={this.trans}
         settings={this._settings}
         place={this._place}
+        showPlace={place => this.showPlace(place)}
         isVisible={() => this.isVisible && !document.hidden}
       />
     );

@@ -39,7 +39,7 @@ from ..entities import (
     Run,
 )
 from ..errors import INVALID_STATE, RESOURCE_ALREADY_EXISTS, TrackerError, invalid, not_found
-from . import capture, mlflow_runs
+from . import capture, mlflow_runs, system_metrics
 from .backend import is_http_uri
 from .tracker_client import TrackerClient
 
@@ -81,6 +81,11 @@ class _Session:
     # The (jt, mlflow) innermost active runs last checked by _run_stack.
     checked_tops: tuple = (None, None)
     announced_run_id: str | None = None  # the MLFLOW_RUN_ID jt set for a later mlflow
+    # System metrics: enable/disable_system_metrics_logging's choice (None: the env var),
+    # the sampling interval (None: the env var or 10 s), and the monitor of each run.
+    system_metrics_enabled: bool | None = None
+    system_metrics_interval: float | None = None
+    monitors: dict[str, system_metrics.SystemMetricsMonitor] = field(default_factory=dict)
 
 
 _session = _Session()
@@ -188,11 +193,15 @@ def start_run(
     nested: bool = False,
     tags: dict[str, str] | None = None,
     description: str | None = None,
+    log_system_metrics: bool | None = None,
 ) -> ActiveRun:
     """Start a run (or resume ``run_id``) and make it the active run.
 
     A run is already active: pass ``nested=True`` to start a child of it (tagged
     ``mlflow.parentRunId``). Use as ``with jt.start_run(): ...`` to end it automatically.
+    ``log_system_metrics``: sample ``system/...`` metrics until the run ends (None: as
+    ``enable_system_metrics_logging`` or ``$JUPYTERLAB_TRACKER_ENABLE_SYSTEM_METRICS_LOGGING``
+    say; off by default, as in MLflow).
     """
     stack = _run_stack()
     if stack and not nested:
@@ -225,6 +234,8 @@ def start_run(
     active = ActiveRun(run.info, run.data, run.inputs)
     stack.append(active)
     _share_with_mlflow(active.info.run_id)
+    if _system_metrics_wanted(log_system_metrics):
+        _start_monitor(client, active.info.run_id)
     return active
 
 
@@ -275,6 +286,7 @@ def end_run(status: str = "FINISHED") -> None:
     if not stack:
         return
     run_id = stack[-1].info.run_id
+    _stop_monitor(run_id)  # its last sample is buffered before the run's points are written
     try:
         _client().set_terminated(run_id, status)
     finally:
@@ -349,6 +361,7 @@ def _follow_mlflow(fluent) -> None:
     for run in stack:
         if run.info.run_id in _session.shared_run_ids and run.info.run_id not in on_mlflow:
             _session.last_run_id = run.info.run_id  # ended through mlflow.end_run
+            _stop_monitor(run.info.run_id)
         else:
             kept.append(run)
     known = {run.info.run_id for run in kept}
@@ -394,6 +407,71 @@ def _unshare_with_mlflow(run_id: str, status: str) -> None:
 
 def get_run(run_id: str) -> Run:
     return _client().get_run(run_id)
+
+
+# -- system metrics (names and steps: client/system_metrics.py) ------------------------
+
+
+def enable_system_metrics_logging() -> None:
+    """Log system metrics for every run started from now on (as MLflow's function)."""
+    _session.system_metrics_enabled = True
+
+
+def disable_system_metrics_logging() -> None:
+    """Stop logging system metrics for runs started from now on (running monitors go on
+    until their run ends, as in MLflow)."""
+    _session.system_metrics_enabled = False
+
+
+def set_system_metrics_sampling_interval(interval: float | None) -> None:
+    """Seconds between samples for runs started from now on (None: the default, 10 s or
+    ``$JUPYTERLAB_TRACKER_SYSTEM_METRICS_INTERVAL``)."""
+    _session.system_metrics_interval = (
+        None if interval is None else system_metrics.validate_interval(interval)
+    )
+
+
+def system_metrics_logging_enabled(default: bool = False) -> bool:
+    """Whether a run started with ``log_system_metrics=None`` samples system metrics:
+    enable/disable_system_metrics_logging's choice, else
+    ``$JUPYTERLAB_TRACKER_ENABLE_SYSTEM_METRICS_LOGGING`` when set, else ``default``."""
+    if _session.system_metrics_enabled is not None:
+        return _session.system_metrics_enabled
+    return system_metrics.enabled_by_env(default)
+
+
+def _system_metrics_wanted(log_system_metrics: bool | None) -> bool:
+    if log_system_metrics is not None:
+        return bool(log_system_metrics)
+    return system_metrics_logging_enabled()
+
+
+def _start_monitor(client: TrackerClient, run_id: str) -> None:
+    if run_id in _session.monitors:
+        return
+    interval = _session.system_metrics_interval or system_metrics.interval_from_env()
+
+    def log_sample(metrics: dict[str, float], step: int) -> None:
+        client.log_metrics(run_id, metrics, step=step)  # buffered: no call of its own
+
+    try:
+        sampler = system_metrics.SystemSampler()
+    except Exception as exc:  # psutil missing or refused here: the run goes on without
+        log.warning("jupyterlab_tracker: no system metrics for run %s: %s", run_id, exc)
+        return
+    monitor = system_metrics.SystemMetricsMonitor(log_sample, interval, sampler)
+    _session.monitors[run_id] = monitor.start()
+
+
+def _stop_monitor(run_id: str) -> None:
+    monitor = _session.monitors.pop(run_id, None)
+    if monitor is not None:
+        monitor.stop()
+
+
+def system_metrics_monitor(run_id: str) -> system_metrics.SystemMetricsMonitor | None:
+    """The monitor sampling ``run_id``'s system metrics, if any (for tests and views)."""
+    return _session.monitors.get(run_id)
 
 
 # -- logging ---------------------------------------------------------------------------

@@ -21,6 +21,7 @@ import pandas as pd
 
 from jupyterlab_tracker.client.frames import RUN_NAME_COLUMN
 
+from . import identity
 from .palette import run_color_scale
 
 # Readable on JupyterLab's light and dark themes alike (the chart cannot see the theme).
@@ -30,12 +31,11 @@ CHART_HEIGHT = 260
 
 
 def run_labels(run_ids: pd.Series, run_names: pd.Series | None) -> pd.Series:
-    """A readable, unique label per run: its name, with an id prefix where names clash."""
+    """A readable, unique label per run (``identity.run_labels``): its name, with the
+    distinguishing end of its id where names clash."""
     ids = run_ids.astype(str)
-    names = run_names.fillna("").astype(str) if run_names is not None else ids.str[:8]
-    names = names.where(names != "", ids.str[:8])
-    ids_per_name = pd.DataFrame({"name": names, "id": ids}).groupby("name")["id"].nunique()
-    return names.where(names.map(ids_per_name) <= 1, names + " (" + ids.str[:6] + ")")
+    names = run_names.fillna("").astype(str) if run_names is not None else ids.map(lambda _: "")
+    return pd.Series(identity.run_labels(list(ids), list(names)), index=ids.index)
 
 
 ChartT = TypeVar("ChartT", bound=alt.TopLevelMixin)

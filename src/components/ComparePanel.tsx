@@ -18,6 +18,8 @@ import {
 import { mapWithConcurrency } from '../compare';
 import { formatMetric } from '../format';
 import { runColors } from '../palette';
+import { runLabels } from '../runIdentity';
+import { CopyRunIdButton } from './RunId';
 import { VegaView } from './VegaView';
 
 /** Points per history: enough for the overlay's width, cheap for 100 runs. */
@@ -142,6 +144,7 @@ function RunHeader(props: {
           aria-hidden="true"
         />
         <span title={run.run.info.run_id}>{run.label}</span>
+        <CopyRunIdButton runId={run.run.info.run_id} trans={trans} />
         <button
           className="jp-tracker-icon-button"
           title={trans.__('Remove %1 from the comparison', run.label)}
@@ -266,15 +269,14 @@ export function ComparePanel(props: IComparePanelProps): JSX.Element {
   const compared: IComparedRun[] = useMemo(() => {
     const shown = props.runIds.filter(id => runs.has(id));
     const colors = runColors(shown);
-    const names = shown.map(id => runs.get(id)!.info.run_name || id);
-    return shown.map((id, i) => ({
+    // Two runs of one name get the part of their ids that tells them apart.
+    const labels = runLabels(
+      shown.map(runId => ({ runId, name: runs.get(runId)!.info.run_name }))
+    );
+    return shown.map(id => ({
       run: runs.get(id)!,
       color: colors.get(id)!,
-      // Two runs of one name (from two experiments) get their ids' start to tell apart.
-      label:
-        names.indexOf(names[i]) !== names.lastIndexOf(names[i])
-          ? `${names[i]} (${id.slice(0, 6)})`
-          : names[i]
+      label: labels.get(id)!
     }));
   }, [props.runIds, runs]);
 

@@ -11,7 +11,7 @@ import {
   editIcon,
   refreshIcon
 } from '@jupyterlab/ui-components';
-import React, { useCallback, useEffect, useState } from 'react';
+import React, { useCallback, useEffect, useMemo, useState } from 'react';
 
 import {
   IModelVersion,
@@ -21,6 +21,8 @@ import {
   TrackerAPI
 } from '../api';
 import { formatDateTime, formatRelativeTime } from '../format';
+import { idParts, idPartText } from '../runIdentity';
+import { CopyRunIdButton, RunIdPart } from './RunId';
 
 export interface IModelsViewProps {
   api: TrackerAPI;
@@ -243,6 +245,8 @@ function ModelPage(
   const [versions, setVersions] = useState<IModelVersion[]>([]);
   const [archiveExisting, setArchiveExisting] = useState(true);
   const [error, setError] = useState<string | null>(null);
+  /** The names of the versions' source runs, by run id. */
+  const [runNames, setRunNames] = useState<Map<string, string>>(new Map());
 
   const load = useCallback(async () => {
     try {
@@ -253,10 +257,18 @@ function ModelPage(
       setModel(loaded);
       setVersions(all);
       setError(null);
+      const runs = await api
+        .runsByIds(all.flatMap(v => (v.run_id ? [v.run_id] : [])))
+        .catch(() => []); // The ids still show.
+      setRunNames(new Map(runs.map(r => [r.info.run_id, r.info.run_name])));
     } catch (e) {
       setError(String((e as Error).message ?? e));
     }
   }, [api, name]);
+  const idPartOf = useMemo(
+    () => idParts(versions.flatMap(v => (v.run_id ? [v.run_id] : []))),
+    [versions]
+  );
 
   useEffect(() => {
     void load();
@@ -386,13 +398,28 @@ function ModelPage(
               <td>{formatDateTime(version.creation_timestamp)}</td>
               <td>
                 {version.run_id ? (
-                  <button
-                    className="jp-tracker-link jp-tracker-source-run"
-                    title={version.source}
-                    onClick={() => props.onOpenRun(version.run_id!)}
-                  >
-                    {version.run_id.slice(0, 8)}
-                  </button>
+                  <span className="jp-tracker-source-run-cell">
+                    <button
+                      className="jp-tracker-link jp-tracker-source-run"
+                      title={version.source}
+                      onClick={() => props.onOpenRun(version.run_id!)}
+                    >
+                      {runNames.get(version.run_id) ||
+                        idPartText(
+                          version.run_id,
+                          idPartOf.get(version.run_id)!
+                        )}
+                    </button>
+                    {runNames.get(version.run_id) ? (
+                      <RunIdPart
+                        runId={version.run_id}
+                        part={idPartOf.get(version.run_id)!}
+                        trans={trans}
+                      />
+                    ) : (
+                      <CopyRunIdButton runId={version.run_id} trans={trans} />
+                    )}
+                  </span>
                 ) : (
                   <span className="jp-tracker-muted">{version.source}</span>
                 )}

@@ -4,6 +4,7 @@
  */
 import {
   Dialog,
+  Notification,
   ReactWidget,
   showDialog,
   showErrorMessage
@@ -89,11 +90,15 @@ class RegisterModelBody
   private choice: IChoice;
 }
 
-/** Asks where to register `model`, registers it, and returns the new version (or null). */
+/**
+ * Asks where to register `model`, registers it, confirms it with a notification whose
+ * button opens the new version (`onOpenVersion`), and returns the version (or null).
+ */
 export async function registerModel(
   api: TrackerAPI,
   model: ILoggedModel,
-  trans: TranslationBundle
+  trans: TranslationBundle,
+  onOpenVersion: (modelName: string, version: string) => void
 ): Promise<IModelVersion | null> {
   const names = (await api.registeredModels()).map(m => m.name);
   const result = await showDialog({
@@ -109,10 +114,31 @@ export async function registerModel(
   }
   const { existing, newName } = result.value;
   const name = existing || newName.trim();
+  let version: IModelVersion;
   try {
-    return await api.createModelVersion(name, model, !existing);
+    version = await api.createModelVersion(name, model, !existing);
   } catch (error) {
     await showErrorMessage(trans.__('Register Model'), error as Error);
     return null;
   }
+  // A toast stays in view wherever the page is scrolled; it waits to be dismissed (and
+  // stays in the notification centre), so the link is there when the user looks.
+  Notification.success(
+    trans.__('Registered "%1" version %2.', version.name, version.version),
+    {
+      autoClose: false,
+      actions: [
+        {
+          label: trans.__('Open version %1', version.version),
+          caption: trans.__(
+            'Show "%1" version %2 in the Models view',
+            version.name,
+            version.version
+          ),
+          callback: () => onOpenVersion(version.name, version.version)
+        }
+      ]
+    }
+  );
+  return version;
 }

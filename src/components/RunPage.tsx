@@ -20,6 +20,7 @@ import {
   formatMetric,
   runDuration
 } from '../format';
+import { idParts, idPartText } from '../runIdentity';
 import {
   GIT_COMMIT_TAG,
   NOTE_TAG,
@@ -29,6 +30,7 @@ import {
 } from '../tags';
 import { ArtifactsTab } from './ArtifactsTab';
 import { registerModel } from './RegisterModel';
+import { CopyRunIdButton } from './RunId';
 import { TabBar } from './TabBar';
 import { StatusIcon } from './StatusIcon';
 import { MimeView, VegaView } from './VegaView';
@@ -46,6 +48,8 @@ export interface IRunPageProps {
   onBack(): void;
   onOpenRun(runId: string): void;
   onOpenFile(path: string): void;
+  /** Opens a registered model's version in the Models view (after "Register model"). */
+  onOpenModelVersion(modelName: string, version: string): void;
 }
 
 type Tab = 'overview' | 'metrics' | 'artifacts';
@@ -56,7 +60,6 @@ export function RunPage(props: IRunPageProps): JSX.Element {
   const [error, setError] = useState<string | null>(null);
   const [tab, setTab] = useState<Tab>('overview');
   const [children, setChildren] = useState<IRun[]>([]);
-  const [notice, setNotice] = useState<string | null>(null);
 
   const load = useCallback(async () => {
     try {
@@ -147,23 +150,9 @@ export function RunPage(props: IRunPageProps): JSX.Element {
           rendermime={props.rendermime}
           trans={trans}
           onRegister={async model => {
-            const version = await registerModel(api, model, trans);
-            if (version) {
-              setNotice(
-                trans.__(
-                  'Registered %1 version %2.',
-                  version.name,
-                  version.version
-                )
-              );
-            }
+            await registerModel(api, model, trans, props.onOpenModelVersion);
           }}
         />
-      )}
-      {notice && (
-        <p className="jp-tracker-notice" role="status">
-          {notice}
-        </p>
       )}
     </div>
   );
@@ -183,7 +172,13 @@ function Overview(
 
   const rows: [string, React.ReactNode][] = [
     [trans.__('Status'), <StatusText key="s" run={run} />],
-    [trans.__('Run ID'), <code key="id">{info.run_id}</code>],
+    [
+      trans.__('Run ID'),
+      <span key="id" className="jp-tracker-run-id-part">
+        <code>{info.run_id}</code>
+        <CopyRunIdButton runId={info.run_id} trans={trans} />
+      </span>
+    ],
     [trans.__('Started'), formatDateTime(info.start_time)],
     [trans.__('Ended'), formatDateTime(info.end_time)],
     [
@@ -225,7 +220,7 @@ function Overview(
             props.onOpenRun(parent);
           }}
         >
-          {parent.slice(0, 8)}
+          {idPartText(parent, idParts([parent, info.run_id]).get(parent)!)}
         </a>
       ) : (
         ''

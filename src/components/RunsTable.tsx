@@ -3,10 +3,14 @@
  * scroll smoothly), server-side sort by any column, multi-select and keyboard navigation.
  */
 import { TranslationBundle } from '@jupyterlab/translation';
-import React, { useEffect, useRef, useState } from 'react';
+import { caretDownIcon, caretRightIcon } from '@jupyterlab/ui-components';
+import React, { useEffect, useMemo, useRef, useState } from 'react';
 
 import { IRun } from '../api';
 import { IColumn } from '../columns';
+import { formatMetric } from '../format';
+import { groupMean, IRunGroup } from '../grouping';
+import { IGroupRow, IRunRow, tableRows } from '../runTree';
 import { StatusIcon } from './StatusIcon';
 
 export const ROW_HEIGHT = 28;
@@ -18,6 +22,8 @@ const STATUS_WIDTH = 28;
 const NAME_MIN_WIDTH = 160;
 /** The checkbox, status and name cells stay in view while the table scrolls right. */
 const STICKY = ' jp-tracker-sticky';
+/** How far each level of nesting indents a run's name. */
+const INDENT = 16;
 
 export interface ISortState {
   orderBy: string;
@@ -26,6 +32,8 @@ export interface ISortState {
 
 export interface IRunsTableProps {
   runs: IRun[];
+  /** The runs grouped (group rows over their runs), or null for the plain run tree. */
+  groups: IRunGroup[] | null;
   columns: IColumn[];
   selected: Set<string>;
   sort: ISortState;
@@ -42,6 +50,52 @@ export function RunsTable(props: IRunsTableProps): JSX.Element {
   const [scrollTop, setScrollTop] = useState(0);
   const [viewportHeight, setViewportHeight] = useState(600);
   const [active, setActive] = useState(0);
+  // Parents are collapsed by default (as in MLflow), groups expanded.
+  const [expandedRuns, setExpandedRuns] = useState<ReadonlySet<string>>(
+    new Set()
+  );
+  const [collapsedGroups, setCollapsedGroups] = useState<ReadonlySet<string>>(
+    new Set()
+  );
+  const rows = useMemo(
+    () => tableRows(runs, props.groups, expandedRuns, collapsedGroups),
+    [runs, props.groups, expandedRuns, collapsedGroups]
+  );
+  const flip = (set: ReadonlySet<string>, key: string) => {
+    const next = new Set(set);
+    if (!next.delete(key)) {
+      next.add(key);
+    }
+    return next;
+  };
+  const toggleExpanded = (row: IRunRow | IGroupRow) =>
+    row.kind === 'group'
+      ? setCollapsedGroups(flip(collapsedGroups, row.group.key))
+      : setExpandedRuns(flip(expandedRuns, row.run.info.run_id));
+  // Means of the metric columns per group, computed once per grouping, not on each scroll.
+  const means = useMemo(() => {
+    const metrics = columns.filter(c => c.kind === 'metric');
+    return new Map(
+      (props.groups ?? []).map(g => [
+        g.key,
+        new Map(metrics.map(c => [c.id, groupMean(g, c.key)]))
+      ])
+    );
+  }, [props.groups, columns]);
+  const groupSelected = (group: IRunGroup) =>
+    group.runs.every(r => selected.has(r.info.run_id));
+  const toggleGroup = (group: IRunGroup) => {
+    const next = new Set(selected);
+    const all = groupSelected(group);
+    for (const run of group.runs) {
+      if (all) {
+        next.delete(run.info.run_id);
+      } else {
+        next.add(run.info.run_id);
+      }
+    }
+    props.onSelectionChange(next);
+  };
 
   useEffect(() => {
     const node = scroller.current;
@@ -57,7 +111,7 @@ export function RunsTable(props: IRunsTableProps): JSX.Element {
 
   const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
   const last = Math.min(
-    runs.length,
+    rows.length,
     Math.ceil((scrollTop + viewportHeight) / ROW_HEIGHT) + OVERSCAN
   );
   const template = `${CHECK_WIDTH}px ${STATUS_WIDTH}px minmax(${NAME_MIN_WIDTH}px, 2fr) ${columns.map(c => `${c.width}px`).join(' ')}`;
@@ -80,7 +134,7 @@ export function RunsTable(props: IRunsTableProps): JSX.Element {
   };
 
   const moveTo = (index: number) => {
-    const clamped = Math.max(0, Math.min(runs.length - 1, index));
+    const clamped = Math.max(0, Math.min(rows.length - 1, index));
     setActive(clamped);
     const node = scroller.current;
     if (!node) {
@@ -98,7 +152,10 @@ export function RunsTable(props: IRunsTableProps): JSX.Element {
   };
 
   const onKeyDown = (event: React.KeyboardEvent) => {
-    const run = runs[active];
+    const row = rows[active];
+    const run = row?.kind === 'run' ? row.run : undefined;
+    const expandable =
+      row && (row.kind === 'group' || row.childCount > 0) ? row : null;
     const page = Math.max(1, Math.floor(viewportHeight / ROW_HEIGHT) - 1);
     const moves: Record<string, number> = {
       ArrowDown: active + 1,
@@ -106,10 +163,19 @@ export function RunsTable(props: IRunsTableProps): JSX.Element {
       PageDown: active + page,
       PageUp: active - page,
       Home: 0,
-      End: runs.length - 1
+      End: rows.length - 1
     };
     if (event.key in moves) {
       moveTo(moves[event.key]);
+    } else if (
+      expandable &&
+      ((event.key === 'ArrowRight' && !expandable.expanded) ||
+        (event.key === 'ArrowLeft' && expandable.expanded) ||
+        (event.key === 'Enter' && expandable.kind === 'group'))
+    ) {
+      toggleExpanded(expandable);
+    } else if (event.key === ' ' && row?.kind === 'group') {
+      toggleGroup(row.group);
     } else if (event.key === ' ' && run) {
       toggle(run.info.run_id, true);
     } else if (event.key === 'Enter' && run) {
@@ -156,13 +222,112 @@ export function RunsTable(props: IRunsTableProps): JSX.Element {
     );
   };
 
+  const caret = (row: IRunRow | IGroupRow, name: string) => (
+    <button
+      className="jp-tracker-caret"
+      tabIndex={-1}
+      aria-expanded={row.expanded}
+      aria-label={
+        row.expanded
+          ? trans.__('Collapse %1', name)
+          : trans.__('Expand %1', name)
+      }
+      onClick={e => {
+        e.stopPropagation();
+        toggleExpanded(row);
+      }}
+      onDoubleClick={e => e.stopPropagation()}
+    >
+      {row.expanded ? (
+        <caretDownIcon.react tag="span" />
+      ) : (
+        <caretRightIcon.react tag="span" />
+      )}
+    </button>
+  );
+
+  const groupRow = (row: IGroupRow, index: number) => {
+    const { group } = row;
+    const all = groupSelected(group);
+    return (
+      <div
+        key={'group:' + group.key}
+        role="row"
+        aria-rowindex={index + 1}
+        aria-level={1}
+        aria-expanded={row.expanded}
+        aria-selected={all}
+        data-group-key={group.key}
+        className={
+          'jp-tracker-tr jp-tracker-group-row' +
+          (index === active ? ' jp-mod-active' : '')
+        }
+        style={{ top: index * ROW_HEIGHT, gridTemplateColumns: template }}
+        onClick={() => {
+          setActive(index);
+          toggleExpanded(row);
+        }}
+      >
+        <div
+          role="gridcell"
+          className={'jp-tracker-td jp-tracker-check' + STICKY}
+        >
+          <input
+            type="checkbox"
+            tabIndex={-1}
+            aria-label={trans.__('Select the runs of %1', group.label)}
+            checked={all}
+            onClick={e => e.stopPropagation()}
+            onChange={() => toggleGroup(group)}
+          />
+        </div>
+        <div
+          role="gridcell"
+          className={'jp-tracker-td jp-tracker-status-cell' + STICKY}
+        />
+        <div
+          role="gridcell"
+          className={'jp-tracker-td jp-tracker-run-name' + STICKY}
+          style={{ paddingLeft: 4 }}
+          title={group.label}
+        >
+          {caret(row, group.label)}
+          <span className="jp-tracker-group-label">{group.label}</span>
+          <span
+            className="jp-tracker-child-count"
+            title={trans._n('%1 run', '%1 runs', group.runs.length)}
+          >
+            {group.runs.length}
+          </span>
+        </div>
+        {columns.map(c => {
+          const mean = means.get(group.key)?.get(c.id) ?? null;
+          return (
+            <div
+              key={c.id}
+              role="gridcell"
+              className={
+                'jp-tracker-td' + (c.kind === 'metric' ? ' jp-mod-numeric' : '')
+              }
+              title={
+                mean === null ? undefined : trans.__('Mean of %1', c.label)
+              }
+            >
+              {mean === null ? '' : formatMetric(mean)}
+            </div>
+          );
+        })}
+      </div>
+    );
+  };
+
   const allSelected =
     runs.length > 0 && runs.every(r => selected.has(r.info.run_id));
   return (
     <div
       className="jp-tracker-runs-table"
-      role="grid"
-      aria-rowcount={runs.length}
+      role="treegrid"
+      aria-rowcount={rows.length}
       aria-multiselectable="true"
       tabIndex={0}
       onKeyDown={onKeyDown}
@@ -213,16 +378,22 @@ export function RunsTable(props: IRunsTableProps): JSX.Element {
         </div>
         <div className="jp-tracker-tbody">
           <div
-            style={{ height: runs.length * ROW_HEIGHT, position: 'relative' }}
+            style={{ height: rows.length * ROW_HEIGHT, position: 'relative' }}
           >
-            {runs.slice(first, last).map((run, offset) => {
+            {rows.slice(first, last).map((row, offset) => {
               const index = first + offset;
+              if (row.kind === 'group') {
+                return groupRow(row, index);
+              }
+              const run = row.run;
               const id = run.info.run_id;
               return (
                 <div
                   key={id}
                   role="row"
                   aria-rowindex={index + 1}
+                  aria-level={row.depth + 1}
+                  aria-expanded={row.childCount ? row.expanded : undefined}
                   aria-selected={selected.has(id)}
                   data-run-id={id}
                   className={
@@ -262,7 +433,13 @@ export function RunsTable(props: IRunsTableProps): JSX.Element {
                   <div
                     role="gridcell"
                     className={'jp-tracker-td jp-tracker-run-name' + STICKY}
+                    style={{ paddingLeft: 4 + row.depth * INDENT }}
                   >
+                    {row.childCount > 0 ? (
+                      caret(row, run.info.run_name || id.slice(0, 8))
+                    ) : (
+                      <span className="jp-tracker-caret-space" />
+                    )}
                     <a
                       href="#"
                       tabIndex={-1}
@@ -274,6 +451,18 @@ export function RunsTable(props: IRunsTableProps): JSX.Element {
                     >
                       {run.info.run_name || id.slice(0, 8)}
                     </a>
+                    {row.childCount > 0 && (
+                      <span
+                        className="jp-tracker-child-count"
+                        title={trans._n(
+                          '%1 child run',
+                          '%1 child runs',
+                          row.childCount
+                        )}
+                      >
+                        {row.childCount}
+                      </span>
+                    )}
                   </div>
                   {columns.map(c => (
                     <div

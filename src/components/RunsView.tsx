@@ -20,6 +20,8 @@ import { EmptyExperiment } from './EmptyExperiment';
 import { ErrorBanner } from './ErrorBanner';
 import { ExperimentName } from './ExperimentList';
 import { FilterBox } from './FilterBox';
+import { GroupByControl, useStoredGroupBy } from './GroupByControl';
+import { groupRuns } from '../grouping';
 import { RunsTable } from './RunsTable';
 
 const NO_KEYS: IRunKeys = { metrics: [], params: [], tags: [] };
@@ -93,6 +95,14 @@ export function RunsView(props: IRunsViewProps): JSX.Element {
     [chosen, defaults]
   );
 
+  // ---- runs-tree: grouping (the groups are also what a chart view aggregates) ----
+  const [groupBy, setGroupBy] = useStoredGroupBy(idsKey);
+  const groups = useMemo(
+    () => (groupBy ? groupRuns(runs, groupBy) : null),
+    [runs, groupBy]
+  );
+  // ---- end runs-tree ----
+
   const title =
     experiments.length === 1 ? (
       <ExperimentName name={experiments[0].name} />
@@ -131,6 +141,12 @@ export function RunsView(props: IRunsViewProps): JSX.Element {
             <option value="DELETED_ONLY">{trans.__('Deleted')}</option>
             <option value="ALL">{trans.__('All')}</option>
           </select>
+          <GroupByControl
+            keys={keys}
+            groupBy={groupBy}
+            trans={trans}
+            onChange={setGroupBy}
+          />
           <ColumnPicker
             keys={keys}
             columns={columns}
@@ -184,6 +200,7 @@ export function RunsView(props: IRunsViewProps): JSX.Element {
       ) : (
         <RunsTable
           runs={runs}
+          groups={groups}
           columns={columns}
           selected={props.selected}
           sort={sort}

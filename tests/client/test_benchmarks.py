@@ -52,3 +52,13 @@ def test_views_benchmark_opens_the_browser_and_turns_a_page():
     assert re.search(rf"on 120 runs: open {NUMBER} ms", finished.stdout), finished.stdout
     assert re.search(rf"turn to page 2: {NUMBER} ms", finished.stdout), finished.stdout
     assert "51–100 of 120" in finished.stdout, finished.stdout
+
+
+def test_system_metrics_benchmark_prints_its_figures():
+    command = [sys.executable, str(BENCHMARKS / "bench_system_metrics.py"), "--samples", "5"]
+    finished = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert finished.returncode == 0, finished.stderr
+    for label in ("cpu median", "cpu p99", "wall median", "write one sample", "share of a core"):
+        row = next((line for line in finished.stdout.splitlines() if label in line), None)
+        assert row is not None and re.search(NUMBER, row.split(label)[1]), finished.stdout
+    assert re.search(r"\d+ metrics a sample", finished.stdout), finished.stdout

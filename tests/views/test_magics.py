@@ -88,6 +88,44 @@ def test_track_nested_starts_a_child_run(shell, tracker):  # noqa: F811
     assert child.info.status == "FINISHED"
 
 
+def test_track_samples_system_metrics_unless_told_not_to(shell, tracker):  # noqa: F811
+    shell.user_ns.update(jt=tracker, fluent=fluent)
+    watched = "monitor = fluent.system_metrics_monitor(jt.active_run().info.run_id)\n"
+    run(shell, "%%track --name sampled\n" + watched + "monitor.sample_once()\n")
+    monitor = shell.user_ns["monitor"]
+    assert monitor is not None and not monitor.running  # stopped with the cell's run
+    sampled = tracker.last_active_run()
+    assert "system/cpu_utilization_percentage" in sampled.data.metrics
+    run(shell, "%%track --no-system-metrics\n" + watched)
+    assert shell.user_ns["monitor"] is None
+    tracker.disable_system_metrics_logging()  # the session's choice holds in %%track too
+    run(shell, "%%track\n" + watched)
+    assert shell.user_ns["monitor"] is None
+
+
+def test_track_autolog_logs_the_cells_fits_into_its_run(shell, tracker):  # noqa: F811
+    from sklearn.linear_model import LinearRegression
+
+    from jupyterlab_tracker.autologging import sklearn as sklearn_autolog
+
+    shell.user_ns.update(LinearRegression=LinearRegression)
+    run(
+        shell,
+        "%%track --autolog --name fitted\nLinearRegression().fit([[0], [1], [2]], [0, 1, 2])\n",
+    )
+    fitted = tracker.last_active_run()
+    assert fitted.info.run_name == "fitted" and fitted.info.status == "FINISHED"
+    assert fitted.data.params["fit_intercept"] == "True"
+    assert fitted.data.metrics["training_r2_score"] == pytest.approx(1.0)
+    assert not sklearn_autolog.is_enabled()  # only for that cell
+    tracker.autolog()
+    try:
+        run(shell, "%%track --autolog\nx = 1\n")
+        assert sklearn_autolog.is_enabled()  # on before the cell: left on
+    finally:
+        tracker.autolog(disable=True)
+
+
 def test_logging_magics(shell, tracker):  # noqa: F811
     with tracker.start_run() as active:
         shell.run_line_magic("log_param", "lr=0.1 'optimizer=adam w'")

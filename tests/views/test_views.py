@@ -73,8 +73,11 @@ def test_palette_is_stable_and_distinct_within_a_chart():
 
 
 def test_run_labels_disambiguate_clashing_names():
-    labels = run_labels(pd.Series(["aaaaaa11", "bbbbbb22", "cccccc33"]), pd.Series(["x", "x", "y"]))
-    assert list(labels) == ["x (aaaaaa)", "x (bbbbbb)", "y"]
+    # Time-ordered ids of runs made together: the same first digits, distinct last ones.
+    ids = ["019a2b3c4d5e7a01b2c3d4e5f6111111", "019a2b3c4d5e7a01b2c3d4e5f6222222", "019a2b3c4d5e"]
+    labels = run_labels(pd.Series(ids), pd.Series(["x", "x", None]))
+    assert list(labels) == ["x (…111111)", "x (…222222)", "…3c4d5e"]
+    assert len(set(labels)) == 3
 
 
 # -- charts ------------------------------------------------------------------------------
