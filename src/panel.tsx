@@ -391,6 +391,7 @@ function TrackerApp(props: IAppProps): JSX.Element {
                 selected={selectedRuns}
                 onSelectionChange={changeRunSelection}
                 onCompare={() => props.openCompare([...selectedRuns])}
+                rendermime={props.rendermime}
               />
             ) : (
               <p className="jp-tracker-muted jp-tracker-empty">

@@ -17,7 +17,7 @@ import {
 } from '../charts';
 import { mapWithConcurrency } from '../compare';
 import { formatMetric } from '../format';
-import { runColors } from '../palette';
+import { runLegend } from '../runLegend';
 import { VegaView } from './VegaView';
 
 /** Points per history: enough for the overlay's width, cheap for 100 runs. */
@@ -264,17 +264,11 @@ export function ComparePanel(props: IComparePanelProps): JSX.Element {
   const [scatterY, setScatterY] = useState('');
 
   const compared: IComparedRun[] = useMemo(() => {
-    const shown = props.runIds.filter(id => runs.has(id));
-    const colors = runColors(shown);
-    const names = shown.map(id => runs.get(id)!.info.run_name || id);
-    return shown.map((id, i) => ({
-      run: runs.get(id)!,
-      color: colors.get(id)!,
-      // Two runs of one name (from two experiments) get their ids' start to tell apart.
-      label:
-        names.indexOf(names[i]) !== names.lastIndexOf(names[i])
-          ? `${names[i]} (${id.slice(0, 6)})`
-          : names[i]
+    const shown = props.runIds.filter(id => runs.has(id)).map(id => runs.get(id)!);
+    return runLegend(shown).map((entry, i) => ({
+      run: shown[i],
+      color: entry.color,
+      label: entry.label
     }));
   }, [props.runIds, runs]);
 

@@ -2,6 +2,7 @@
  * The runs of the selected experiments: filter, columns, the virtualised table, and a
  * refresh loop that picks up new runs and updates RUNNING ones while the panel is shown.
  */
+import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { TranslationBundle } from '@jupyterlab/translation';
 import { refreshIcon } from '@jupyterlab/ui-components';
 import React, {
@@ -29,6 +30,7 @@ import {
 import { ColumnPicker } from './ColumnPicker';
 import { ExperimentName } from './ExperimentList';
 import { FilterBox } from './FilterBox';
+import { RunsCharts } from './RunsCharts';
 import { ISortState, RunsTable } from './RunsTable';
 
 const FIRST_PAGE = 200;
@@ -52,6 +54,8 @@ export interface IRunsViewProps {
   onSelectionChange(selected: Set<string>): void;
   /** Opens the selected runs in the compare widget. */
   onCompare(): void;
+  /** Draws the chart view; without it the view offers the table only. */
+  rendermime?: IRenderMimeRegistry | null;
 }
 
 export function RunsView(props: IRunsViewProps): JSX.Element {
@@ -188,6 +192,33 @@ export function RunsView(props: IRunsViewProps): JSX.Element {
     [chosen, defaults]
   );
 
+  // ---- runs charts: the Table | Charts toggle and the runs hidden from the charts ----
+  const [display, setDisplay] = useState<'table' | 'charts'>('table');
+  const [hiddenRuns, setHiddenRuns] = useState<Set<string>>(new Set());
+  const displayToggle = props.rendermime ? (
+    <span
+      className="jp-tracker-runs-display"
+      role="group"
+      aria-label={trans.__('Display')}
+    >
+      <button
+        className="jp-tracker-button"
+        aria-pressed={display === 'table'}
+        onClick={() => setDisplay('table')}
+      >
+        {trans.__('Table')}
+      </button>
+      <button
+        className="jp-tracker-button"
+        aria-pressed={display === 'charts'}
+        onClick={() => setDisplay('charts')}
+      >
+        {trans.__('Charts')}
+      </button>
+    </span>
+  ) : null;
+  // ---- end runs charts ----
+
   const title =
     experiments.length === 1 ? (
       <ExperimentName name={experiments[0].name} />
@@ -206,6 +237,7 @@ export function RunsView(props: IRunsViewProps): JSX.Element {
         </span>
         <span className="jp-tracker-spacer" />
         <span className="jp-tracker-runs-actions">
+          {displayToggle}
           <button
             className="jp-tracker-button jp-tracker-compare-button"
             disabled={props.selected.size < 2}
@@ -253,6 +285,18 @@ export function RunsView(props: IRunsViewProps): JSX.Element {
         trans={trans}
         onApply={setFilter}
       />
+      {props.rendermime && display === 'charts' ? (
+        <RunsCharts
+          api={api}
+          rendermime={props.rendermime}
+          runs={runs}
+          hidden={hiddenRuns}
+          onHiddenChange={setHiddenRuns}
+          refreshSeconds={props.refreshSeconds}
+          isVisible={props.isVisible}
+          trans={trans}
+        />
+      ) : (
       <RunsTable
         runs={runs}
         columns={columns}
@@ -264,6 +308,7 @@ export function RunsView(props: IRunsViewProps): JSX.Element {
         onSelectionChange={props.onSelectionChange}
         onOpen={props.onOpenRun}
       />
+      )}
     </section>
   );
 }
