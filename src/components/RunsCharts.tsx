@@ -14,8 +14,8 @@ import { IZoom, metricChartSpec, zoomOfSignal } from '../charts';
 import { IRunLegendEntry, runLegend } from '../runLegend';
 import { VegaView } from './VegaView';
 
-/** Points per run and chart: a chart is a few hundred pixels wide. */
-const CHART_POINTS = 500;
+/** Points per run and chart: a chart is a few hundred pixels wide, and holds many runs. */
+const CHART_POINTS = 200;
 
 export interface IRunsChartsProps {
   api: TrackerAPI;
@@ -248,7 +248,14 @@ function MetricChart(props: {
       data-metric={metricKey}
       aria-busy={data === undefined}
     >
-      <VegaView rendermime={props.rendermime} spec={spec} onView={onView} />
+      {data ? (
+        <VegaView rendermime={props.rendermime} spec={spec} onView={onView} />
+      ) : (
+        // Drawn once its histories are in: an empty chart first would be drawn twice.
+        <p className="jp-tracker-muted jp-tracker-runs-chart-loading">
+          {metricKey}
+        </p>
+      )}
     </figure>
   );
 }
