@@ -57,9 +57,7 @@ def wait_for_series(page, key: str, expected: list[str]) -> None:
         page.wait_for_timeout(100)
 
 
-def test_a_chart_per_metric_search_hide_and_zoom_across_refreshes(
-    page, lab_server, screenshot_dir
-):
+def test_a_chart_per_metric_search_hide_and_zoom_across_refreshes(page, lab_server, screenshot_dir):
     experiment_id = seed_experiment(lab_server, EXPERIMENT, runs())
     page.set_viewport_size({"width": 1300, "height": 900})
     open_lab(page, lab_server)
@@ -153,4 +151,3 @@ def test_a_chart_per_metric_search_hide_and_zoom_across_refreshes(
 
     hide.click()
     wait_for_series(page, "loss", names)
-

@@ -14,7 +14,11 @@ const run = (runId: string, name: string): IRun =>
 
 describe('runLegend', () => {
   it('colours runs as the palette does and tells same-named runs apart', () => {
-    const runs = [run('aaaaaa11', 'lr'), run('bbbbbb22', 'lr'), run('cccccc33', 'x')];
+    const runs = [
+      run('aaaaaa11', 'lr'),
+      run('bbbbbb22', 'lr'),
+      run('cccccc33', 'x')
+    ];
     const legend = runLegend(runs);
     const colors = runColors(runs.map(r => r.info.run_id));
     assert.deepEqual(
@@ -34,7 +38,10 @@ describe('zoomOfSignal', () => {
       x: [2, 10],
       y: [0.1, 0.5]
     });
-    assert.deepEqual(zoomOfSignal({ time: [5, 6] }), { x: [5, 6], y: undefined });
+    assert.deepEqual(zoomOfSignal({ time: [5, 6] }), {
+      x: [5, 6],
+      y: undefined
+    });
   });
 
   it('is null when the chart is not zoomed or the value is not a range', () => {

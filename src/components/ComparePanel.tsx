@@ -264,7 +264,9 @@ export function ComparePanel(props: IComparePanelProps): JSX.Element {
   const [scatterY, setScatterY] = useState('');
 
   const compared: IComparedRun[] = useMemo(() => {
-    const shown = props.runIds.filter(id => runs.has(id)).map(id => runs.get(id)!);
+    const shown = props.runIds
+      .filter(id => runs.has(id))
+      .map(id => runs.get(id)!);
     return runLegend(shown).map((entry, i) => ({
       run: shown[i],
       color: entry.color,

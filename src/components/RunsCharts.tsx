@@ -31,7 +31,10 @@ export interface IRunsChartsProps {
 }
 
 interface IVegaView {
-  addSignalListener(name: string, handler: (name: string, value: unknown) => void): void;
+  addSignalListener(
+    name: string,
+    handler: (name: string, value: unknown) => void
+  ): void;
   signal(name: string): unknown;
 }
 
@@ -51,8 +54,7 @@ export function RunsCharts(props: IRunsChartsProps): JSX.Element {
 
   const legend = useMemo(() => runLegend(runs), [runs]);
   const metricKeys = useMemo(
-    () =>
-      [...new Set(runs.flatMap(r => Object.keys(r.data.metrics)))].sort(),
+    () => [...new Set(runs.flatMap(r => Object.keys(r.data.metrics)))].sort(),
     [runs]
   );
   const needle = search.trim().toLowerCase();
@@ -172,7 +174,10 @@ export function RunsCharts(props: IRunsChartsProps): JSX.Element {
               >
                 <span
                   className="jp-tracker-runs-charts-swatch"
-                  style={{ background: isHidden ? 'transparent' : entry.color, borderColor: entry.color }}
+                  style={{
+                    background: isHidden ? 'transparent' : entry.color,
+                    borderColor: entry.color
+                  }}
                 />
                 <span className={isHidden ? 'jp-tracker-muted' : ''}>
                   {entry.label}

@@ -297,17 +297,17 @@ export function RunsView(props: IRunsViewProps): JSX.Element {
           trans={trans}
         />
       ) : (
-      <RunsTable
-        runs={runs}
-        columns={columns}
-        selected={props.selected}
-        sort={sort}
-        trans={trans}
-        now={now}
-        onSort={setSort}
-        onSelectionChange={props.onSelectionChange}
-        onOpen={props.onOpenRun}
-      />
+        <RunsTable
+          runs={runs}
+          columns={columns}
+          selected={props.selected}
+          sort={sort}
+          trans={trans}
+          now={now}
+          onSort={setSort}
+          onSelectionChange={props.onSelectionChange}
+          onOpen={props.onOpenRun}
+        />
       )}
     </section>
   );
