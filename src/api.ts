@@ -167,6 +167,8 @@ export class TrackerAPIError extends Error {
 /** A run id of this tracker (32 lowercase hex digits), safe inside a quoted filter value. */
 const RUN_ID_FORM = /^[0-9a-f]{32}$/;
 const RUNS_BY_IDS_CHUNK = 1000;
+/** The most runs one bulk history request may name (MLflow's limit, `limits.py`). */
+const BULK_HISTORY_RUNS = 100;
 
 export class TrackerAPI {
   constructor(
@@ -500,6 +502,40 @@ export class TrackerAPI {
 
   // ---- end runs-identity ----
 
+  // ---- runs charts (issue 17) ----
+
+  /**
+   * One metric's history for many runs in one request (MLflow's
+   * `get-history-bulk-interval`), at most `maxPoints` points per run sampled by the
+   * server; runs without the metric are absent from the map.
+   */
+  async metricHistories(
+    runIds: string[],
+    key: string,
+    maxPoints: number
+  ): Promise<Map<string, IMetric[]>> {
+    const byRun = new Map<string, IMetric[]>();
+    for (let i = 0; i < runIds.length; i += BULK_HISTORY_RUNS) {
+      const page = await this.request<{
+        metrics?: (IMetric & { run_id: string })[];
+      }>(
+        '2.0/mlflow/metrics/get-history-bulk-interval',
+        {},
+        {
+          run_ids: runIds.slice(i, i + BULK_HISTORY_RUNS),
+          metric_key: key,
+          max_results: String(maxPoints)
+        }
+      );
+      for (const { run_id, ...point } of page.metrics ?? []) {
+        const points = byRun.get(run_id) ?? [];
+        points.push(point);
+        byRun.set(run_id, points);
+      }
+    }
+    return byRun;
+  }
+
   private async request<T>(
     path: string,
     init: RequestInit = {},
@@ -518,9 +554,17 @@ export class TrackerAPI {
     init: RequestInit,
     query: Record<string, string | string[] | undefined>
   ): Promise<Response> {
+    // A list is a repeated argument (`run_ids=a&run_ids=b`), as the server reads lists.
+    const search = new URLSearchParams();
+    for (const [key, value] of Object.entries(dropUndefined(query))) {
+      for (const item of Array.isArray(value) ? value : [value]) {
+        search.append(key, item);
+      }
+    }
+    const text = search.toString();
     const url =
       URLExt.join(this.settings.baseUrl, 'tracker', 'api', path) +
-      URLExt.objectToQueryString(dropUndefined(query));
+      (text ? `?${text}` : '');
     try {
       return await ServerConnection.makeRequest(url, init, this.settings);
     } catch (error) {

@@ -12,6 +12,38 @@ export interface IChartOptions {
   logScale: boolean;
   /** Exponential moving average weight in [0, 1): 0 means raw values. */
   smoothing: number;
+  /** The zoom to start from (see `zoomOfSignal`), so a redraw keeps the user's zoom. */
+  zoom?: IZoom | null;
+  /** False when the view has its own legend of the runs. */
+  legend?: boolean;
+}
+
+/** A chart's zoom: the x and y domains of its scale-bound `zoom` selection. */
+export interface IZoom {
+  x?: [number, number];
+  y?: [number, number];
+}
+
+/**
+ * The zoom a chart's `zoom` signal holds (Vega-Lite keys it by field: `step` or `time`,
+ * and `value`), or null when the chart is not zoomed.
+ */
+export function zoomOfSignal(value: unknown): IZoom | null {
+  if (!value || typeof value !== 'object') {
+    return null;
+  }
+  const fields = value as Record<string, unknown>;
+  const range = (v: unknown): [number, number] | undefined =>
+    Array.isArray(v) &&
+    v.length === 2 &&
+    v.every(n => Number.isFinite(Number(n)))
+      ? [Number(v[0]), Number(v[1])]
+      : undefined;
+  const zoom: IZoom = {
+    x: range(fields.step ?? fields.time),
+    y: range(fields.value)
+  };
+  return zoom.x || zoom.y ? zoom : null;
 }
 
 export interface ISeries {
@@ -68,7 +100,14 @@ export function metricChartSpec(
     autosize: { type: 'fit-x', contains: 'padding' },
     background: 'transparent',
     data: { values: rows },
-    params: [{ name: 'zoom', select: 'interval', bind: 'scales' }],
+    params: [
+      {
+        name: 'zoom',
+        select: 'interval',
+        bind: 'scales',
+        ...(options.zoom ? { value: options.zoom } : {})
+      }
+    ],
     // Points make short histories (a run that just started) visible; long ones stay lines.
     mark: {
       type: 'line',
@@ -91,7 +130,10 @@ export function metricChartSpec(
       color: {
         field: 'run',
         type: 'nominal',
-        legend: series.length > 1 ? { orient: 'bottom', title: null } : null,
+        legend:
+          series.length > 1 && options.legend !== false
+            ? { orient: 'bottom', title: null }
+            : null,
         ...(colors.length === series.length
           ? {
               scale: {

@@ -372,6 +372,7 @@ function TrackerApp(props: IAppProps): JSX.Element {
                 onSelectionChange={changeRunSelection}
                 onCompare={() => props.openCompare([...selectedRuns])}
                 onServerProblem={setRunsProblem}
+                rendermime={props.rendermime}
               />
             ) : (
               <p className="jp-tracker-muted jp-tracker-empty">

@@ -17,8 +17,7 @@ import {
 } from '../charts';
 import { mapWithConcurrency } from '../compare';
 import { formatMetric } from '../format';
-import { runColors } from '../palette';
-import { runLabels } from '../runIdentity';
+import { runLegend } from '../runLegend';
 import { CopyRunIdButton } from './RunId';
 import { VegaView } from './VegaView';
 
@@ -267,16 +266,13 @@ export function ComparePanel(props: IComparePanelProps): JSX.Element {
   const [scatterY, setScatterY] = useState('');
 
   const compared: IComparedRun[] = useMemo(() => {
-    const shown = props.runIds.filter(id => runs.has(id));
-    const colors = runColors(shown);
-    // Two runs of one name get the part of their ids that tells them apart.
-    const labels = runLabels(
-      shown.map(runId => ({ runId, name: runs.get(runId)!.info.run_name }))
-    );
-    return shown.map(id => ({
-      run: runs.get(id)!,
-      color: colors.get(id)!,
-      label: labels.get(id)!
+    const shown = props.runIds
+      .filter(id => runs.has(id))
+      .map(id => runs.get(id)!);
+    return runLegend(shown).map((entry, i) => ({
+      run: shown[i],
+      color: entry.color,
+      label: entry.label
     }));
   }, [props.runIds, runs]);
 

@@ -2,6 +2,7 @@
  * The runs of the selected experiments: filter, columns, the virtualised table. The runs,
  * their loading, errors and refresh are the RunsModel's (src/model/RunsModel.ts).
  */
+import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { TranslationBundle } from '@jupyterlab/translation';
 import { refreshIcon } from '@jupyterlab/ui-components';
 import React, { useEffect, useMemo, useState } from 'react';
@@ -22,6 +23,7 @@ import { ExperimentName } from './ExperimentList';
 import { FilterBox } from './FilterBox';
 import { GroupByControl, useStoredGroupBy } from './GroupByControl';
 import { groupRuns } from '../grouping';
+import { RunsCharts } from './RunsCharts';
 import { RunsTable } from './RunsTable';
 
 const NO_KEYS: IRunKeys = { metrics: [], params: [], tags: [] };
@@ -45,6 +47,8 @@ export interface IRunsViewProps {
   onCompare(): void;
   /** The server failed loading runs (its message), or works again (null). */
   onServerProblem?(message: string | null): void;
+  /** Draws the chart view; without it the view offers the table only. */
+  rendermime?: IRenderMimeRegistry | null;
 }
 
 export function RunsView(props: IRunsViewProps): JSX.Element {
@@ -102,6 +106,32 @@ export function RunsView(props: IRunsViewProps): JSX.Element {
     [runs, groupBy]
   );
   // ---- end runs-tree ----
+  // ---- runs charts: the Table | Charts toggle and the runs hidden from the charts ----
+  const [display, setDisplay] = useState<'table' | 'charts'>('table');
+  const [hiddenRuns, setHiddenRuns] = useState<Set<string>>(new Set());
+  const displayToggle = props.rendermime ? (
+    <span
+      className="jp-tracker-runs-display"
+      role="group"
+      aria-label={trans.__('Display')}
+    >
+      <button
+        className="jp-tracker-button"
+        aria-pressed={display === 'table'}
+        onClick={() => setDisplay('table')}
+      >
+        {trans.__('Table')}
+      </button>
+      <button
+        className="jp-tracker-button"
+        aria-pressed={display === 'charts'}
+        onClick={() => setDisplay('charts')}
+      >
+        {trans.__('Charts')}
+      </button>
+    </span>
+  ) : null;
+  // ---- end runs charts ----
 
   const title =
     experiments.length === 1 ? (
@@ -123,6 +153,7 @@ export function RunsView(props: IRunsViewProps): JSX.Element {
         </span>
         <span className="jp-tracker-spacer" />
         <span className="jp-tracker-runs-actions">
+          {displayToggle}
           <button
             className="jp-tracker-button jp-tracker-compare-button"
             disabled={props.selected.size < 2}
@@ -197,6 +228,17 @@ export function RunsView(props: IRunsViewProps): JSX.Element {
         viewType === 'ACTIVE_ONLY' &&
         experiments.length === 1 ? (
         <EmptyExperiment experimentName={experiments[0].name} trans={trans} />
+      ) : props.rendermime && display === 'charts' ? (
+        <RunsCharts
+          api={api}
+          rendermime={props.rendermime}
+          runs={runs}
+          hidden={hiddenRuns}
+          onHiddenChange={setHiddenRuns}
+          refreshSeconds={props.refreshSeconds}
+          isVisible={props.isVisible}
+          trans={trans}
+        />
       ) : (
         <RunsTable
           runs={runs}

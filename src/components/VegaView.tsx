@@ -19,6 +19,8 @@ export interface IMimeViewProps {
   /** The renderer's options, e.g. Vega's `embed_options`. */
   metadata?: Record<string, unknown>;
   className?: string;
+  /** Called with the Vega view each time one is drawn (the renderer's vega-embed result). */
+  onView?: (view: unknown) => void;
 }
 
 /** JupyterLab's current theme, light or dark (renderers such as Vega's follow it). */
@@ -51,13 +53,16 @@ export function MimeView({
   mimeType,
   data,
   metadata,
-  className
+  className,
+  onView
 }: IMimeViewProps): JSX.Element {
   const rendermime = storeRendermime(appRendermime);
   const host = useRef<HTMLDivElement>(null);
   const renderer = useRef<IRenderMime.IRenderer | null>(null);
   // Drawn again when the theme changes: charts take their colours when drawn.
   const themeIsLight = useThemeIsLight();
+  const viewCallback = useRef(onView);
+  viewCallback.current = onView;
 
   // A layout effect: its cleanup runs before React removes the host node, and Lumino
   // can only detach a widget whose node is still in the document.
@@ -83,7 +88,18 @@ export function MimeView({
       // Everything shown here came from the store: never trusted, whatever the type.
       trusted: false
     });
-    void renderer.current?.renderModel(model);
+    const drawing = renderer.current;
+    // Also after a failure: the renderer draws the view, then makes a PNG of it, and
+    // the PNG of a view replaced meanwhile fails.
+    const drawn = () => {
+      // JupyterLab's Vega renderer keeps vega-embed's result as `_result`.
+      const view = (drawing as unknown as { _result?: { view?: unknown } })
+        ._result?.view;
+      if (view && renderer.current === drawing) {
+        viewCallback.current?.(view);
+      }
+    };
+    void drawing?.renderModel(model).then(drawn, drawn);
   }, [rendermime, mimeType, data, metadata, themeIsLight]);
 
   return <div className={className} ref={host} />;
@@ -111,6 +127,8 @@ export function VegaView(props: {
   /** SVG keeps marks in the DOM (hover, tests); canvas (the default) suits long series. */
   renderer?: 'svg' | 'canvas';
   className?: string;
+  /** Called with the Vega view each time the chart is drawn. */
+  onView?: (view: unknown) => void;
 }): JSX.Element {
   return (
     <MimeView
@@ -119,6 +137,7 @@ export function VegaView(props: {
       data={props.spec}
       metadata={props.renderer === 'svg' ? SVG_OPTIONS : CANVAS_OPTIONS}
       className={props.className}
+      onView={props.onView}
     />
   );
 }
