@@ -45,20 +45,6 @@ def _check_id_count(ids: list[str], limit: int, request: str, what: str) -> None
         )
 
 
-def sample_like_ntile(points: list, count: int) -> list:
-    """MLflow's sample of ordered points (``get_metric_history_bulk_interval``): cut them
-    into ``count`` tiles as SQL's ``NTILE`` does (the first ``len % count`` tiles one point
-    longer), keep the first point of each, and make sure the last point is in (it replaces
-    the last pick when there are already ``count``)."""
-    size, longer = divmod(len(points), count)
-    if size == 0:
-        return list(points)
-    picked = [points[i * size + min(i, longer)] for i in range(count)]
-    if picked[-1] is not points[-1]:
-        picked[-1] = points[-1]
-    return picked
-
-
 class MlflowCompatService:
     def __init__(self, tracking: TrackingService, registry: ModelRegistryService):
         self.tracking = tracking
@@ -163,7 +149,7 @@ class MlflowCompatService:
     ) -> list[tuple[str, Metric]]:
         """``metrics/get-history-bulk-interval``: for each run (in the order given), at most
         ``max_results`` of its points of ``key`` with a step in [start_step, end_step],
-        sampled evenly as MLflow does (``sample_like_ntile``), in (step, timestamp, value)
+        sampled evenly as MLflow does (the store's ``sample_metric_histories``), in (step, timestamp, value)
         order."""
         if len(run_ids) > MAX_RUNS_PER_BULK_HISTORY:
             raise invalid(
@@ -182,14 +168,19 @@ class MlflowCompatService:
                 "end_step must be greater than start_step. "
                 f"Found start_step={start_step} and end_step={end_step}."
             )
-        points: list[tuple[str, Metric]] = []
-        for run_id in run_ids:
-            history = self._history_if_run_exists(run_id, key)
-            if steps:
-                history = [m for m in history if steps[0] <= m.step <= steps[1]]
-            history.sort(key=lambda m: (m.step, m.timestamp, *_point_order(m)))
-            points += [(run_id, metric) for metric in sample_like_ntile(history, max_results)]
-        return points
+        if any(check.is_run_id(run_id) for run_id in run_ids):
+            check.validate_key("metric", key)
+        # One read for all runs; ids of another shape are no run of ours (as in
+        # _history_if_run_exists).
+        sampled = self.tracking.store.sample_metric_histories(
+            [run_id for run_id in run_ids if check.is_run_id(run_id)],
+            key,
+            max_results,
+            steps,
+        )
+        return [
+            (run_id, metric) for run_id in run_ids for metric in sampled.get(run_id, [])
+        ]
 
     def search_datasets(self, experiment_ids: list[str]) -> list[DatasetSummary]:
         """``experiments/search-datasets``: the datasets these experiments' runs used, with

@@ -68,6 +68,19 @@ class TrackingStore(TrackingCore, Transactional, ABC):
         raise NotImplementedError
 
     @abstractmethod
+    def sample_metric_histories(
+        self,
+        run_ids: Sequence[str],
+        key: str,
+        count: int,
+        steps: tuple[int, int] | None = None,
+    ) -> dict[str, list[Metric]]:
+        """MLflow's ``get-history-bulk-interval`` sample of each run's points of ``key``
+        with a step in ``steps`` (inclusive): at most ``count`` of them, picked evenly by
+        rank as SQL's NTILE tiles (the last point always in), in (step, timestamp, value)
+        order; a run id that matches no run has none."""
+
+    @abstractmethod
     def dataset_summaries(self, experiment_ids: list[str], limit: int) -> list[DatasetSummary]:
         """The distinct (dataset, context) pairs the runs of these experiments used, runs of
         any lifecycle stage, at most ``limit``, ordered by experiment, name, digest, context

@@ -17,6 +17,8 @@ import { trackerPoll } from '../model/poll';
 
 /** Points per run and chart: a chart is a few hundred pixels wide, and holds many runs. */
 const CHART_POINTS = 200;
+/** How near the screen a chart is drawn: a little ahead of scrolling. */
+const CHART_DRAW_MARGIN = '400px';
 
 export interface IRunsChartsProps {
   api: TrackerAPI;
@@ -240,6 +242,28 @@ function MetricChart(props: {
     // legendKey stands for legend; the zoom is read when the data changes, not followed.
   }, [metricKey, legendKey, data]);
   const host = useRef<HTMLElement>(null);
+  // Drawn once it comes near the screen: a hundred charts are not drawn up front.
+  const [seen, setSeen] = useState(false);
+  useEffect(() => {
+    const node = host.current;
+    if (seen || !node) {
+      return;
+    }
+    if (typeof IntersectionObserver === 'undefined') {
+      setSeen(true);
+      return;
+    }
+    const observer = new IntersectionObserver(
+      entries => {
+        if (entries.some(e => e.isIntersecting)) {
+          setSeen(true);
+        }
+      },
+      { rootMargin: CHART_DRAW_MARGIN }
+    );
+    observer.observe(node);
+    return () => observer.disconnect();
+  }, [seen]);
   const onView = (view: unknown) => {
     const vega = view as IVegaView;
     // For tests and debugging: the drawn view, on its chart's element.
@@ -253,10 +277,15 @@ function MetricChart(props: {
       className="jp-tracker-chart jp-tracker-runs-chart"
       ref={host}
       data-metric={metricKey}
-      aria-busy={data === undefined}
+      aria-busy={data === undefined || !seen}
     >
-      {data ? (
-        <VegaView rendermime={props.rendermime} spec={spec} onView={onView} />
+      {data && seen ? (
+        <VegaView
+          rendermime={props.rendermime}
+          spec={spec}
+          onView={onView}
+          png={false}
+        />
       ) : (
         // Drawn once its histories are in: an empty chart first would be drawn twice.
         <p className="jp-tracker-muted jp-tracker-runs-chart-loading">

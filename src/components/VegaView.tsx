@@ -21,7 +21,16 @@ export interface IMimeViewProps {
   className?: string;
   /** Called with the Vega view each time one is drawn (the renderer's vega-embed result). */
   onView?: (view: unknown) => void;
+  /**
+   * False: JupyterLab's Vega renderer makes no PNG snapshot after drawing (it skips it
+   * when the bundle already has an `image/png`, which is never shown here).
+   */
+  png?: boolean;
 }
+
+/** A 1x1 transparent PNG: the bundle's `image/png` when no snapshot is wanted. */
+const NO_PNG =
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
 
 /** JupyterLab's current theme, light or dark (renderers such as Vega's follow it). */
 function useThemeIsLight(): boolean {
@@ -54,7 +63,8 @@ export function MimeView({
   data,
   metadata,
   className,
-  onView
+  onView,
+  png = true
 }: IMimeViewProps): JSX.Element {
   const rendermime = storeRendermime(appRendermime);
   const host = useRef<HTMLDivElement>(null);
@@ -80,7 +90,9 @@ export function MimeView({
 
   useEffect(() => {
     const model = rendermime.createModel({
-      data: { [mimeType]: data as any },
+      data: png
+        ? { [mimeType]: data as any }
+        : { [mimeType]: data as any, 'image/png': NO_PNG },
       // A copy: renderers may write into it (Vega's sets its theme there).
       metadata: metadata
         ? { [mimeType]: JSON.parse(JSON.stringify(metadata)) }
@@ -100,7 +112,7 @@ export function MimeView({
       }
     };
     void drawing?.renderModel(model).then(drawn, drawn);
-  }, [rendermime, mimeType, data, metadata, themeIsLight]);
+  }, [rendermime, mimeType, data, metadata, themeIsLight, png]);
 
   return <div className={className} ref={host} />;
 }
@@ -129,6 +141,8 @@ export function VegaView(props: {
   className?: string;
   /** Called with the Vega view each time the chart is drawn. */
   onView?: (view: unknown) => void;
+  /** False: no PNG snapshot of the chart after drawing (see `IMimeViewProps.png`). */
+  png?: boolean;
 }): JSX.Element {
   return (
     <MimeView
@@ -138,6 +152,7 @@ export function VegaView(props: {
       metadata={props.renderer === 'svg' ? SVG_OPTIONS : CANVAS_OPTIONS}
       className={props.className}
       onView={props.onView}
+      png={props.png}
     />
   );
 }
