@@ -149,8 +149,8 @@ class MlflowCompatService:
     ) -> list[tuple[str, Metric]]:
         """``metrics/get-history-bulk-interval``: for each run (in the order given), at most
         ``max_results`` of its points of ``key`` with a step in [start_step, end_step],
-        sampled evenly as MLflow does (the store's ``sample_metric_histories``), in (step, timestamp, value)
-        order."""
+        sampled evenly as MLflow does (the store's ``sample_metric_histories``), in
+        (step, timestamp, value) order."""
         if len(run_ids) > MAX_RUNS_PER_BULK_HISTORY:
             raise invalid(
                 f"GetMetricHistoryBulkInterval request must specify at most "
@@ -178,9 +178,7 @@ class MlflowCompatService:
             max_results,
             steps,
         )
-        return [
-            (run_id, metric) for run_id in run_ids for metric in sampled.get(run_id, [])
-        ]
+        return [(run_id, metric) for run_id in run_ids for metric in sampled.get(run_id, [])]
 
     def search_datasets(self, experiment_ids: list[str]) -> list[DatasetSummary]:
         """``experiments/search-datasets``: the datasets these experiments' runs used, with

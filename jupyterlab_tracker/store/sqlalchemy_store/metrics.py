@@ -191,7 +191,6 @@ def _history_metrics(key: str, rows) -> list[Metric]:
     ]
 
 
-
 def _interval_order(rows: Sequence[Any]) -> Sequence[Any]:
     """(value, timestamp, step, is_nan) rows from _INTERVAL_QUERY in MLflow's order:
     step, timestamp, then value with a NaN as 0 (its table's storage) and is_nan. Only
@@ -213,6 +212,7 @@ def sample_like_ntile(points: Sequence[Any], count: int) -> list:
     if picked[-1] is not points[-1]:
         picked[-1] = points[-1]
     return picked
+
 
 class MetricsMixin(StoreRows):
     @gc_paused()  # 100k points are 100k tuples, then 100k Metrics
