@@ -95,6 +95,13 @@ class MetricBuffer:
         """Points not yet written (buffered or waiting for a retry)."""
         return len(self._pending) + sum(len(b.metrics) for b in self._unwritten)
 
+    @property
+    def unwritten(self) -> bool:
+        """Whether some point logged so far may not be in the store yet: pending, waiting
+        for a retry, or in the writer's hands (points leave the queue only under the
+        write lock, and are not counted by len() while it cuts them into batches)."""
+        return bool(self._pending) or self._write_lock.locked() or bool(self._unwritten)
+
     # -- making it durable -------------------------------------------------------------
     def flush(self) -> None:
         """Write everything logged so far; raise if some of it could not be written."""

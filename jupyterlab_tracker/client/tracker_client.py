@@ -159,7 +159,8 @@ class TrackerClient(ModelMethods):
         self._buffer.watch_run(run_id)
 
     def _flush_if_buffered(self) -> None:
-        if len(self._buffer):
+        # A read sees every point logged before it, also those the writer thread holds.
+        if self._buffer.unwritten:
             self._buffer.flush()
 
     # -- synchronous helpers -----------------------------------------------------------

@@ -101,6 +101,31 @@ def test_reads_see_buffered_metrics(client):
     assert client.get_run(run_id).data.metrics["m"] == 1.0
 
 
+def test_reads_see_points_the_writer_thread_holds(client):
+    """A point the writer thread has taken from the queue (cutting batches, not yet
+    written) is not counted by len(); a read must still wait for it."""
+    run_id = client.create_run("0").info.run_id
+    buffer = client._buffer
+    cut_batches = buffer._cut_batches
+    cutting, release = threading.Event(), threading.Event()
+
+    def slow_cut():
+        batches = cut_batches()
+        cutting.set()
+        release.wait(10)
+        return batches
+
+    buffer._cut_batches = slow_cut
+    client.log_metric(run_id, "m", 1.0, step=7)
+    writer = threading.Thread(target=buffer.flush)  # as the writer thread does
+    writer.start()
+    assert cutting.wait(10)
+    assert len(buffer) == 0 and buffer.unwritten
+    threading.Timer(0.2, release.set).start()
+    assert steps(client.get_metric_history(run_id, "m")) == [7]
+    writer.join()
+
+
 def test_closing_the_embedded_client_closes_its_database_connections(tmp_path, db_uri):
     """close() disposes of the database engine (the registry's stores share it): every
     pooled connection is closed, so SQLite checkpoints the WAL and removes its file, as it
@@ -177,7 +202,7 @@ def test_the_writer_thread_flushes_without_being_asked(db_uri):
     client = jt.TrackerClient(db_uri, flush_interval=0.05)
     run_id = client.create_run("0").info.run_id
     client.log_metric(run_id, "m", 1.0)
-    wait_until(lambda: len(client._buffer) == 0, message="the writer thread did not flush")
+    wait_until(lambda: not client._buffer.unwritten, message="the writer thread did not flush")
     assert len(client.backend.get_metric_history(run_id, "m").items) == 1
     client.close()
 
