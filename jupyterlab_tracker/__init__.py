@@ -139,6 +139,8 @@ __all__ = [
     "set_tags",
     "set_tracking_uri",
     "sklearn",
+    "keras",
+    "lightning",
     "start_run",
     "system_metrics_logging_enabled",
     "TrackerClient",

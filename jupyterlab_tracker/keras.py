@@ -27,4 +27,4 @@ def __getattr__(name: str):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-__all__ = ["Callback", "autolog"]
+__all__ = ["Callback", "autolog"]  # noqa: F822  # Callback: __getattr__

@@ -25,4 +25,4 @@ def __getattr__(name: str):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-__all__ = ["Logger", "autolog"]
+__all__ = ["Logger", "autolog"]  # noqa: F822  # Logger: __getattr__

@@ -26,6 +26,7 @@ import functools
 import inspect
 import logging
 import weakref
+from typing import TYPE_CHECKING, Any
 
 import jupyterlab_tracker as jt
 
@@ -33,6 +34,9 @@ from ..client import fluent
 from ..errors import invalid
 from .runs import MODEL_NAME, SUMMARY_FILE, fit_run, safely
 from .sklearn import log_params_truncated
+
+if TYPE_CHECKING:
+    from ..client.tracker_client import TrackerClient
 
 log = logging.getLogger(__name__)
 
@@ -89,13 +93,16 @@ def _checked_steps(log_every_n_steps: int | None) -> int | None:
 class TrackerCallbackLogic:
     """What ``jt.keras.Callback`` does, as a mixin over ``keras.callbacks.Callback``."""
 
+    model: Any  # set by Keras: the model being fit, and fit's params
+    params: dict
+
     def __init__(self, log_every_n_steps: int | None = None, log_models: bool = True) -> None:
         super().__init__()
         self.log_every_n_steps = _checked_steps(log_every_n_steps)
         self.log_models = log_models
         self.fit_params: dict = {}  # fit's arguments, from the patched fit
         self._run_id: str | None = None
-        self._client = None
+        self._client: TrackerClient | None = None
         _patch()  # fit hands the callback its arguments and manages the run
         _state.callbacks.add(self)
 
@@ -131,7 +138,7 @@ class TrackerCallbackLogic:
     def _log(self, logs: dict, step: int) -> None:
         # The hot path: one buffer append per point (no write, no HTTP).
         try:
-            self._client.log_metrics(self._run_id, logs, None, step)  # type: ignore[union-attr]
+            self._client.log_metrics(self._run_id, logs, None, step)  # type: ignore[union-attr,arg-type]
         except Exception as exc:
             log.warning("jupyterlab_tracker: autologging Keras's metrics failed: %s", exc)
 

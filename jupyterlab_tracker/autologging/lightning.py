@@ -33,12 +33,16 @@ import logging
 import os
 import types
 import weakref
+from typing import TYPE_CHECKING
 
 import jupyterlab_tracker as jt
 
 from ..client import fluent
 from .runs import MODEL_NAME, SUMMARY_FILE, safely
 from .sklearn import log_params_truncated
+
+if TYPE_CHECKING:
+    from ..client.tracker_client import TrackerClient
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +66,7 @@ _state = _State()
 def namespaces() -> list[types.ModuleType]:
     """The Lightning namespaces that are importable, imported."""
     found = []
-    for library, name in zip(LIBRARIES, NAMESPACES):
+    for library, name in zip(LIBRARIES, NAMESPACES, strict=True):
         if importlib.util.find_spec(library) is not None:
             found.append(importlib.import_module(name))
     return found
@@ -97,7 +101,7 @@ class TrackerLogging:
         self._run_id: str | None = None
         self._owned = False  # started the run, so ends it
         self._in_fit = False
-        self._client = None
+        self._client: TrackerClient | None = None
         _patch()  # Trainer.fit hands this logger the trainer (the model, the optimizers)
         _state.loggers.add(self)
 
@@ -261,9 +265,7 @@ def logger_class(namespace: types.ModuleType | None = None) -> type:
     if namespace is None:
         found = namespaces()
         if not found:
-            raise ImportError(
-                "jt.lightning.Logger needs PyTorch Lightning: pip install lightning"
-            )
+            raise ImportError("jt.lightning.Logger needs PyTorch Lightning: pip install lightning")
         namespace = found[0]
     if namespace.__name__ not in _logger_classes:
         rank_zero_only = namespace.utilities.rank_zero_only

@@ -38,4 +38,3 @@ def safely(what: str, action, *args) -> None:
         action(*args)
     except Exception as exc:
         log.warning("jupyterlab_tracker: autologging %s failed: %s", what, exc)
-

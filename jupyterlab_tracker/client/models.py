@@ -6,7 +6,7 @@ flavor plus the framework's, python version, signature, input example, ids, size
 time), ``requirements.txt``, ``python_env.yaml``, ``conda.yaml``, the serialised model and,
 when given, ``input_example.json`` and ``serving_input_example.json``. So
 ``mlflow.pyfunc.load_model``, ``mlflow.sklearn.load_model``, ``mlflow.pytorch.load_model``
-and ``mlflow models serve`` take a jt model. Flavors written:
+``mlflow.keras.load_model`` and ``mlflow models serve`` take a jt model. Flavors written:
 
 - ``sklearn``: a scikit-learn estimator in ``model.pkl`` (cloudpickle when installed, else
   pickle); ``python_function`` loads it through ``mlflow.sklearn``;
@@ -16,6 +16,10 @@ and ``mlflow models serve`` take a jt model. Flavors written:
   ``TorchModel``, whose ``predict`` runs the module in eval mode without gradients. A state
   dict (a dict of tensors) is saved the same way and loads as that dict (no
   ``python_function``: MLflow has no model to call);
+- ``keras``: a Keras 3 model in ``data/model.keras`` (Keras's own format, any backend),
+  as ``mlflow.keras.save_model(save_exported_model=False)`` writes it; ``python_function``
+  loads it through ``mlflow.keras``; jt loads it with ``keras.saving.load_model`` (safe
+  mode). Checked before PyTorch: on Keras's torch backend a model is a ``torch.nn.Module``;
 - ``python_pickle`` (jt's own): anything else, pickled; ``python_function`` loads it through
   this module's ``_load_pyfunc`` (so serving it needs jupyterlab_tracker installed).
 

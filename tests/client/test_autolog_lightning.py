@@ -110,9 +110,7 @@ def csv_points(csv_logger: CSVLogger) -> dict[str, list[tuple[int, float]]]:
 
 
 def jt_points(run_id: str, keys) -> dict[str, list[tuple[int, float]]]:
-    return {
-        key: [(m.step, m.value) for m in jt.get_metric_history(run_id, key)] for key in keys
-    }
+    return {key: [(m.step, m.value) for m in jt.get_metric_history(run_id, key)] for key in keys}
 
 
 def downloaded_model(run_id: str, tmp_path) -> str:
@@ -239,7 +237,9 @@ def test_lightning_metrics_are_finite_floats(session, tmp_path):
     """The values are the losses Lightning computed, not tensors' reprs."""
     jt.autolog(log_models=False)
     trainer(tmp_path, False, enable_checkpointing=False).fit(Tiny(), loader())
-    values = [m.value for m in jt.get_metric_history(jt.last_active_run().info.run_id, "train_loss")]
+    values = [
+        m.value for m in jt.get_metric_history(jt.last_active_run().info.run_id, "train_loss")
+    ]
     assert all(isinstance(v, float) and math.isfinite(v) for v in values)
 
 
