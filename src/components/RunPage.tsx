@@ -29,7 +29,6 @@ import {
   SOURCE_NAME_TAG
 } from '../tags';
 import { ArtifactsTab } from './ArtifactsTab';
-import { registerModel } from './RegisterModel';
 import { CopyRunIdButton } from './RunId';
 import { TabBar } from './TabBar';
 import { StatusIcon } from './StatusIcon';
@@ -149,9 +148,7 @@ export function RunPage(props: IRunPageProps): JSX.Element {
           run={run}
           rendermime={props.rendermime}
           trans={trans}
-          onRegister={async model => {
-            await registerModel(api, model, trans, props.onOpenModelVersion);
-          }}
+          onOpenModelVersion={props.onOpenModelVersion}
         />
       )}
     </div>
