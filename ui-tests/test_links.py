@@ -67,11 +67,9 @@ def test_the_printed_experiment_link_opens_the_experiment(page, lab_server, link
 def test_a_model_version_link_opens_the_version(page, lab_server, links, screenshot_dir):
     logged_in(page, lab_server)
     page.goto(f"{lab_server.tracker_url}/#/models/{quote(MODEL, safe='')}/versions/1")
-    model_page = page.locator(".jp-tracker-model-page")
-    expect(model_page.locator(".jp-tracker-run-title")).to_have_text(MODEL)
-    expect(model_page.locator("tr.jp-tracker-version-highlight")).to_have_attribute(
-        "data-version", "1"
-    )
+    version_page = page.locator(".jp-tracker-version-page")
+    expect(version_page.locator(".jp-tracker-version-model-name")).to_have_text(MODEL)
+    expect(version_page).to_have_attribute("data-version", "1")
     assert_link_params_gone(page)
     page.screenshot(path=screenshot_dir / "link-model-version-light.png")
     set_theme(page, "JupyterLab Dark")

@@ -53,10 +53,7 @@ describe('versionSnippets', () => {
       /mlflow\.pyfunc\.load_model\("models:\/churn\/3"\)/
     );
     assert.match(jt.code, /jt\.load_model\("models:\/churn\/3"\)/);
-    assert.match(
-      serve.code,
-      /mlflow models serve -m models:\/churn@champion /
-    );
+    assert.match(serve.code, /mlflow models serve -m models:\/churn@champion /);
     assert.match(
       serve.code,
       /MLFLOW_TRACKING_URI=http:\/\/localhost:8888\/tracker/
@@ -128,7 +125,9 @@ describe('versions of runs', () => {
     await model.setRuns([RUN_A]);
     await model.setRuns([RUN_A, RUN_B]);
     assert.deepEqual(asked, [[RUN_A], [RUN_B]]);
-    assert.deepEqual(model.versionsOf(RUN_A), [{ name: 'churn', version: '1' }]);
+    assert.deepEqual(model.versionsOf(RUN_A), [
+      { name: 'churn', version: '1' }
+    ]);
     assert.equal(model.hasVersions, true);
     await model.reload();
     assert.deepEqual(asked[2], [RUN_A, RUN_B]);
@@ -138,11 +137,14 @@ describe('versions of runs', () => {
 
 describe('comparing two versions', () => {
   it('marks the rows whose sides differ', () => {
-    assert.deepEqual(diffRows({ lr: '0.1', seed: '1' }, { lr: '0.2', seed: '1', d: '3' }), [
-      { key: 'd', values: [null, '3'], differs: true },
-      { key: 'lr', values: ['0.1', '0.2'], differs: true },
-      { key: 'seed', values: ['1', '1'], differs: false }
-    ]);
+    assert.deepEqual(
+      diffRows({ lr: '0.1', seed: '1' }, { lr: '0.2', seed: '1', d: '3' }),
+      [
+        { key: 'd', values: [null, '3'], differs: true },
+        { key: 'lr', values: ['0.1', '0.2'], differs: true },
+        { key: 'seed', values: ['1', '1'], differs: false }
+      ]
+    );
   });
 
   it('diffs signatures part by part, unnamed fields by position', () => {
@@ -206,7 +208,11 @@ describe('ModelsModel', () => {
       refreshSeconds: 60,
       isVisible: () => false
     });
-    const first = model.setPlace({ view: 'version', name: 'churn', version: '1' });
+    const first = model.setPlace({
+      view: 'version',
+      name: 'churn',
+      version: '1'
+    });
     await model.setPlace({ view: 'version', name: 'churn', version: '2' });
     release(details('1'));
     await first;
@@ -220,14 +226,23 @@ describe('ModelsModel', () => {
   it('keeps a failed edit’s error for the view and shows the place again', async () => {
     const api = {
       modelVersionDetails: async () =>
-        ({ model_version: version('churn', '1', null) }) as IModelVersionDetails,
+        ({
+          model_version: version('churn', '1', null)
+        }) as IModelVersionDetails,
       setModelAlias: async () => {
         throw new Error('Invalid alias');
       }
     } as unknown as TrackerAPI;
-    const model = new ModelsModel({ api, refreshSeconds: 60, isVisible: () => false });
+    const model = new ModelsModel({
+      api,
+      refreshSeconds: 60,
+      isVisible: () => false
+    });
     await model.setPlace({ view: 'version', name: 'churn', version: '1' });
-    await assert.rejects(model.setAlias('churn', 'latest', '1'), /Invalid alias/);
+    await assert.rejects(
+      model.setAlias('churn', 'latest', '1'),
+      /Invalid alias/
+    );
     assert.equal(model.details.length, 1);
     model.dispose();
   });

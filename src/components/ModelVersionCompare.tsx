@@ -29,14 +29,19 @@ export function ModelVersionCompare(props: {
   );
   const summary = (d: IModelVersionDetails): Record<string, string> => ({
     [trans.__('Stage')]: d.model_version.current_stage,
-    [trans.__('Aliases')]: d.model_version.aliases.map(x => `@${x}`).join(' '),
+    [trans.__('Aliases')]:
+      d.model_version.aliases.map(x => `@${x}`).join(' ') || '—',
     [trans.__('Status')]: d.model_version.status,
     ...Object.fromEntries(
       Object.entries(d.model_version.tags).map(([k, v]) => [`tags.${k}`, v])
     )
   });
   const sections: [string, string, IDiffRow[]][] = [
-    ['summary', trans.__('Stage, aliases and tags'), diffRows(summary(a), summary(b))],
+    [
+      'summary',
+      trans.__('Stage, aliases and tags'),
+      diffRows(summary(a), summary(b))
+    ],
     [
       'signature',
       trans.__('Signature'),
@@ -120,11 +125,7 @@ export function ModelVersionCompare(props: {
       {sections.map(([id, title, rows]) => {
         const shown = onlyDiffs ? rows.filter(r => r.differs) : rows;
         return (
-          <section
-            key={id}
-            className="jp-tracker-kv"
-            data-section={id}
-          >
+          <section key={id} className="jp-tracker-kv" data-section={id}>
             <h3>
               {title}{' '}
               <span className="jp-tracker-muted">

@@ -9,12 +9,7 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import { editIcon } from '@jupyterlab/ui-components';
 import React, { useState } from 'react';
 
-import {
-  IModelVersionDetails,
-  IRun,
-  MODEL_STAGES,
-  ModelStage
-} from '../api';
+import { IModelVersionDetails, IRun, MODEL_STAGES, ModelStage } from '../api';
 import { formatDateTime, formatMetric } from '../format';
 import { ModelsModel } from '../model/ModelsModel';
 import {
@@ -343,7 +338,10 @@ function DescriptionEditor(props: {
             onChange={e => setDraft(e.target.value)}
           />
           <div className="jp-tracker-buttons">
-            <button className="jp-tracker-button" onClick={() => setDraft(null)}>
+            <button
+              className="jp-tracker-button"
+              onClick={() => setDraft(null)}
+            >
               {trans.__('Cancel')}
             </button>
             <button
@@ -511,27 +509,19 @@ export function ModelVersionPage(props: IModelVersionPageProps): JSX.Element {
           }
           onDelete={key => model.deleteVersionTag(name, version.version, key)}
         />
-        <section className="jp-tracker-version-usage">
-          <h3>{trans.__('Use this version')}</h3>
-          {versionSnippets(
-            name,
-            version.version,
-            version.aliases,
-            trackingUri()
-          ).map(snippet => (
-            <div key={snippet.id} data-snippet={snippet.id}>
-              <h4 className="jp-tracker-snippet-label">{snippet.label}</h4>
-              <SnippetCell code={snippet.code} label={snippet.label} trans={trans} />
-            </div>
-          ))}
-        </section>
         <section className="jp-tracker-version-model">
           <h3>{trans.__('Signature')}</h3>
           {details.model ? (
-            <SignatureTables signature={details.model.signature} trans={trans} />
+            <SignatureTables
+              signature={details.model.signature}
+              trans={trans}
+            />
           ) : (
             <p className="jp-tracker-muted">
-              {trans.__('The model files cannot be read: %1', details.model_error ?? '')}
+              {trans.__(
+                'The model files cannot be read: %1',
+                details.model_error ?? ''
+              )}
             </p>
           )}
           {details.model?.problems.map(problem => (
@@ -567,6 +557,24 @@ export function ModelVersionPage(props: IModelVersionPageProps): JSX.Element {
             </section>
           )}
         </div>
+        <section className="jp-tracker-version-usage">
+          <h3>{trans.__('Use this version')}</h3>
+          {versionSnippets(
+            name,
+            version.version,
+            version.aliases,
+            trackingUri()
+          ).map(snippet => (
+            <div key={snippet.id} data-snippet={snippet.id}>
+              <h4 className="jp-tracker-snippet-label">{snippet.label}</h4>
+              <SnippetCell
+                code={snippet.code}
+                label={snippet.label}
+                trans={trans}
+              />
+            </div>
+          ))}
+        </section>
       </div>
     </section>
   );

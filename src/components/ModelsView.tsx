@@ -164,9 +164,7 @@ function ModelList(props: IModelsViewProps): JSX.Element {
                 {m.latest_versions.length
                   ? trans.__(
                       'Version %1',
-                      Math.max(
-                        ...m.latest_versions.map(v => Number(v.version))
-                      )
+                      Math.max(...m.latest_versions.map(v => Number(v.version)))
                     )
                   : '—'}
               </td>
@@ -303,7 +301,8 @@ function ModelPage(
           disabled={!pair}
           title={trans.__('Pick two versions to compare them')}
           onClick={() =>
-            pair && void store.setPlace({ view: 'compare', name, versions: pair })
+            pair &&
+            void store.setPlace({ view: 'compare', name, versions: pair })
           }
         >
           {trans.__('Compare versions (%1)', picked.size)}

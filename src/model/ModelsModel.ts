@@ -31,7 +31,9 @@ export function modelSearchFilter(term: string): string {
 }
 
 /** Two versions to compare, in version order ("3" before "12"); null unless two. */
-export function comparedPair(versions: Iterable<string>): [string, string] | null {
+export function comparedPair(
+  versions: Iterable<string>
+): [string, string] | null {
   const picked = [...new Set(versions)].sort((a, b) => Number(a) - Number(b));
   return picked.length === 2 ? [picked[0], picked[1]] : null;
 }
