@@ -20,7 +20,11 @@ export function versionLabel(ref: IVersionRef): string {
 }
 
 /** `models:/<name>/<version>` or, with an alias, `models:/<name>@<alias>`. */
-export function modelUri(name: string, version: string, alias?: string): string {
+export function modelUri(
+  name: string,
+  version: string,
+  alias?: string
+): string {
   return alias ? `models:/${name}@${alias}` : `models:/${name}/${version}`;
 }
 
@@ -157,7 +161,10 @@ export function diffRows(
 ): IDiffRow[] {
   const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
   return keys.map(key => {
-    const values: [string | null, string | null] = [a[key] ?? null, b[key] ?? null];
+    const values: [string | null, string | null] = [
+      a[key] ?? null,
+      b[key] ?? null
+    ];
     return { key, values, differs: values[0] !== values[1] };
   });
 }

@@ -113,9 +113,9 @@ def test_hostile_links_stay_in_jupyterlab_and_run_nothing(page, lab_server, frag
     url = urlsplit(page.url)
     assert (url.scheme, url.netloc, url.path) == ("http", urlsplit(lab_server.url).netloc, "/lab")
     assert not dialogs and page.evaluate("window.pwned") is None
-    if "img" in fragment:  # a model of that name: shown as text, not markup
-        expect(page.locator(".jp-tracker-model-page .jp-tracker-run-title")).to_contain_text("<img")
-        expect(page.locator(".jp-tracker-model-page img")).to_have_count(0)
+    if "img" in fragment:  # a version of a model of that name: shown as text, not markup
+        expect(page.locator(".jp-tracker-version-page .jp-tracker-error")).to_contain_text("<img")
+        expect(page.locator(".jp-tracker-version-page img")).to_have_count(0)
 
 
 def test_a_browser_without_login_is_sent_to_the_login_page(browser, lab_server, links):

@@ -68,7 +68,9 @@ def test_version_page_compare_and_models_column(page, lab_server, registry, scre
     expect(models_cell(page, "pine-3").get_by_role("button")).to_have_count(0)
     for theme, suffix in (("JupyterLab Light", "light"), ("JupyterLab Dark", "dark")):
         set_theme(page, theme)
-        page.locator(".jp-tracker-runs").screenshot(path=screenshot_dir / f"models-column-{suffix}.png")
+        page.locator(".jp-tracker-runs").screenshot(
+            path=screenshot_dir / f"models-column-{suffix}.png"
+        )
     set_theme(page, "JupyterLab Light")
     models_cell(page, "elm-2").get_by_role("button", name="churn v2").click()
 
@@ -84,9 +86,7 @@ def test_version_page_compare_and_models_column(page, lab_server, registry, scre
     expect(example.locator("thead th")).to_have_text(["tenure", "calls"])
     expect(example.locator("tbody tr")).to_have_count(4)
     expect(version.locator(".jp-tracker-version-params tr[data-key='lr'] td")).to_have_text("0.2")
-    expect(version.locator(".jp-tracker-version-metrics tr[data-key='auc'] td")).to_have_text(
-        "0.9"
-    )
+    expect(version.locator(".jp-tracker-version-metrics tr[data-key='auc'] td")).to_have_text("0.9")
     snippets = version.locator(".jp-tracker-version-usage")
     expect(snippets.locator("[data-snippet='mlflow']")).to_contain_text(
         'mlflow.pyfunc.load_model("models:/churn/2")'

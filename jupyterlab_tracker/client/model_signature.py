@@ -26,7 +26,6 @@ import sys
 
 from ..domain.model_files import INPUT_EXAMPLE, SERVING_INPUT_EXAMPLE
 
-
 # numpy dtype kind and item size -> MLflow's column type (mlflow/types/utils.py).
 # Looked up with whatever (dtype.kind, dtype.itemsize) a column has.
 _COLUMN_TYPES: dict[tuple[object, object], str] = {

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ..artifacts import ArtifactRepository
 from ..domain.model_files import DESCRIPTOR, INPUT_EXAMPLE
 from ..errors import TrackerError, invalid
 from . import validation as check
@@ -107,7 +108,9 @@ def _fields(part: str, raw: Any, problems: list[str]) -> list[dict] | None:
             row["default"] = _text(spec.get("default"))
         rows.append(row)
     if len(raw) > MAX_FIELDS:
-        problems.append(f"The signature's {part} have {len(raw)} specs; the first {MAX_FIELDS} show")
+        problems.append(
+            f"The signature's {part} have {len(raw)} specs; the first {MAX_FIELDS} show"
+        )
     return rows
 
 
@@ -127,8 +130,7 @@ def _table(columns: list | None, rows: list) -> dict:
     total = len(columns) if columns is not None else max(widths, default=0)
     width = min(total, EXAMPLE_COLUMNS)
     cells = [
-        [_text(cell) for cell in (row if isinstance(row, list) else [row])[:width]]
-        for row in shown
+        [_text(cell) for cell in (row if isinstance(row, list) else [row])[:width]] for row in shown
     ]
     return {
         "columns": [_text(c) for c in columns[:width]] if columns is not None else None,
@@ -172,9 +174,10 @@ class ModelDetailsService:
         (flavors, signature, input_example, problems) or null with ``model_error``."""
         model_version = self.registry.get_model_version(name, version)
         source_run = None
-        if check.is_run_id(model_version.run_id):
+        run_id = model_version.run_id
+        if run_id is not None and check.is_run_id(run_id):
             try:
-                source_run = self.tracking.get_run(model_version.run_id).to_dict()
+                source_run = self.tracking.get_run(run_id).to_dict()
             except TrackerError:
                 source_run = None  # a run of another tracker, or deleted for good
         try:
@@ -192,7 +195,7 @@ class ModelDetailsService:
         repository = self.artifacts.model_version_repository(name, version)
         descriptor = _read_yaml(_read_capped(repository, DESCRIPTOR, MAX_DESCRIPTOR_BYTES))
         problems: list[str] = []
-        flavors = descriptor.get("flavors")
+        flavors: dict = descriptor["flavors"]  # a mapping: _read_yaml checked
         info = descriptor.get("saved_input_example_info")
         path = info.get("artifact_path") if isinstance(info, dict) else None
         return {
@@ -204,7 +207,9 @@ class ModelDetailsService:
             "problems": problems,
         }
 
-    def _example(self, repository, path: str, problems: list[str]) -> dict | None:
+    def _example(
+        self, repository: ArtifactRepository, path: str, problems: list[str]
+    ) -> dict | None:
         try:
             size = repository.file_size(path)
             data = _read_capped(repository, path, MAX_EXAMPLE_BYTES, allow_larger=True)
@@ -223,7 +228,9 @@ class ModelDetailsService:
         return {**view, **example_view(parsed), "truncated": False}
 
 
-def _read_capped(repository, path: str, limit: int, allow_larger: bool = False) -> bytes:
+def _read_capped(
+    repository: ArtifactRepository, path: str, limit: int, allow_larger: bool = False
+) -> bytes:
     size = repository.file_size(path)
     if size > limit and not allow_larger:
         raise invalid(f"{path} is {size:,} bytes, more than the {limit:,} read here")

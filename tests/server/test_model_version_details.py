@@ -44,7 +44,9 @@ def artifact_put(jp_fetch):
 async def registered(tracker_api, artifact_put, files: dict[str, bytes], name=MODEL) -> dict:
     """A run named ``source-run`` with a metric and a param, whose ``model/`` holds
     ``files``, registered as a version of ``name``."""
-    _, body = await tracker_api("POST", "api/runs", {"experiment_id": "0", "run_name": "source-run"})
+    _, body = await tracker_api(
+        "POST", "api/runs", {"experiment_id": "0", "run_name": "source-run"}
+    )
     run_id = body["run"]["info"]["run_id"]
     batch = {
         "params": [{"key": "lr", "value": "0.1"}],
@@ -138,9 +140,7 @@ async def test_hostile_descriptor_and_example_are_cut_and_reported(tracker_api, 
 
 async def test_a_large_example_shows_its_start_as_text(tracker_api, artifact_put):
     big = json.dumps({"columns": ["x"], "data": [[1]] * (MAX_EXAMPLE_BYTES // 4)}).encode()
-    await registered(
-        tracker_api, artifact_put, {"MLmodel": mlmodel(), "input_example.json": big}
-    )
+    await registered(tracker_api, artifact_put, {"MLmodel": mlmodel(), "input_example.json": big})
     _, body = await details(tracker_api)
     example = body["model"]["input_example"]
     assert example["truncated"] is True and example["size"] == len(big)
