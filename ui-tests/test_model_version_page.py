@@ -193,9 +193,9 @@ def test_register_model_confirms_in_view_and_links_to_the_version(page, lab_serv
 
     # From elsewhere (a launcher in front), a link to a version brings the panel to front.
     run_command(page, "launcher:create")
-    expect(page.locator(".jp-Launcher")).to_be_visible()
+    expect(page.locator(".jp-tracker-panel")).to_be_hidden()
     run_command(page, "jupyterlab-tracker:open", {"modelName": MODEL, "version": "2"})
-    expect(page.locator(".jp-Launcher")).to_be_hidden()
+    expect(page.locator(".jp-tracker-panel")).to_be_visible()
     expect(
         page.locator(".jp-tracker-version-page[data-model='churn'][data-version='2']")
     ).to_be_visible()
