@@ -13,6 +13,9 @@ except ImportError:  # a source checkout that was never built
 # loads only when the first call needs it.
 # mlflow.sklearn's log_model and load_model as jt.sklearn's (imports no sklearn).
 from . import sklearn  # noqa: E402
+
+# mlflow.xgboost's and mlflow.lightgbm's calls, and their callbacks (import neither library).
+from . import lightgbm, xgboost  # noqa: E402
 from .client.fluent import (  # noqa: E402
     ActiveRun,
     active_run,
@@ -69,12 +72,22 @@ def load_ipython_extension(ipython):
 
 
 def autolog(disable: bool = False, exclude=None, log_models: bool = True) -> list[str]:
-    """Autolog every integration whose library is importable (scikit-learn now), except
+    """Autolog every integration whose library is importable (scikit-learn, XGBoost,
+    LightGBM, transformers), except
     ``exclude``'s; ``disable=True`` undoes it. Returns the integrations switched.
     What each logs: docs/autologging.md."""
     from .autologging import autolog as switch
 
     return switch(disable=disable, exclude=exclude, log_models=log_models)
+
+
+def __getattr__(name: str):
+    """``jt.transformers`` loads on first use: it imports transformers (seconds)."""
+    if name == "transformers":
+        import importlib
+
+        return importlib.import_module(f"{__name__}.transformers")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def live(*metrics: str, **kwargs):
@@ -136,7 +149,10 @@ __all__ = [
     "set_tag",
     "set_tags",
     "set_tracking_uri",
+    "lightgbm",
     "sklearn",
+    "transformers",
+    "xgboost",
     "start_run",
     "system_metrics_logging_enabled",
     "TrackerClient",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import inspect
 import sys
 
 from ..errors import invalid
@@ -16,7 +17,12 @@ from ..errors import invalid
 DEFAULT_MAX_TUNING_RUNS = 5  # child runs of a parameter search: mlflow.sklearn.autolog's
 
 # integration name -> (the library it needs, the module that patches it)
-INTEGRATIONS = {"sklearn": ("sklearn", f"{__name__}.sklearn")}
+INTEGRATIONS = {
+    "sklearn": ("sklearn", f"{__name__}.sklearn"),
+    "xgboost": ("xgboost", f"{__name__}.xgboost"),
+    "lightgbm": ("lightgbm", f"{__name__}.lightgbm"),
+    "transformers": ("transformers", f"{__name__}.transformers"),
+}
 
 
 def autolog(
@@ -39,8 +45,10 @@ def autolog(
         module = importlib.import_module(module_name)
         if disable:
             module.autolog(disable=True)
-        else:
+        elif "log_models" in inspect.signature(module.autolog).parameters:
             module.autolog(log_models=log_models)
+        else:  # an integration that logs no model (transformers)
+            module.autolog()
         done.append(name)
     return done
 

@@ -16,6 +16,8 @@ and ``mlflow models serve`` take a jt model. Flavors written:
   ``TorchModel``, whose ``predict`` runs the module in eval mode without gradients. A state
   dict (a dict of tensors) is saved the same way and loads as that dict (no
   ``python_function``: MLflow has no model to call);
+- ``xgboost`` and ``lightgbm``: boosters and their scikit-learn API models, as MLflow's
+  flavors (``boosting_models.py``);
 - ``python_pickle`` (jt's own): anything else, pickled; ``python_function`` loads it through
   this module's ``_load_pyfunc`` (so serving it needs jupyterlab_tracker installed).
 
@@ -73,6 +75,11 @@ MLFLOW_TORCH_CLOUDPICKLE = "mlflow.pytorch.pickle_module"
 
 
 def detect_flavor(model) -> str:
+    from . import boosting_models  # xgboost, lightgbm (before sklearn: theirs are estimators)
+
+    boosting = boosting_models.detect_flavor(model)
+    if boosting is not None:
+        return boosting
     sklearn_base = sys.modules.get("sklearn.base")
     if sklearn_base is not None and isinstance(model, sklearn_base.BaseEstimator):
         return "sklearn"
@@ -225,6 +232,10 @@ def save_model(
     flavor = detect_flavor(model)
     if flavor == "pytorch":
         flavors, requirements = _save_torch(model, directory)
+    elif flavor in ("xgboost", "lightgbm"):
+        from . import boosting_models
+
+        flavors, requirements = boosting_models.save(model, directory, flavor)
     else:
         flavors, requirements = _save_pickled(model, directory, flavor)
     pyfunc = flavors.get("python_function")
@@ -402,9 +413,15 @@ def _load_skops(path: str, trusted):
 def _load_sklearn(directory: str, flavors: dict):
     conf = _flavor_conf(flavors, "sklearn")
     path = _flavor_file(directory, flavors, "sklearn", "pickled_model")
-    serialization = conf.get("serialization_format", "pickle")
+    return load_pickled_estimator(
+        path, conf.get("serialization_format", "pickle"), conf.get("skops_trusted_types")
+    )
+
+
+def load_pickled_estimator(path: str, serialization, trusted):
+    """A scikit-learn (API) model in skops, pickle or cloudpickle (runs the pickle's code)."""
     if serialization == "skops":
-        return _load_skops(path, conf.get("skops_trusted_types"))
+        return _load_skops(path, trusted)
     if serialization not in ("pickle", "cloudpickle"):
         raise invalid(
             f"Unknown scikit-learn serialization_format {serialization!r}: "
@@ -438,6 +455,10 @@ def load_model_from_directory(directory: str):
     flavors = read_descriptor(directory).get("flavors") or {}
     if "pytorch" in flavors:
         return _load_pytorch(directory, flavors)
+    if "xgboost" in flavors or "lightgbm" in flavors:
+        from . import boosting_models
+
+        return boosting_models.load(directory, flavors)
     if "sklearn" in flavors:
         return _load_sklearn(directory, flavors)
     if "python_pickle" in flavors:
