@@ -45,7 +45,8 @@ class Callback(TrainerCallback):
     or ``TrainingArguments(report_to=["jupyterlab_tracker"])``.
 
     Logs into the active run; with none, it starts one (named ``args.run_name``) and ends
-    it when training ends. Only the main process (``state.is_world_process_zero``) logs."""
+    it when training ends (an ``evaluate()`` after that still logs into it). Only the main
+    process (``state.is_world_process_zero``) logs."""
 
     def __init__(self) -> None:
         self.run_id: str | None = None
@@ -69,8 +70,7 @@ class Callback(TrainerCallback):
                 log.warning("jupyterlab_tracker: logging the model config failed: %s", exc)
 
     def on_train_begin(self, args, state, control, model=None, **kwargs):
-        if not self._initialized:
-            self.setup(args, state, model)
+        self.setup(args, state, model)  # each train() call: its run and params
 
     def on_log(self, args, state, control, logs=None, model=None, **kwargs):
         if not self._initialized:
@@ -88,7 +88,7 @@ class Callback(TrainerCallback):
             training.log_metrics(self.run_id, metrics, step=state.global_step)
 
     def on_train_end(self, args, state, control, **kwargs):
-        self._initialized = False  # a next train() logs its params (and run) again
+        # The run stays this callback's: a trainer.evaluate() after training logs into it.
         if self._started:
             self._started = False
             active = jt.active_run()
