@@ -12,10 +12,12 @@ except ImportError:  # a source checkout that was never built
 # The fluent API. These modules import nothing heavy: a backend (SQLAlchemy or requests)
 # loads only when the first call needs it.
 # mlflow.sklearn's log_model and load_model as jt.sklearn's (imports no sklearn).
-from . import sklearn  # noqa: E402
-
 # mlflow.xgboost's and mlflow.lightgbm's calls, and their callbacks (import neither library).
-from . import lightgbm, xgboost  # noqa: E402
+from . import (  # noqa: E402
+    lightgbm,
+    sklearn,  # noqa: E402
+    xgboost,
+)
 from .client.fluent import (  # noqa: E402
     ActiveRun,
     active_run,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from .client.fluent_models import load_model, log_model
 
-__all__ = ["Callback", "autolog", "load_model", "log_model"]
+__all__ = ["autolog", "load_model", "log_model"]  # and Callback, loaded on first use
 
 
 def autolog(disable: bool = False, log_models: bool = True) -> None:

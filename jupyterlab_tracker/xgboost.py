@@ -12,7 +12,7 @@ from .client.fluent_models import load_model, log_model
 
 DEFAULT_IMPORTANCE_TYPES = ("weight",)  # mlflow.xgboost.autolog's default
 
-__all__ = ["Callback", "autolog", "load_model", "log_model"]
+__all__ = ["autolog", "load_model", "log_model"]  # and Callback, loaded on first use
 
 
 def autolog(

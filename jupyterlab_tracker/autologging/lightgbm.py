@@ -84,7 +84,7 @@ class Callback(training.TrainingRun):
             importance = model.feature_importance(importance_type=importance_type)
             training.log_json(
                 str(self.run_id),
-                dict(zip(features, importance.tolist())),
+                dict(zip(features, importance.tolist(), strict=True)),
                 f"feature_importance_{importance_type}.json",
             )
         if self.log_models:

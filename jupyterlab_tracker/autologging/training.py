@@ -55,7 +55,7 @@ def call_params(fn, args: tuple, kwargs: dict, unlogged: tuple[str, ...]) -> dic
     """The arguments of a call to ``fn`` by name, defaults included, less ``unlogged``:
     MLflow's ``get_mlflow_run_params_for_fn_args``."""
     parameters = [p for p in inspect.signature(fn).parameters.values() if p.name != "self"]
-    params = {p.name: value for p, value in zip(parameters, args)}
+    params = {p.name: value for p, value in zip(parameters, args, strict=False)}
     params.update(kwargs)
     params.update({p.name: p.default for p in parameters[len(args) :] if p.name not in kwargs})
     return {key: value for key, value in params.items() if key not in unlogged}
@@ -135,14 +135,19 @@ class BoostingPatches:
 
     def _train_with_callback(self, original, args, kwargs, run_id: str, log_models: bool):
         booster_params = args[0] if args else kwargs.get("params")
-        params = {**dict(booster_params or {}), **call_params(original, args, kwargs, self.unlogged)}
+        params = {
+            **dict(booster_params or {}),
+            **call_params(original, args, kwargs, self.unlogged),
+        }
         callback = self.make_callback(log_models, params, run_id)
         args, kwargs = with_callback(original, args, kwargs, callback)
         model = original(*args, **kwargs)
         try:
             callback.log_end(model)
         except Exception as exc:  # as MLflow: logging never fails training
-            log.warning("jupyterlab_tracker: logging the end of %s training failed: %s", self.library, exc)
+            log.warning(
+                "jupyterlab_tracker: logging the end of %s training failed: %s", self.library, exc
+            )
         return model
 
     def _train(self, original):
@@ -153,7 +158,9 @@ class BoostingPatches:
                 if not outer:
                     return original(*args, **kwargs)
                 with managed_run() as run_id:
-                    return self._train_with_callback(original, args, kwargs, run_id, self.log_models)
+                    return self._train_with_callback(
+                        original, args, kwargs, run_id, self.log_models
+                    )
 
         return train
 
@@ -188,7 +195,9 @@ class BoostingPatches:
                             self.log_model(run_id, estimator)
                         except Exception as exc:
                             log.warning(
-                                "jupyterlab_tracker: logging the %s model failed: %s", self.library, exc
+                                "jupyterlab_tracker: logging the %s model failed: %s",
+                                self.library,
+                                exc,
                             )
                     return result
 

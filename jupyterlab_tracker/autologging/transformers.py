@@ -41,8 +41,9 @@ _UNSAFE_METRIC_CHARACTERS = re.compile(r"[^0-9A-Za-z_\-\.\ :/]")
 
 
 class Callback(TrainerCallback):
-    """Log a ``Trainer``'s training into jt: ``Trainer(..., callbacks=[jt.transformers.Callback()])``
-    or ``TrainingArguments(report_to=["jupyterlab_tracker"])``.
+    """Log a ``Trainer``'s training into jt:
+    ``Trainer(..., callbacks=[jt.transformers.Callback()])`` or
+    ``TrainingArguments(report_to=["jupyterlab_tracker"])``.
 
     Logs into the active run; with none, it starts one (named ``args.run_name``) and ends
     it when training ends (an ``evaluate()`` after that still logs into it). Only the main
@@ -131,7 +132,7 @@ def autolog(disable: bool = False) -> None:
     registered either way."""
     if disable:
         if _config.original_train is not None:
-            Trainer.train = _config.original_train  # type: ignore[method-assign]
+            Trainer.train = _config.original_train
             _config.original_train = None
         _config.enabled = False
         return

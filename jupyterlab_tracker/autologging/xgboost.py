@@ -112,7 +112,11 @@ def log_model(run_id: str, model) -> None:
 
 def _make_callback(log_models: bool, params: dict, run_id: str) -> Callback:
     return Callback(
-        log_models, _options["importance_types"], params=params, run_id=run_id, log_end_in_training=False
+        log_models,
+        _options["importance_types"],
+        params=params,
+        run_id=run_id,
+        log_end_in_training=False,
     )
 
 

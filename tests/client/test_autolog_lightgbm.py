@@ -64,7 +64,7 @@ def test_train_logs_params_metrics_per_iteration_importance_and_the_booster(
             run.info.run_id, f"feature_importance_{importance_type}.json", str(tmp_path)
         )
         expected = booster.feature_importance(importance_type=importance_type).tolist()
-        assert importance == pytest.approx(dict(zip(booster.feature_name(), expected)))
+        assert importance == pytest.approx(dict(zip(booster.feature_name(), expected, strict=True)))
 
     loaded = jt.lightgbm.load_model(f"runs:/{run.info.run_id}/model")
     assert isinstance(loaded, lgb.Booster)
@@ -102,7 +102,10 @@ def test_a_scikit_learn_api_fit_logs_its_estimator(session, data, tmp_path):
     X, y = data
     jt.autolog()
     classifier = lgb.LGBMClassifier(n_estimators=3, num_leaves=4, verbose=-1)
-    assert classifier.fit(X, y, eval_X=(X[:40],), eval_y=(y[:40],), eval_names=["holdout"]) is classifier
+    assert (
+        classifier.fit(X, y, eval_X=(X[:40],), eval_y=(y[:40],), eval_names=["holdout"])
+        is classifier
+    )
     run = jt.last_active_run()
     assert run.info.status == "FINISHED"
     assert run.data.params["num_boost_round"] == "3" and run.data.params["num_leaves"] == "4"

@@ -90,7 +90,9 @@ def test_report_to_logs_arguments_config_and_every_logged_metric(session, tmp_pa
         train_dataset=TinyDataset(),
         eval_dataset=TinyDataset(4),
     )
-    assert any(isinstance(cb, jt.transformers.Callback) for cb in trainer.callback_handler.callbacks)
+    assert any(
+        isinstance(cb, jt.transformers.Callback) for cb in trainer.callback_handler.callbacks
+    )
     trainer.train()
     eval_loss = trainer.evaluate()["eval_loss"]
     run = jt.last_active_run()

@@ -70,8 +70,12 @@ def test_train_logs_params_metrics_per_iteration_importance_and_the_booster(
     import mlflow.xgboost
 
     local = model_directory(f"runs:/{run.info.run_id}/model", str(tmp_path / "model"))
-    np.testing.assert_allclose(mlflow.xgboost.load_model(local).predict(dvalid), booster.predict(dvalid))
-    np.testing.assert_allclose(mlflow.pyfunc.load_model(local).predict(X[90:]), booster.predict(dvalid))
+    np.testing.assert_allclose(
+        mlflow.xgboost.load_model(local).predict(dvalid), booster.predict(dvalid)
+    )
+    np.testing.assert_allclose(
+        mlflow.pyfunc.load_model(local).predict(X[90:]), booster.predict(dvalid)
+    )
 
 
 def test_early_stopping_logs_the_best_iteration_as_mlflow_does(session, data):
