@@ -130,7 +130,7 @@ def test_the_callback_alone_starts_and_ends_a_run(session, data):
     assert run.info.status == "FINISHED" and jt.active_run() is None
     assert run.data.params["num_leaves"] == "4"  # the params LightGBM hands its callbacks
     assert [step for step, _ in history(run.info.run_id, "valid_0-binary_logloss")] == [0, 1, 2]
-    assert {f.path for f in jt.list_artifacts(run.info.run_id)} == {
+    assert {f.path for f in jt.list_artifacts(run.info.run_id)} >= {
         "feature_importance_split.json",
         "feature_importance_gain.json",
     }
