@@ -12,8 +12,9 @@ except ImportError:  # a source checkout that was never built
 # The fluent API. These modules import nothing heavy: a backend (SQLAlchemy or requests)
 # loads only when the first call needs it.
 # mlflow.sklearn's log_model and load_model as jt.sklearn's (imports no sklearn);
-# jt.lightning.Logger and jt.keras.Callback (import no Lightning or Keras until used).
-from . import keras, lightning, sklearn  # noqa: E402
+# jt.lightning.Logger and jt.keras.Callback (import no Lightning or Keras until used);
+# mlflow.xgboost's and mlflow.lightgbm's calls, and their callbacks (import neither library).
+from . import keras, lightgbm, lightning, sklearn, xgboost  # noqa: E402
 from .client.fluent import (  # noqa: E402
     ActiveRun,
     active_run,
@@ -71,12 +72,21 @@ def load_ipython_extension(ipython):
 
 def autolog(disable: bool = False, exclude=None, log_models: bool = True) -> list[str]:
     """Autolog every integration whose library is importable (scikit-learn, Lightning,
-    Keras), except
+    Keras, XGBoost, LightGBM, transformers), except
     ``exclude``'s; ``disable=True`` undoes it. Returns the integrations switched.
     What each logs: docs/autologging.md."""
     from .autologging import autolog as switch
 
     return switch(disable=disable, exclude=exclude, log_models=log_models)
+
+
+def __getattr__(name: str):
+    """``jt.transformers`` loads on first use: it imports transformers (seconds)."""
+    if name == "transformers":
+        import importlib
+
+        return importlib.import_module(f"{__name__}.transformers")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def live(*metrics: str, **kwargs):
@@ -138,9 +148,12 @@ __all__ = [
     "set_tag",
     "set_tags",
     "set_tracking_uri",
+    "lightgbm",
     "sklearn",
     "keras",
     "lightning",
+    "transformers",
+    "xgboost",
     "start_run",
     "system_metrics_logging_enabled",
     "TrackerClient",

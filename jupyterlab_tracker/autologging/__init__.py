@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import inspect
 import sys
 
 from ..errors import invalid
@@ -21,6 +22,9 @@ INTEGRATIONS: dict[str, tuple[str | tuple[str, ...], str]] = {
     "sklearn": ("sklearn", f"{__name__}.sklearn"),
     "lightning": (("lightning", "pytorch_lightning"), f"{__name__}.lightning"),
     "keras": ("keras", f"{__name__}.keras"),
+    "xgboost": ("xgboost", f"{__name__}.xgboost"),
+    "lightgbm": ("lightgbm", f"{__name__}.lightgbm"),
+    "transformers": ("transformers", f"{__name__}.transformers"),
 }
 
 
@@ -49,8 +53,10 @@ def autolog(
         module = importlib.import_module(module_name)
         if disable:
             module.autolog(disable=True)
-        else:
+        elif "log_models" in inspect.signature(module.autolog).parameters:
             module.autolog(log_models=log_models)
+        else:  # an integration that logs no model (transformers)
+            module.autolog()
         if disable or module.is_enabled():  # a library that fails to import stays off
             done.append(name)
     return done

@@ -20,6 +20,8 @@ when given, ``input_example.json`` and ``serving_input_example.json``. So
   as ``mlflow.keras.save_model(save_exported_model=False)`` writes it; ``python_function``
   loads it through ``mlflow.keras``; jt loads it with ``keras.saving.load_model`` (safe
   mode). Checked before PyTorch: on Keras's torch backend a model is a ``torch.nn.Module``;
+- ``xgboost`` and ``lightgbm``: boosters and their scikit-learn API models, as MLflow's
+  flavors (``boosting_models.py``);
 - ``python_pickle`` (jt's own): anything else, pickled; ``python_function`` loads it through
   this module's ``_load_pyfunc`` (so serving it needs jupyterlab_tracker installed).
 
@@ -81,6 +83,11 @@ KERAS_BACKEND_LIBRARIES = {"torch": "torch", "tensorflow": "tensorflow", "jax": 
 
 
 def detect_flavor(model) -> str:
+    from . import boosting_models  # xgboost, lightgbm (before sklearn: theirs are estimators)
+
+    boosting = boosting_models.detect_flavor(model)
+    if boosting is not None:
+        return boosting
     sklearn_base = sys.modules.get("sklearn.base")
     if sklearn_base is not None and isinstance(model, sklearn_base.BaseEstimator):
         return "sklearn"
@@ -265,6 +272,10 @@ def save_model(
         flavors, requirements = _save_torch(model, directory)
     elif flavor == "keras":
         flavors, requirements = _save_keras(model, directory)
+    elif flavor in ("xgboost", "lightgbm"):
+        from . import boosting_models
+
+        flavors, requirements = boosting_models.save(model, directory, flavor)
     else:
         flavors, requirements = _save_pickled(model, directory, flavor)
     pyfunc = flavors.get("python_function")
@@ -442,9 +453,15 @@ def _load_skops(path: str, trusted):
 def _load_sklearn(directory: str, flavors: dict):
     conf = _flavor_conf(flavors, "sklearn")
     path = _flavor_file(directory, flavors, "sklearn", "pickled_model")
-    serialization = conf.get("serialization_format", "pickle")
+    return load_pickled_estimator(
+        path, conf.get("serialization_format", "pickle"), conf.get("skops_trusted_types")
+    )
+
+
+def load_pickled_estimator(path: str, serialization, trusted):
+    """A scikit-learn (API) model in skops, pickle or cloudpickle (runs the pickle's code)."""
     if serialization == "skops":
-        return _load_skops(path, conf.get("skops_trusted_types"))
+        return _load_skops(path, trusted)
     if serialization not in ("pickle", "cloudpickle"):
         raise invalid(
             f"Unknown scikit-learn serialization_format {serialization!r}: "
@@ -486,6 +503,10 @@ def load_model_from_directory(directory: str):
     flavors = read_descriptor(directory).get("flavors") or {}
     if "pytorch" in flavors:
         return _load_pytorch(directory, flavors)
+    if "xgboost" in flavors or "lightgbm" in flavors:
+        from . import boosting_models
+
+        return boosting_models.load(directory, flavors)
     if "sklearn" in flavors:
         return _load_sklearn(directory, flavors)
     if "keras" in flavors and not _flavor_conf(flavors, "keras").get("save_exported_model"):

@@ -80,7 +80,7 @@ def children_of(run_id: str):
 
 def test_a_pipeline_fit_logs_params_metrics_and_the_model(session, iris):
     X, y = iris
-    assert jt.autolog()[0] == "sklearn"  # and the other integrations that are importable
+    assert "sklearn" in jt.autolog()  # (and every other installed integration)
     pipeline = make_pipeline(StandardScaler(), LogisticRegression(C=0.5, max_iter=300))
     assert pipeline.fit(X, y) is pipeline  # fit still returns the estimator
     assert jt.active_run() is None  # the run autologging started is ended
