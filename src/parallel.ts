@@ -191,25 +191,27 @@ export function parallelCoordinatesSpec(
     axis: null,
     scale: { domain: axes.map(a => a.order) }
   };
-  const y = {
-    field: 'position',
+  // Every layer's y says "no axis": one layer with a default axis breaks the merge.
+  const yScale = {
     type: 'quantitative',
     axis: null,
     scale: { domain: [0, 1] }
   };
+  const y = { field: 'position', ...yScale };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     width: 'container',
     height: 240,
     autosize: { type: 'fit-x', contains: 'padding' },
     background: 'transparent',
+    config: { view: { stroke: null } },
     layer: [
       {
         data: { values: axisRows },
         mark: { type: 'rule', style: 'guide-label', opacity: 0.45 },
         encoding: {
           x,
-          y: { datum: 0, type: 'quantitative', scale: { domain: [0, 1] } },
+          y: { datum: 0, ...yScale },
           y2: { datum: 1 }
         }
       },
@@ -262,7 +264,7 @@ export function parallelCoordinatesSpec(
         encoding: {
           x,
           // Under the axes, beyond the lines' [0, 1] domain.
-          y: { datum: -0.04, type: 'quantitative' },
+          y: { datum: -0.04, ...yScale },
           text: { field: 'axis' },
           tooltip: { field: 'axis', type: 'nominal', title: 'axis' }
         }

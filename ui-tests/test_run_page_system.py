@@ -18,10 +18,11 @@ EXPERIMENT = "runpage/system"
 SCRIPT = """
 import json, sys, tempfile, pathlib
 import jupyterlab_tracker as jt
+from jupyterlab_tracker.client import fluent
 
 jt.set_experiment(sys.argv[1])
 with jt.start_run(run_name="sampled", log_system_metrics=True) as run:
-    monitor = jt.system_metrics_monitor(run.info.run_id)
+    monitor = fluent.system_metrics_monitor(run.info.run_id)
     for step in range(3):
         monitor.sample_once()
         jt.log_metric("loss", 1 / (step + 1), step=step)
@@ -43,7 +44,7 @@ print(json.dumps({
 def runs(lab_server):
     result = subprocess.run(
         [sys.executable, "-c", SCRIPT, EXPERIMENT],
-        env=lab_server.mlflow_env(),
+        env={**lab_server.mlflow_env(), "JUPYTERLAB_TRACKER_TOKEN": lab_server.token},
         capture_output=True,
         text=True,
         timeout=300,
@@ -140,7 +141,9 @@ def test_tabs_and_artifact_tree_by_keyboard(page, lab_server, runs, screenshot_d
     expect(run_files).to_have_attribute("aria-expanded", "true")
     outputs = tree.get_by_role("treeitem", name="outputs")
     expect(outputs).to_have_attribute("aria-expanded", "false")
-    page.keyboard.press("Tab")  # into the tree: one row takes the focus
+    page.keyboard.press("Tab")  # to the tab's panel,
+    expect(run_page.get_by_role("tabpanel")).to_be_focused()
+    page.keyboard.press("Tab")  # then into the tree: one row takes the focus
     expect(run_files).to_be_focused()
     page.keyboard.press("ArrowDown")
     expect(outputs).to_be_focused()

@@ -31,6 +31,9 @@ interface IComparedRun {
   color: string;
 }
 
+/** The narrowest a table column gets before the table scrolls sideways. */
+const MIN_COLUMN_PX = 120;
+
 /** The compared runs' data, from a model made once per panel. */
 function useCompareData(
   api: TrackerAPI,
@@ -89,7 +92,11 @@ function CompareTable(props: {
 }) {
   return (
     <div className="jp-tracker-compare-table-wrap">
-      <table className={'jp-tracker-compare-table ' + props.className}>
+      <table
+        className={'jp-tracker-compare-table ' + props.className}
+        // Columns share the panel's width; only many runs make it scroll.
+        style={{ minWidth: (props.runs.length + 1) * MIN_COLUMN_PX }}
+      >
         <caption className="jp-tracker-compare-caption">
           {props.caption}
         </caption>
@@ -117,7 +124,9 @@ function CompareTable(props: {
                 {row.key}
               </th>
               {row.cells.map((cell, i) => (
-                <td key={i}>{cell}</td>
+                <td key={i} title={cell}>
+                  {cell}
+                </td>
               ))}
             </tr>
           ))}
