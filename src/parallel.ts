@@ -177,8 +177,11 @@ function nameFit(axisCount: number, widestName: number) {
 /** The Vega-Lite spec of a layout: axes, one line per run, tick labels, axis names. */
 export function parallelCoordinatesSpec(
   runs: IRunPoint[],
-  axisNames: string[]
+  axisNames: string[],
+  /** The labels' colour (the theme's text colour): Vega's themes leave text marks black. */
+  textColor?: string
 ): Record<string, unknown> {
+  const color = textColor ? { color: textColor } : {};
   const { axes, points } = parallelLayout(runs, axisNames);
   const axisRows = axes.map(a => ({ axis: a.name, order: a.order }));
   const tickRows = axes.flatMap(a =>
@@ -208,7 +211,7 @@ export function parallelCoordinatesSpec(
     layer: [
       {
         data: { values: axisRows },
-        mark: { type: 'rule', style: 'guide-label', opacity: 0.45 },
+        mark: { type: 'rule', opacity: 0.45, ...color },
         encoding: {
           x,
           y: { datum: 0, ...yScale },
@@ -235,11 +238,11 @@ export function parallelCoordinatesSpec(
         data: { values: tickRows },
         mark: {
           type: 'text',
-          style: 'guide-label',
           align: 'left',
           baseline: 'middle',
           dx: 5,
           fontSize: 10,
+          ...color,
           limit: TICK_LIMIT_PX
         },
         encoding: {
@@ -256,9 +259,10 @@ export function parallelCoordinatesSpec(
         data: { values: axisRows },
         mark: {
           type: 'text',
-          style: 'guide-title',
+          fontWeight: 'bold',
           baseline: 'top',
           fontSize: 11,
+          ...color,
           ...nameFit(Math.max(1, axes.length), widest)
         },
         encoding: {

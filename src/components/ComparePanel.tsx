@@ -15,7 +15,7 @@ import { useModel } from '../model/useModel';
 import { parallelCoordinatesSpec } from '../parallel';
 import { runLegend } from '../runLegend';
 import { CopyRunIdButton } from './RunId';
-import { VegaView } from './VegaView';
+import { useThemeIsLight, VegaView } from './VegaView';
 
 export interface IComparePanelProps {
   api: TrackerAPI;
@@ -302,9 +302,17 @@ export function ComparePanel(props: IComparePanelProps): JSX.Element {
   );
 
   const axesKey = chosenAxes.join('\n');
+  const themeIsLight = useThemeIsLight();
   const parallelSpec = useMemo(
-    () => parallelCoordinatesSpec(points, chosenAxes),
-    [points, axesKey]
+    () =>
+      parallelCoordinatesSpec(
+        points,
+        chosenAxes,
+        getComputedStyle(document.body)
+          .getPropertyValue('--jp-ui-font-color1')
+          .trim() || undefined
+      ),
+    [points, axesKey, themeIsLight]
   );
   const scatter = useMemo(
     () => scatterSpec(points, chosenScatterX, chosenScatterY),

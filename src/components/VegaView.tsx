@@ -33,7 +33,7 @@ const NO_PNG =
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
 
 /** JupyterLab's current theme, light or dark (renderers such as Vega's follow it). */
-function useThemeIsLight(): boolean {
+export function useThemeIsLight(): boolean {
   const read = () => document.body.dataset.jpThemeLight !== 'false';
   const [light, setLight] = useState(read);
   useEffect(() => {
