@@ -114,10 +114,14 @@ export function RunPage(props: IRunPageProps): JSX.Element {
         ]}
         current={tab}
         label={trans.__('Run')}
-        idPrefix={idPrefix}
+        id={idPrefix}
         onChange={setTab}
       />
-      <div className="jp-tracker-run-tab" {...tabPanelProps(idPrefix, tab)}>
+      <div
+        className="jp-tracker-run-tab"
+        tabIndex={0}
+        {...tabPanelProps(idPrefix, tab)}
+      >
         {tab === 'overview' && (
           <Overview
             {...tabProps}
