@@ -50,6 +50,7 @@ import tempfile
 from importlib import metadata
 
 from ..artifacts.paths import resolve_artifact_path
+from ..domain.model_files import DESCRIPTOR
 from ..errors import TrackerError, invalid
 from .model_signature import (
     SERVING_INPUT_EXAMPLE,
@@ -58,7 +59,6 @@ from .model_signature import (
     infer_signature,
 )
 
-DESCRIPTOR = "MLmodel"
 REQUIREMENTS = "requirements.txt"
 PYTHON_ENV = "python_env.yaml"
 CONDA_ENV = "conda.yaml"

@@ -17,6 +17,7 @@ import { ILoggedModel, IRun, TrackerAPI } from '../api';
 import { ITreeRow, treeKeyAction } from '../artifactTree';
 import { ArtifactsModel } from '../model/ArtifactsModel';
 import { useModel } from '../model/useModel';
+import { RegisterModelButton } from './RegisterModel';
 import { MimeView } from './VegaView';
 
 const PREVIEW_BYTES = 1024 * 1024;
@@ -31,7 +32,8 @@ export interface IArtifactsTabProps {
   run: IRun;
   rendermime: IRenderMimeRegistry | null;
   trans: TranslationBundle;
-  onRegister(model: ILoggedModel): void;
+  /** Opens a registered version's page (the link of Register Model's confirmation). */
+  onOpenModelVersion(modelName: string, version: string): void;
 }
 
 /** What the preview side needs: the model (file contents) and the chosen file's row. */
@@ -476,7 +478,7 @@ function CsvTable({
 
 /** How to load a logged model, and the Register Model action. */
 function ModelCard(
-  props: Omit<IArtifactsTabProps, 'api'> & { model: ILoggedModel }
+  props: IArtifactsTabProps & { model: ILoggedModel }
 ): JSX.Element {
   const { model, run, trans } = props;
   const snippet = `import jupyterlab_tracker as jt\n\nmodel = jt.load_model("runs:/${run.info.run_id}/${model.name}")\nmodel.predict(...)`;
@@ -490,12 +492,12 @@ function ModelCard(
           {model.model_type} · {model.status}
         </span>
         <span className="jp-tracker-spacer" />
-        <button
-          className="jp-tracker-button jp-mod-accept"
-          onClick={() => props.onRegister(model)}
-        >
-          {trans.__('Register Model')}
-        </button>
+        <RegisterModelButton
+          api={props.api}
+          model={model}
+          trans={trans}
+          onOpenVersion={props.onOpenModelVersion}
+        />
       </header>
       <p className="jp-tracker-muted">{trans.__('Load it in a notebook:')}</p>
       <pre className="jp-tracker-preview-text">{snippet}</pre>

@@ -12,7 +12,6 @@ import { TrackerAPI } from '../api';
 import { RunModel } from '../model/RunModel';
 import { useModel } from '../model/useModel';
 import { ArtifactsTab } from './ArtifactsTab';
-import { registerModel } from './RegisterModel';
 import { ModelMetrics } from './runPage/ModelMetrics';
 import { Overview } from './runPage/Overview';
 import { SystemMetrics } from './runPage/SystemMetrics';
@@ -138,14 +137,7 @@ export function RunPage(props: IRunPageProps): JSX.Element {
             run={run}
             rendermime={props.rendermime}
             trans={trans}
-            onRegister={async loggedModel => {
-              await registerModel(
-                api,
-                loggedModel,
-                trans,
-                props.onOpenModelVersion
-              );
-            }}
+            onOpenModelVersion={props.onOpenModelVersion}
           />
         )}
       </div>
