@@ -4,7 +4,8 @@
 - ``%%track [--name N] [--params a,b] [--tag k=v ...] [--nested] [--autolog]
   [--no-system-metrics]``: run the cell as a run.
 - ``%log_param k=v ...``, ``%log_metric k=v ... [--step N]``, ``%set_tag k=v ...``.
-- ``%runs [FILTER]``, ``%compare RUN [RUN ...]``: the notebook views.
+- ``%runs [FILTER]``, ``%compare RUN [RUN ...]``: the notebook views (``%compare`` finds
+  runs by id or by name in any experiment).
 
 Bad arguments print the magic's usage, never a traceback. Uses the client's public API.
 """
@@ -258,9 +259,16 @@ class TrackerMagics(Magics):
 
     @line_magic
     @magic_arguments()
-    @argument("refs", nargs="+", metavar="RUN", help="run ids or unique run-name prefixes")
+    @argument(
+        "refs",
+        nargs="+",
+        metavar="RUN",
+        help="run ids, run names (or unique name prefixes) in any experiment, or EXPERIMENT/NAME",
+    )
     def compare(self, line):
-        """Compare runs: ``%compare brave-owl calm-fox`` (ids or name prefixes)."""
+        """Compare runs: ``%compare brave-owl calm-fox`` (ids or names, in any experiment;
+        a name in several experiments is the current experiment's run, else write
+        ``EXPERIMENT/NAME``)."""
         with usage_on_error(self.compare):
             args = parse_line(self.compare, line)
             from .views import CompareWidget

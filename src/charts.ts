@@ -16,6 +16,12 @@ export interface IChartOptions {
   zoom?: IZoom | null;
   /** False when the view has its own legend of the runs. */
   legend?: boolean;
+  /** The y axis's title (e.g. a unit) when it is not the chart's title. */
+  yTitle?: string;
+  /** What a line is, in the tooltip ("run" unless told). */
+  seriesTitle?: string;
+  /** Pixels (220 unless told). */
+  height?: number;
 }
 
 /** A chart's zoom: the x and y domains of its scale-bound `zoom` selection. */
@@ -96,7 +102,7 @@ export function metricChartSpec(
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     title: { text: title, anchor: 'start', fontSize: 13 },
     width: 'container',
-    height: 220,
+    height: options.height ?? 220,
     autosize: { type: 'fit-x', contains: 'padding' },
     background: 'transparent',
     data: { values: rows },
@@ -124,7 +130,7 @@ export function metricChartSpec(
       y: {
         field: 'value',
         type: 'quantitative',
-        title: title,
+        title: options.yTitle ?? title,
         scale: { type: options.logScale ? 'log' : 'linear', zero: false }
       },
       color: {
@@ -144,7 +150,7 @@ export function metricChartSpec(
           : {})
       },
       tooltip: [
-        { field: 'run', type: 'nominal' },
+        { field: 'run', type: 'nominal', title: options.seriesTitle ?? 'run' },
         { field: 'step', type: 'quantitative' },
         { field: 'value', type: 'quantitative', format: '.6g' },
         { field: 'time', type: 'temporal', format: '%H:%M:%S' }
@@ -162,90 +168,13 @@ export interface IRunPoint {
   values: Record<string, number | string>;
 }
 
-function runColorScale(runs: IRunPoint[]) {
+/** Each run in its colour (the palette's), by its label; no legend. */
+export function runColorScale(runs: IRunPoint[]) {
   return {
     field: 'run',
     type: 'nominal',
     legend: null,
     scale: { domain: runs.map(r => r.label), range: runs.map(r => r.color) }
-  };
-}
-
-/**
- * Parallel coordinates: one row per (run, axis) with a value, each axis normalised to
- * [0, 1] by its own min and max, one line per run.
- *
- * Axis names (param and metric keys) are store strings: they travel as data values and
- * label the axis as text. None of them is ever part of a Vega expression or a field name.
- */
-export function parallelCoordinatesSpec(
-  runs: IRunPoint[],
-  axes: string[]
-): Record<string, unknown> {
-  const rows = runs.flatMap(r =>
-    axes.map((axis, order) => {
-      const value = Number(r.values[axis]);
-      return {
-        run: r.label,
-        axis,
-        order,
-        value: Number.isFinite(value) ? value : null
-      };
-    })
-  );
-  return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-    width: 'container',
-    height: 240,
-    autosize: { type: 'fit-x', contains: 'padding' },
-    background: 'transparent',
-    data: { values: rows },
-    transform: [
-      { filter: 'isValid(datum.value)' },
-      {
-        joinaggregate: [
-          { op: 'min', field: 'value', as: 'low' },
-          { op: 'max', field: 'value', as: 'high' }
-        ],
-        groupby: ['axis']
-      },
-      {
-        calculate:
-          'datum.high > datum.low ? (datum.value - datum.low) / (datum.high - datum.low) : 0.5',
-        as: 'position'
-      }
-    ],
-    mark: { type: 'line', strokeWidth: 1.5, point: true, opacity: 0.85 },
-    encoding: {
-      x: {
-        field: 'axis',
-        type: 'nominal',
-        // In the order chosen, by a number: a sort list of names would become an expression.
-        sort: { field: 'order', op: 'min' },
-        title: null,
-        axis: {
-          labelAngle: 0,
-          domain: false,
-          grid: true,
-          labelLimit: 140
-        }
-      },
-      y: {
-        field: 'position',
-        type: 'quantitative',
-        title: null,
-        axis: { labels: false, ticks: false },
-        scale: { domain: [0, 1] }
-      },
-      color: runColorScale(runs),
-      detail: { field: 'run', type: 'nominal' },
-      order: { field: 'order', type: 'quantitative' },
-      tooltip: [
-        { field: 'run', type: 'nominal' },
-        { field: 'axis', type: 'nominal' },
-        { field: 'value', type: 'quantitative', format: '.6g' }
-      ]
-    }
   };
 }
 

@@ -70,3 +70,20 @@ export function firstRunSnippets(
     }
   ];
 }
+
+/** How to log system metrics (`system/...`) with a run: MLflow's argument, `%%track`'s default. */
+export const SYSTEM_METRICS_SNIPPETS: { label: string; code: string }[] = [
+  {
+    label: 'jupyterlab_tracker',
+    code: [
+      'import jupyterlab_tracker as jt',
+      '',
+      'with jt.start_run(log_system_metrics=True):',
+      '    ...  # CPU, memory, disk, network (and GPUs) every 10 s'
+    ].join('\n')
+  },
+  {
+    label: '%%track',
+    code: ['%%track', '# system metrics are on by default here'].join('\n')
+  }
+];

@@ -558,6 +558,18 @@ def sample_metric_history(run_id: str, key: str, max_points: int) -> list[Metric
     return _client().sample_metric_history(run_id, key, max_points)
 
 
+def _all_experiment_ids(client: TrackerClient) -> list[str]:
+    """Every active experiment's id, page by page."""
+    ids: list[str] = []
+    token = None
+    while True:
+        page = client.search_experiments(page_token=token)
+        ids += [e.experiment_id for e in page]
+        token = page.token
+        if not token:
+            return ids
+
+
 def search_runs(
     experiment_ids: list[str] | None = None,
     filter_string: str = "",
@@ -566,10 +578,12 @@ def search_runs(
     order_by: list[str] | None = None,
     output_format: str = "pandas",
     experiment_names: list[str] | None = None,
+    search_all_experiments: bool = False,
 ):
     """Runs matching an MLflow filter, as a DataFrame with MLflow's columns (or a list).
 
-    Default experiments: ``experiment_names`` if given, else the current experiment.
+    Default experiments: ``experiment_names`` if given, else every active experiment with
+    ``search_all_experiments=True`` (MLflow's argument), else the current experiment.
     """
     if output_format not in ("pandas", "list"):
         raise invalid(f"output_format must be 'pandas' or 'list', not {output_format!r}")
@@ -580,7 +594,9 @@ def search_runs(
         if experiment is None:
             raise not_found(f"No experiment named '{experiment_name}'")
         ids.append(experiment.experiment_id)
-    if experiment_ids is None and experiment_names is None:
+    if experiment_names is None and not ids and search_all_experiments:
+        ids = _all_experiment_ids(client)
+    elif experiment_ids is None and experiment_names is None:
         ids = [_current_experiment_id()]
     runs = client.search_all_runs(ids, filter_string, run_view_type, max_results, order_by)
     if output_format == "list":

@@ -28,6 +28,8 @@ from .palette import run_color_scale
 NEUTRAL = "#8a8a8a"
 CHART_WIDTH = 420
 CHART_HEIGHT = 260
+# A chart sized to its container counts its axes and labels in that width.
+FIT_WIDTH = alt.AutoSizeParams(type="fit-x", contains="padding")
 
 
 def run_labels(run_ids: pd.Series, run_names: pd.Series | None) -> pd.Series:
@@ -195,9 +197,10 @@ def parallel_coordinates_chart(
         .mark_text(color=NEUTRAL, dx=4, align="left", fontSize=10)
         .encode(x=x, y="position:Q", text="value:N")
     )
+    # As wide as the output cell (not wider: a fixed 150 px per axis ran off the cell).
     return themed(
         alt.layer(axes, lines, end_labels).properties(
-            width=max(CHART_WIDTH, 150 * len(columns)), height=CHART_HEIGHT
+            width="container", height=CHART_HEIGHT, autosize=FIT_WIDTH
         )
     )
 

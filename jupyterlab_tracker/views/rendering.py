@@ -17,6 +17,7 @@ import altair as alt
 log = logging.getLogger(__name__)
 
 SVG = "image/svg+xml"
+STATIC_WIDTH = 640  # pixels: about a notebook cell's width
 HTML = "text/html"
 # The chart menu offers exports only: vega-embed's "View Source" and "View Compiled Vega"
 # write the spec (run names, keys: store strings) unescaped into a new window of
@@ -46,6 +47,9 @@ def static_svg(chart: alt.TopLevelSpec | None) -> str:
     """The chart drawn as SVG by vl-convert (no browser), or "" if that fails."""
     if chart is None:
         return ""
+    if getattr(chart, "width", None) == "container":
+        # No container in nbconvert's HTML: draw it as wide as a notebook's cell.
+        chart = chart.properties(width=STATIC_WIDTH)
     try:
         buffer = io.StringIO()
         chart.save(buffer, format="svg")

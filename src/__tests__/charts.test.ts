@@ -2,13 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { IMetric } from '../api';
-import {
-  IRunPoint,
-  metricChartSpec,
-  parallelCoordinatesSpec,
-  scatterSpec,
-  smooth
-} from '../charts';
+import { IRunPoint, metricChartSpec, scatterSpec, smooth } from '../charts';
 
 const points = (values: IMetric['value'][]): IMetric[] =>
   values.map((value, step) => ({
@@ -135,40 +129,6 @@ const runs: IRunPoint[] = [
   },
   { runId: 'r3', label: 'three', color: '#3', values: { 'metrics.acc': 0.7 } }
 ];
-
-describe('parallelCoordinatesSpec', () => {
-  it('has a row per run and axis, non-numbers as null, axes in the order chosen', () => {
-    const spec: Spec = parallelCoordinatesSpec(runs, [
-      'metrics.acc',
-      'params.lr'
-    ]);
-    assert.deepEqual(
-      spec.data.values.map((r: Spec) => [r.run, r.axis, r.order, r.value]),
-      [
-        ['one', 'metrics.acc', 0, 0.8],
-        ['one', 'params.lr', 1, 0.1],
-        ['two', 'metrics.acc', 0, 0.9],
-        ['two', 'params.lr', 1, null],
-        ['three', 'metrics.acc', 0, 0.7],
-        ['three', 'params.lr', 1, null]
-      ]
-    );
-    assert.deepEqual(spec.encoding.color.scale, {
-      domain: ['one', 'two', 'three'],
-      range: ['#1', '#2', '#3']
-    });
-  });
-
-  it('never puts an axis name into an expression', () => {
-    const hostile = "a'] + alert(1) + ['";
-    const spec = parallelCoordinatesSpec(
-      [{ runId: 'r', label: 'r', color: '#1', values: { [hostile]: 1 } }],
-      [hostile]
-    );
-    const expressions = JSON.stringify((spec as Spec).transform);
-    assert.ok(!expressions.includes('alert'));
-  });
-});
 
 describe('scatterSpec', () => {
   it('plots the runs having both values, numeric x as a quantity', () => {

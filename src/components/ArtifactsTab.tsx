@@ -11,15 +11,12 @@ import {
   fileIcon,
   folderIcon
 } from '@jupyterlab/ui-components';
-import React, { useEffect, useState } from 'react';
+import React, { useEffect, useMemo, useRef, useState } from 'react';
 
-import {
-  ArtifactOwner,
-  IFileInfo,
-  ILoggedModel,
-  IRun,
-  TrackerAPI
-} from '../api';
+import { ILoggedModel, IRun, TrackerAPI } from '../api';
+import { ITreeRow, treeKeyAction } from '../artifactTree';
+import { ArtifactsModel } from '../model/ArtifactsModel';
+import { useModel } from '../model/useModel';
 import { RegisterModelButton } from './RegisterModel';
 import { MimeView } from './VegaView';
 
@@ -30,19 +27,6 @@ const SVG = /\.svg$/i;
 const TEXT =
   /\.(txt|log|py|md|json|ya?ml|csv|tsv|html?|ipynb|toml|cfg|ini)$|(^|\/)MLmodel$|requirements\.txt$/i;
 
-/** A place files live: the run itself, or one of its logged models. */
-interface IRoot {
-  owner: ArtifactOwner;
-  id: string;
-  label: string;
-  model?: ILoggedModel;
-}
-
-interface ISelection {
-  root: IRoot;
-  file: IFileInfo;
-}
-
 export interface IArtifactsTabProps {
   api: TrackerAPI;
   run: IRun;
@@ -50,6 +34,11 @@ export interface IArtifactsTabProps {
   trans: TranslationBundle;
   /** Opens a registered version's page (the link of Register Model's confirmation). */
   onOpenModelVersion(modelName: string, version: string): void;
+}
+
+/** What the preview side needs: the model (file contents) and the chosen file's row. */
+interface IPreviewProps extends IArtifactsTabProps {
+  model: ArtifactsModel;
 }
 
 const basename = (path: string) => path.split('/').pop() ?? path;
@@ -80,46 +69,34 @@ function formatBytes(size: number | null): string {
 
 export function ArtifactsTab(props: IArtifactsTabProps): JSX.Element {
   const { api, run, trans } = props;
-  const [models, setModels] = useState<ILoggedModel[]>([]);
-  const [selection, setSelection] = useState<ISelection | null>(null);
+  const model = useMemo(
+    () =>
+      new ArtifactsModel({
+        api,
+        runId: run.info.run_id,
+        runLabel: trans.__('Run files')
+      }),
+    [api, run.info.run_id]
+  );
   useEffect(() => {
-    api.loggedModelsOfRun(run.info.run_id).then(setModels, () => setModels([]));
-  }, [api, run.info.run_id]);
-
-  const roots: IRoot[] = [
-    { owner: 'runs', id: run.info.run_id, label: trans.__('Run files') },
-    ...models.map(model => ({
-      owner: 'logged-models' as const,
-      id: model.model_id,
-      label: trans.__('Model: %1', model.name),
-      model
-    }))
-  ];
+    void model.load();
+    return () => model.dispose();
+  }, [model]);
+  useModel(model);
+  const [selected, setSelected] = useState<ITreeRow | null>(null);
+  const models = model.models;
 
   return (
     <div className="jp-tracker-artifacts">
-      <div
-        className="jp-tracker-artifact-tree"
-        role="tree"
-        aria-label={trans.__('Artifacts')}
-      >
-        {roots.map(root => (
-          <ArtifactDir
-            key={root.owner + root.id}
-            api={api}
-            root={root}
-            path=""
-            label={root.label}
-            depth={0}
-            selection={selection}
-            onSelect={setSelection}
-            trans={trans}
-          />
-        ))}
-      </div>
+      <ArtifactTree
+        model={model}
+        selectedId={selected?.id ?? null}
+        onSelect={setSelected}
+        trans={trans}
+      />
       <div className="jp-tracker-artifact-preview">
-        {selection ? (
-          <Preview {...props} selection={selection} />
+        {selected?.file ? (
+          <Preview {...props} model={model} row={selected} />
         ) : models.length ? (
           <ModelCard {...props} model={models[0]} />
         ) : (
@@ -132,100 +109,129 @@ export function ArtifactsTab(props: IArtifactsTabProps): JSX.Element {
   );
 }
 
-function ArtifactDir(props: {
-  api: TrackerAPI;
-  root: IRoot;
-  path: string;
-  label: string;
-  depth: number;
-  selection: ISelection | null;
-  onSelect(selection: ISelection): void;
+/**
+ * The tree of files, as WAI-ARIA's tree: one row in the Tab order, Up and Down move,
+ * Right opens a directory (or goes into it), Left closes it (or goes to its parent),
+ * Home and End, Enter or Space choose a file or open and close a directory.
+ */
+function ArtifactTree(props: {
+  model: ArtifactsModel;
+  selectedId: string | null;
   trans: TranslationBundle;
+  onSelect(row: ITreeRow): void;
 }): JSX.Element {
-  const { api, root, path, depth } = props;
-  const [open, setOpen] = useState(depth === 0);
-  const [files, setFiles] = useState<IFileInfo[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    if (open && files === null) {
-      api.listArtifacts(root.owner, root.id, path).then(
-        listed => setFiles(listed),
-        e => setError(String(e.message ?? e))
-      );
+  const { model, trans } = props;
+  const rows = model.rows;
+  const [focusedId, setFocusedId] = useState<string | null>(null);
+  const tree = useRef<HTMLDivElement>(null);
+  const focusedIndex = Math.max(
+    0,
+    rows.findIndex(r => r.id === focusedId)
+  );
+  const activate = (row: ITreeRow) => {
+    setFocusedId(row.id);
+    if (row.isDir) {
+      model.setOpen(row, !model.isOpen(row));
+    } else {
+      props.onSelect(row);
     }
-  }, [open, files, api, root, path]);
+  };
+  const onKeyDown = (event: React.KeyboardEvent, index: number) => {
+    const action = treeKeyAction(rows, index, event.key, row =>
+      model.isOpen(row)
+    );
+    if (!action) {
+      return;
+    }
+    event.preventDefault();
+    const row = rows[index];
+    switch (action.kind) {
+      case 'focus':
+        setFocusedId(rows[action.index].id);
+        tree.current
+          ?.querySelectorAll<HTMLElement>('[role="treeitem"]')
+          [action.index]?.focus();
+        break;
+      case 'open':
+      case 'close':
+        model.setOpen(row, action.kind === 'open');
+        break;
+      case 'activate':
+        activate(row);
+        break;
+    }
+  };
 
-  const Caret = open ? caretDownIcon : caretRightIcon;
   return (
-    <div role="group">
-      <div
-        role="treeitem"
-        aria-expanded={open}
-        tabIndex={0}
-        className="jp-tracker-tree-item jp-mod-dir"
-        style={{ paddingLeft: 4 + depth * 14 }}
-        onClick={() => setOpen(!open)}
-        onKeyDown={e => (e.key === 'Enter' || e.key === ' ') && setOpen(!open)}
-      >
-        <Caret.react tag="span" />
-        <folderIcon.react tag="span" />
-        <span className="jp-tracker-tree-label">{props.label}</span>
-      </div>
-      {open && error && <div className="jp-tracker-error">{error}</div>}
-      {open &&
-        files?.map(file => {
-          // Servers answer full relative paths or basenames: make both full.
-          const full =
-            file.path.includes('/') || !path
-              ? file.path
-              : `${path}/${file.path}`;
-          const entry = { ...file, path: full };
-          return file.is_dir ? (
-            <ArtifactDir
-              key={full}
-              {...props}
-              path={full}
-              label={basename(full)}
-              depth={depth + 1}
-            />
-          ) : (
+    <div
+      ref={tree}
+      className="jp-tracker-artifact-tree"
+      role="tree"
+      aria-label={trans.__('Artifacts')}
+    >
+      {rows.map((row, index) => {
+        const open = model.isOpen(row);
+        const listing = row.isDir && open ? model.listing(row) : undefined;
+        const selected = row.id === props.selectedId;
+        const Caret = open ? caretDownIcon : caretRightIcon;
+        const indent = 4 + (row.level - 1) * 14;
+        const label =
+          row.level === 1 && row.root.model
+            ? trans.__('Model: %1', row.label)
+            : row.label;
+        return (
+          <React.Fragment key={row.id}>
             <div
-              key={full}
               role="treeitem"
-              tabIndex={0}
-              aria-selected={
-                props.selection?.root === root &&
-                props.selection.file.path === full
-              }
+              aria-level={row.level}
+              aria-expanded={row.isDir ? open : undefined}
+              aria-selected={row.isDir ? undefined : selected}
+              tabIndex={index === focusedIndex ? 0 : -1}
+              data-path={row.path}
               className={
                 'jp-tracker-tree-item' +
-                (props.selection?.root === root &&
-                props.selection.file.path === full
-                  ? ' jp-mod-selected'
-                  : '')
+                (row.isDir ? ' jp-mod-dir' : '') +
+                (selected ? ' jp-mod-selected' : '')
               }
-              style={{ paddingLeft: 4 + (depth + 1) * 14 + 16 }}
-              onClick={() => props.onSelect({ root, file: entry })}
-              onKeyDown={e =>
-                e.key === 'Enter' && props.onSelect({ root, file: entry })
-              }
+              style={{ paddingLeft: row.isDir ? indent : indent + 16 }}
+              onClick={() => activate(row)}
+              onFocus={() => setFocusedId(row.id)}
+              onKeyDown={event => onKeyDown(event, index)}
             >
-              <fileIcon.react tag="span" />
-              <span className="jp-tracker-tree-label">{basename(full)}</span>
-              <span className="jp-tracker-muted jp-tracker-tree-size">
-                {formatBytes(file.file_size)}
-              </span>
+              {row.isDir ? (
+                <>
+                  <Caret.react tag="span" />
+                  <folderIcon.react tag="span" />
+                </>
+              ) : (
+                <fileIcon.react tag="span" />
+              )}
+              <span className="jp-tracker-tree-label">{label}</span>
+              {!row.isDir && (
+                <span className="jp-tracker-muted jp-tracker-tree-size">
+                  {formatBytes(row.file?.file_size ?? null)}
+                </span>
+              )}
             </div>
-          );
-        })}
-      {open && files?.length === 0 && (
-        <div
-          className="jp-tracker-muted"
-          style={{ paddingLeft: 20 + depth * 14 }}
-        >
-          {props.trans.__('(empty)')}
-        </div>
-      )}
+            {listing && !Array.isArray(listing) && (
+              <div
+                className="jp-tracker-error"
+                style={{ paddingLeft: indent + 16 }}
+              >
+                {listing.error}
+              </div>
+            )}
+            {Array.isArray(listing) && listing.length === 0 && (
+              <div
+                className="jp-tracker-muted"
+                style={{ paddingLeft: indent + 16 }}
+              >
+                {trans.__('(empty)')}
+              </div>
+            )}
+          </React.Fragment>
+        );
+      })}
     </div>
   );
 }
@@ -237,11 +243,10 @@ type PreviewContent =
   | { kind: 'text'; text: string; truncated: boolean }
   | { kind: 'none' };
 
-function Preview(
-  props: IArtifactsTabProps & { selection: ISelection }
-): JSX.Element {
-  const { api, trans, rendermime, selection } = props;
-  const { root, file } = selection;
+function Preview(props: IPreviewProps & { row: ITreeRow }): JSX.Element {
+  const { model, trans, rendermime, row } = props;
+  const { root } = row;
+  const file = row.file!;
   const [content, setContent] = useState<PreviewContent>({ kind: 'loading' });
 
   useEffect(() => {
@@ -250,7 +255,7 @@ function Preview(
     setContent({ kind: 'loading' });
     const load = async () => {
       if (IMAGE.test(file.path)) {
-        const blob = await api.artifactBlob(root.owner, root.id, file.path);
+        const blob = await model.content(root, file.path);
         if (SVG.test(file.path)) {
           // Shown as an <img> (no scripts), from a data: URL: a blob: URL has
           // JupyterLab's origin, so the SVG opened in a tab of its own ("Open image in
@@ -264,12 +269,7 @@ function Preview(
         return { kind: 'image', url } as PreviewContent;
       }
       if (TEXT.test(file.path)) {
-        const blob = await api.artifactBlob(
-          root.owner,
-          root.id,
-          file.path,
-          PREVIEW_BYTES
-        );
+        const blob = await model.content(root, file.path, PREVIEW_BYTES);
         const truncated = (file.file_size ?? 0) > PREVIEW_BYTES;
         return {
           kind: 'text',
@@ -291,10 +291,10 @@ function Preview(
         URL.revokeObjectURL(url);
       }
     };
-  }, [api, root, file.path]);
+  }, [model, root, file.path]);
 
   const download = async () => {
-    const blob = await api.artifactBlob(root.owner, root.id, file.path);
+    const blob = await model.content(root, file.path);
     const link = document.createElement('a');
     link.href = URL.createObjectURL(blob);
     link.download = basename(file.path);

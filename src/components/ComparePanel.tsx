@@ -5,25 +5,17 @@
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { TranslationBundle } from '@jupyterlab/translation';
 import { closeIcon } from '@jupyterlab/ui-components';
-import React, { useEffect, useMemo, useRef, useState } from 'react';
+import React, { useEffect, useMemo, useState } from 'react';
 
-import { IMetric, IRun, metricNumber, TrackerAPI } from '../api';
-import {
-  IRunPoint,
-  metricChartSpec,
-  parallelCoordinatesSpec,
-  scatterSpec,
-  XAxis
-} from '../charts';
-import { mapWithConcurrency } from '../compare';
+import { IRun, metricNumber, TrackerAPI } from '../api';
+import { IRunPoint, metricChartSpec, scatterSpec, XAxis } from '../charts';
 import { formatMetric } from '../format';
+import { CompareRunsModel, historyKey } from '../model/CompareRunsModel';
+import { useModel } from '../model/useModel';
+import { parallelCoordinatesSpec } from '../parallel';
 import { runLegend } from '../runLegend';
 import { CopyRunIdButton } from './RunId';
-import { VegaView } from './VegaView';
-
-/** Points per history: enough for the overlay's width, cheap for 100 runs. */
-const HISTORY_POINTS = 500;
-const CONCURRENT_REQUESTS = 8;
+import { useThemeIsLight, VegaView } from './VegaView';
 
 export interface IComparePanelProps {
   api: TrackerAPI;
@@ -39,89 +31,22 @@ interface IComparedRun {
   color: string;
 }
 
-const historyKey = (runId: string, metric: string) => `${runId}\u0000${metric}`;
+/** The narrowest a table column gets before the table scrolls sideways. */
+const MIN_COLUMN_PX = 120;
 
-/**
- * Loads runs and their metric histories, keeping what it has when runs are added. The
- * shown metric's histories come first (the overlay draws), the others after (min/max).
- */
+/** The compared runs' data, from a model made once per panel. */
 function useCompareData(
   api: TrackerAPI,
   runIds: string[],
   shownMetric: string
-) {
-  const [runs, setRuns] = useState<Map<string, IRun>>(new Map());
-  const [histories, setHistories] = useState<Map<string, IMetric[]>>(new Map());
-  const [pending, setPending] = useState(0);
-  const [failed, setFailed] = useState(false);
-  const runsRef = useRef(runs);
-  runsRef.current = runs;
-  const requested = useRef(new Set<string>());
-
-  useEffect(() => {
-    let unmounted = false;
-    const loadHistories = async (wanted: { id: string; key: string }[]) => {
-      const fresh = wanted.filter(
-        ({ id, key }) => !requested.current.has(historyKey(id, key))
-      );
-      fresh.forEach(({ id, key }) =>
-        requested.current.add(historyKey(id, key))
-      );
-      setPending(count => count + fresh.length);
-      const loaded = await mapWithConcurrency(
-        fresh,
-        CONCURRENT_REQUESTS,
-        ({ id, key }) =>
-          api
-            .metricHistory(id, key, HISTORY_POINTS)
-            .then(h => h.metrics)
-            .catch(() => [] as IMetric[])
-      );
-      if (unmounted) {
-        return;
-      }
-      // Results stay valid whatever changed meanwhile: merge them in.
-      setHistories(current => {
-        const next = new Map(current);
-        fresh.forEach(({ id, key }, i) =>
-          next.set(historyKey(id, key), loaded[i])
-        );
-        return next;
-      });
-      setPending(count => count - fresh.length);
-    };
-    const load = async () => {
-      const missing = runIds.filter(id => !runsRef.current.has(id));
-      const fetched = await mapWithConcurrency(
-        missing,
-        CONCURRENT_REQUESTS,
-        id => api.getRun(id).catch(() => null)
-      );
-      if (unmounted) {
-        return;
-      }
-      const allRuns = new Map(runsRef.current);
-      fetched.forEach(run => run && allRuns.set(run.info.run_id, run));
-      runsRef.current = allRuns;
-      setRuns(allRuns);
-      setFailed(fetched.some(run => !run));
-      const wanted = runIds.flatMap(id =>
-        Object.keys(allRuns.get(id)?.data.metrics ?? {}).map(key => ({
-          id,
-          key
-        }))
-      );
-      const first = shownMetric || unique(wanted.map(w => w.key))[0];
-      await loadHistories(wanted.filter(w => w.key === first));
-      await loadHistories(wanted.filter(w => w.key !== first));
-    };
-    void load();
-    return () => {
-      unmounted = true;
-    };
-  }, [api, runIds.join(','), shownMetric]);
-
-  return { runs, histories, pending, failed };
+): CompareRunsModel {
+  const model = useMemo(() => new CompareRunsModel({ api }), [api]);
+  useEffect(() => () => model.dispose(), [model]);
+  useEffect(
+    () => model.show(runIds, shownMetric),
+    [model, runIds.join(','), shownMetric]
+  );
+  return useModel(model);
 }
 
 function unique(values: string[]): string[] {
@@ -167,7 +92,11 @@ function CompareTable(props: {
 }) {
   return (
     <div className="jp-tracker-compare-table-wrap">
-      <table className={'jp-tracker-compare-table ' + props.className}>
+      <table
+        className={'jp-tracker-compare-table ' + props.className}
+        // Columns share the panel's width; only many runs make it scroll.
+        style={{ minWidth: (props.runs.length + 1) * MIN_COLUMN_PX }}
+      >
         <caption className="jp-tracker-compare-caption">
           {props.caption}
         </caption>
@@ -195,7 +124,9 @@ function CompareTable(props: {
                 {row.key}
               </th>
               {row.cells.map((cell, i) => (
-                <td key={i}>{cell}</td>
+                <td key={i} title={cell}>
+                  {cell}
+                </td>
               ))}
             </tr>
           ))}
@@ -371,9 +302,17 @@ export function ComparePanel(props: IComparePanelProps): JSX.Element {
   );
 
   const axesKey = chosenAxes.join('\n');
+  const themeIsLight = useThemeIsLight();
   const parallelSpec = useMemo(
-    () => parallelCoordinatesSpec(points, chosenAxes),
-    [points, axesKey]
+    () =>
+      parallelCoordinatesSpec(
+        points,
+        chosenAxes,
+        getComputedStyle(document.body)
+          .getPropertyValue('--jp-ui-font-color1')
+          .trim() || undefined
+      ),
+    [points, axesKey, themeIsLight]
   );
   const scatter = useMemo(
     () => scatterSpec(points, chosenScatterX, chosenScatterY),

@@ -1,10 +1,10 @@
 /** An experiment without runs: how to log the first one, from jt, mlflow or `%%track`. */
-import { Clipboard } from '@jupyterlab/apputils';
 import { PageConfig, URLExt } from '@jupyterlab/coreutils';
 import { TranslationBundle } from '@jupyterlab/translation';
 import React from 'react';
 
 import { firstRunSnippets } from '../snippets';
+import { SnippetCell } from './Snippet';
 
 export function EmptyExperiment(props: {
   experimentName: string;
@@ -31,16 +31,12 @@ export function EmptyExperiment(props: {
         >
           <h3 className="jp-tracker-snippet-label">{snippet.label}</h3>
           {snippet.cells.map((cell, i) => (
-            <div key={i} className="jp-tracker-snippet-cell">
-              <pre className="jp-tracker-snippet-code">{cell}</pre>
-              <button
-                className="jp-tracker-button jp-tracker-snippet-copy"
-                aria-label={trans.__('Copy the %1 code', snippet.label)}
-                onClick={() => Clipboard.copyToSystem(cell)}
-              >
-                {trans.__('Copy')}
-              </button>
-            </div>
+            <SnippetCell
+              key={i}
+              code={cell}
+              label={snippet.label}
+              trans={trans}
+            />
           ))}
         </section>
       ))}

@@ -33,7 +33,7 @@ const NO_PNG =
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
 
 /** JupyterLab's current theme, light or dark (renderers such as Vega's follow it). */
-function useThemeIsLight(): boolean {
+export function useThemeIsLight(): boolean {
   const read = () => document.body.dataset.jpThemeLight !== 'false';
   const [light, setLight] = useState(read);
   useEffect(() => {
@@ -133,6 +133,35 @@ const SVG_OPTIONS = {
   embed_options: { actions: CHART_ACTIONS, renderer: 'svg' }
 };
 
+/** What of a Vega view following its container's width needs. */
+interface ISizedView {
+  container(): HTMLElement | null;
+  width(): number;
+  width(value: number): ISizedView;
+  runAsync(): Promise<unknown>;
+}
+
+/**
+ * Keeps a `width: "container"` chart as wide as its container: Vega measures the
+ * container when it draws and again only on a window resize, but panels resize
+ * without one (a split, the sidebar, a drag of the dock's handle).
+ */
+function followContainerWidth(view: ISizedView): ResizeObserver | null {
+  const container = view.container?.();
+  if (!container || typeof ResizeObserver === 'undefined') {
+    return null;
+  }
+  const observer = new ResizeObserver(() => {
+    // What Vega-Lite's `containerSize()[0]` reads.
+    const width = container.clientWidth;
+    if (width > 0 && Math.abs(width - view.width()) >= 1) {
+      void view.width(width).runAsync();
+    }
+  });
+  observer.observe(container);
+  return observer;
+}
+
 export function VegaView(props: {
   rendermime: IRenderMimeRegistry;
   spec: Record<string, unknown>;
@@ -144,6 +173,16 @@ export function VegaView(props: {
   /** False: no PNG snapshot of the chart after drawing (see `IMimeViewProps.png`). */
   png?: boolean;
 }): JSX.Element {
+  const follows = props.spec.width === 'container';
+  const observer = useRef<ResizeObserver | null>(null);
+  useEffect(() => () => observer.current?.disconnect(), []);
+  const onView = (view: unknown) => {
+    observer.current?.disconnect();
+    observer.current = follows
+      ? followContainerWidth(view as ISizedView)
+      : null;
+    props.onView?.(view);
+  };
   return (
     <MimeView
       rendermime={props.rendermime}
@@ -151,7 +190,7 @@ export function VegaView(props: {
       data={props.spec}
       metadata={props.renderer === 'svg' ? SVG_OPTIONS : CANVAS_OPTIONS}
       className={props.className}
-      onView={props.onView}
+      onView={onView}
       png={props.png}
     />
   );

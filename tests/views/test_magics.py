@@ -181,6 +181,54 @@ def test_runs_and_compare_magics_return_widgets(shell, tracker):  # noqa: F811
     assert list(compare.runs["run_id"]) == [run_ids["calm-fox"], run_ids["odd-yak"]]
 
 
+def test_compare_finds_runs_by_name_across_experiments(shell, tracker, capsys):  # noqa: F811
+    run_ids = seed_demo_runs("demo")  # brave-owl, calm-fox, odd-yak
+    tracker.set_experiment("other/experiment")
+    with tracker.start_run(run_name="far-away") as far:
+        pass
+    with tracker.start_run(run_name="calm-fox") as other_calm:
+        pass
+    with tracker.start_run(run_name="odd-yak-2") as longer:
+        pass
+    tracker.set_experiment("third")
+    # From a third experiment: a name unique in the store is found wherever it is.
+    compare = shell.run_line_magic("compare", "far-away brave")
+    assert list(compare.runs["run_id"]) == [far.info.run_id, run_ids["brave-owl"]]
+    # An exact name beats a longer name that starts with it.
+    tracker.set_experiment("demo")
+    compare = shell.run_line_magic("compare", "odd-yak far-away")
+    assert list(compare.runs["run_id"]) == [run_ids["odd-yak"], far.info.run_id]
+    # A name in two experiments is the current experiment's run.
+    compare = shell.run_line_magic("compare", "calm-fox far-away")
+    assert list(compare.runs["run_id"])[0] == run_ids["calm-fox"]
+    # Elsewhere it is ambiguous: the message names both and how to choose.
+    tracker.set_experiment("third")
+    capsys.readouterr()
+    assert shell.run_line_magic("compare", "calm-fox far-away") is None
+    err = capsys.readouterr().err
+    assert "'calm-fox' names 2 runs" in err
+    assert "in experiment 'demo'" in err and "in experiment 'other/experiment'" in err
+    assert run_ids["calm-fox"] in err and other_calm.info.run_id in err
+    assert "EXPERIMENT/NAME" in err and "Traceback" not in err
+    # EXPERIMENT/NAME picks one, experiment names with slashes included.
+    compare = shell.run_line_magic("compare", "other/experiment/calm-fox demo/calm-fox")
+    assert list(compare.runs["run_id"]) == [other_calm.info.run_id, run_ids["calm-fox"]]
+    assert longer.info.run_id not in list(compare.runs["run_id"])
+    # No such run anywhere.
+    shell.run_line_magic("compare", "nobody-at-all")
+    assert "No run is named 'nobody-at-all'" in capsys.readouterr().err
+
+
+def test_search_runs_in_all_experiments(tracker):  # noqa: F811
+    seed_demo_runs("demo")
+    tracker.set_experiment("elsewhere")
+    with tracker.start_run(run_name="lonely"):
+        pass
+    assert len(tracker.search_runs(output_format="list")) == 1
+    every = tracker.search_runs(output_format="list", search_all_experiments=True)
+    assert {r.info.run_name for r in every} == {"brave-owl", "calm-fox", "odd-yak", "lonely"}
+
+
 # -- reproducibility capture -----------------------------------------------------------
 
 

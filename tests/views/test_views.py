@@ -22,7 +22,7 @@ from jupyterlab_tracker.views import (
 )
 from jupyterlab_tracker.views.charts import run_labels
 from jupyterlab_tracker.views.data import metric_histories, resolve_runs, runs_frame
-from jupyterlab_tracker.views.rendering import SVG, ChartWidget
+from jupyterlab_tracker.views.rendering import SVG, ChartWidget, static_svg
 
 
 @pytest.fixture
@@ -117,6 +117,11 @@ def test_parallel_coordinates_chart(demo):
     assert positions[("calm-fox", "params.lr")] == 1.0  # the highest lr
     assert positions[("odd-yak", "params.lr")] == 0.0
     assert positions[("calm-fox", "params.optimizer")] == 1.0  # "sgd" after "adam"
+    # As wide as its output cell, axes and labels included; 640 px when drawn statically.
+    assert spec["width"] == "container"
+    assert spec["autosize"] == {"type": "fit-x", "contains": "padding"}
+    svg = static_svg(parallel_coordinates_chart(runs_df(demo), columns))
+    assert 'width="640"' in svg.split(">", 1)[0]
 
 
 def test_scatter_chart_has_a_brush(demo):
@@ -214,7 +219,7 @@ def test_compare_widget_diff_charts_and_selections(demo):
 
 def test_resolve_runs_by_id_or_name_prefix(demo):
     assert resolve_runs([demo["calm-fox"], "odd"]) == [demo["calm-fox"], demo["odd-yak"]]
-    with pytest.raises(jupyterlab_tracker.errors.TrackerError, match="no run"):
+    with pytest.raises(jupyterlab_tracker.errors.TrackerError, match="No run is named"):
         resolve_runs(["nobody"])
 
 
