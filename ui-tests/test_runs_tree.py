@@ -40,7 +40,7 @@ def add_child(server, experiment_id: str, parent_id: str, name: str, lr: float) 
 
 
 def names(page) -> list[str]:
-    return page.locator(".jp-tracker-run-row .jp-tracker-run-name a").all_inner_texts()
+    return page.locator(".jp-tracker-run-row .jp-tracker-run-link").all_inner_texts()
 
 
 def test_a_parent_collapses_and_expands_its_children(page, lab_server, screenshot_dir):
@@ -74,11 +74,11 @@ def test_a_parent_collapses_and_expands_its_children(page, lab_server, screensho
     expect(parent_row).to_have_attribute("aria-expanded", "true")
     children = rows.filter(has_text="trial-")
     expect(children).to_have_count(3)
-    parent_x = parent_row.locator(".jp-tracker-run-name a").bounding_box()["x"]
+    parent_x = parent_row.locator(".jp-tracker-run-link").bounding_box()["x"]
     for i in range(3):
         child = children.nth(i)
         expect(child).to_have_attribute("aria-level", "2")
-        assert child.locator(".jp-tracker-run-name a").bounding_box()["x"] >= parent_x + 12
+        assert child.locator(".jp-tracker-run-link").bounding_box()["x"] >= parent_x + 12
     # Children come right under their parent (newest first, as the table sorts).
     order = names(page)
     at = order.index("sweep-parent")
