@@ -5,7 +5,14 @@ with the footer, the versions table's headers and "Failed" named."""
 from __future__ import annotations
 
 import pytest
-from helpers import open_lab, open_tracker, seed_experiment, select_experiment, set_theme
+from helpers import (
+    open_lab,
+    open_tracker,
+    run_command,
+    seed_experiment,
+    select_experiment,
+    set_theme,
+)
 from playwright.sync_api import expect
 
 EXPERIMENT = "a11y/contrast"
@@ -174,13 +181,11 @@ def test_the_panel_tabs_follow_the_tabs_pattern(page, lab_server, seeded):
     expect(page.locator(".jp-tracker-experiments")).to_be_visible()
 
 
-def test_the_filter_box_is_a_labelled_combobox_with_its_error_described(
-    page, lab_server, seeded
-):
+def test_the_filter_box_is_a_labelled_combobox_with_its_error_described(page, lab_server, seeded):
     open_lab(page, lab_server)
     open_tracker(page)
     select_experiment(page, EXPERIMENT)
-    expect(page.get_by_role("search", name="Filter runs")).to_be_visible()
+    expect(page.get_by_role("search", name="Run filter")).to_be_visible()
     box = page.get_by_role("combobox", name="Filter runs")
     expect(box).to_have_attribute("aria-expanded", "false")
     box.fill("params.l")
@@ -242,3 +247,35 @@ def test_text_contrast_is_at_least_4_5_to_1(page, lab_server, seeded, theme, scr
     assert not below(found), (theme, below(found))
     assert not below(contrasts(panel)), (theme, below(contrasts(panel)))
     panel.screenshot(path=screenshot_dir / f"{shot}-model.png")
+
+
+@pytest.mark.parametrize("theme", ["JupyterLab Light", "JupyterLab Dark"])
+@pytest.mark.parametrize("width", [1400, 560])
+def test_screenshots_at_a_normal_and_a_narrow_width(
+    page, lab_server, seeded, theme, width, screenshot_dir
+):
+    page.set_viewport_size({"width": width, "height": 700})
+    open_lab(page, lab_server)
+    set_theme(page, theme)
+    run_command(page, "application:toggle-left-area")  # the panel takes the width
+    open_tracker(page)
+    select_experiment(page, EXPERIMENT)
+    expect(page.locator(".jp-tracker-run-row")).to_have_count(4)
+    runs = page.locator(".jp-tracker-runs")
+    if width < 1000:
+        assert page.locator(".jp-tracker-panel").bounding_box()["width"] <= 520
+    # However narrow, the header's controls stay whole: none is cut or drawn over another.
+    header = page.locator(".jp-tracker-runs-header")
+    assert header.evaluate("el => el.scrollWidth <= el.clientWidth")
+    boxes = [
+        c.bounding_box()
+        for c in header.locator(".jp-tracker-runs-actions > *").all()
+        if c.is_visible()
+    ]
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            overlap_x = min(a["x"] + a["width"], b["x"] + b["width"]) - max(a["x"], b["x"])
+            overlap_y = min(a["y"] + a["height"], b["y"] + b["height"]) - max(a["y"], b["y"])
+            assert overlap_x <= 0 or overlap_y <= 0, (a, b)
+    name = "light" if theme.endswith("Light") else "dark"
+    runs.screenshot(path=screenshot_dir / f"a11y-{name}-{width}.png")

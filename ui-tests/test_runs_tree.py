@@ -107,6 +107,11 @@ def test_a_parent_collapses_and_expands_its_children(page, lab_server, screensho
     parent_row.get_by_role("button", name="Collapse sweep-parent").click()
     expect(rows).to_have_count(2)
     expect(rows.filter(has_text="trial-")).to_have_count(0)
+    # Select all takes the shown runs: the parent and the lone run, not the hidden children
+    # (the child selected before is let go).
+    page.get_by_role("checkbox", name="Select all shown runs").check()
+    expect(page.get_by_role("button", name="Compare (2)")).to_be_visible()
+    expect(page.locator(".jp-tracker-run-row.jp-mod-selected")).to_have_count(2)
 
 
 def test_grouping_by_a_param_shows_collapsible_groups(page, lab_server, screenshot_dir):

@@ -108,7 +108,7 @@ export function FilterBox({
     <div
       className={'jp-tracker-filter' + (error ? ' jp-mod-error' : '')}
       role="search"
-      aria-label={trans.__('Filter runs')}
+      aria-label={trans.__('Run filter')}
     >
       <div className="jp-tracker-filter-row">
         <searchIcon.react tag="span" className="jp-tracker-filter-icon" />
