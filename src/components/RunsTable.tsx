@@ -7,7 +7,8 @@ import { caretDownIcon, caretRightIcon } from '@jupyterlab/ui-components';
 import React, { useEffect, useId, useMemo, useRef, useState } from 'react';
 
 import { IRun } from '../api';
-import { IColumn } from '../columns';
+import { ICellLink, IColumn } from '../columns';
+import { ITrackerPlace } from '../links';
 import { formatMetric } from '../format';
 import { groupMean, IRunGroup } from '../grouping';
 import { idPartText, idParts } from '../runIdentity';
@@ -56,6 +57,8 @@ export interface IRunsTableProps {
   onWidthsChange(widths: ColumnWidths): void;
   onSelectionChange(selected: Set<string>): void;
   onOpen(run: IRun): void;
+  /** Opens a place a cell links to (a model version of the Models column). */
+  onOpenPlace?(place: ITrackerPlace): void;
 }
 
 /** How wide a cell must be to show all it holds (its text laid out, not cut). */
@@ -667,7 +670,14 @@ export function RunsTable(props: IRunsTableProps): JSX.Element {
                       }
                       title={c.title ? c.title(run) : undefined}
                     >
-                      {c.render(run, now)}
+                      {c.links ? (
+                        <CellLinks
+                          links={c.links(run)}
+                          onOpen={props.onOpenPlace}
+                        />
+                      ) : (
+                        c.render(run, now)
+                      )}
                     </div>
                   ))}
                 </div>
@@ -682,5 +692,30 @@ export function RunsTable(props: IRunsTableProps): JSX.Element {
         )}
       </div>
     </div>
+  );
+}
+
+/** A cell's links (the Models column's versions), each opening its place. */
+function CellLinks(props: {
+  links: ICellLink[];
+  onOpen?(place: ITrackerPlace): void;
+}): JSX.Element {
+  return (
+    <span className="jp-tracker-cell-links">
+      {props.links.map(link => (
+        <button
+          key={link.label}
+          className="jp-tracker-link"
+          tabIndex={-1}
+          onClick={e => {
+            e.stopPropagation();
+            props.onOpen?.(link.place);
+          }}
+          onDoubleClick={e => e.stopPropagation()}
+        >
+          {link.label}
+        </button>
+      ))}
+    </span>
   );
 }
