@@ -1,19 +1,26 @@
 /**
  * One colour per run, the same rule as the notebook views (`jupyterlab_tracker/views/
- * palette.py`, `run_colors`): Vega's category10, starting from the CRC-32 of the run id,
- * the next free colour when two runs of one view collide (while fewer than ten are taken).
+ * palette.py`, `run_colors`): a colour of RUN_PALETTE starting from the CRC-32 of the run
+ * id, the next free colour when two runs of one view collide (while fewer than ten are
+ * taken).
  */
-export const CATEGORY10 = [
-  '#1f77b4',
-  '#ff7f0e',
-  '#2ca02c',
-  '#d62728',
-  '#9467bd',
-  '#8c564b',
-  '#e377c2',
-  '#7f7f7f',
-  '#bcbd22',
-  '#17becf'
+
+/**
+ * Vega's category10 hues, each at a lightness that keeps it at least 3:1 (WCAG's ratio
+ * for lines and marks) against both JupyterLab themes' chart and panel backgrounds:
+ * white, and #111 / #212121 (`src/__tests__/palette.test.ts` checks the ratios).
+ */
+export const RUN_PALETTE = [
+  '#207bb9',
+  '#d86500',
+  '#299429',
+  '#d92f30',
+  '#9568bd',
+  '#9b6053',
+  '#dc55b3',
+  '#7e7e7e',
+  '#888819',
+  '#118e9b'
 ];
 
 const CRC_TABLE = (() => {
@@ -45,14 +52,14 @@ export function runColors(runIds: string[]): Map<string, string> {
     if (colors.has(runId)) {
       continue;
     }
-    let slot = crc32(runId) % CATEGORY10.length;
-    if (taken.size < CATEGORY10.length) {
+    let slot = crc32(runId) % RUN_PALETTE.length;
+    if (taken.size < RUN_PALETTE.length) {
       while (taken.has(slot)) {
-        slot = (slot + 1) % CATEGORY10.length;
+        slot = (slot + 1) % RUN_PALETTE.length;
       }
     }
     taken.add(slot);
-    colors.set(runId, CATEGORY10[slot]);
+    colors.set(runId, RUN_PALETTE[slot]);
   }
   return colors;
 }

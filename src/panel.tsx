@@ -15,7 +15,7 @@ import {
   nullTranslator,
   TranslationBundle
 } from '@jupyterlab/translation';
-import React, { useEffect, useMemo, useRef, useState } from 'react';
+import React, { useEffect, useId, useMemo, useRef, useState } from 'react';
 
 import { IExperiment, IServerInfo, TrackerAPI } from './api';
 import { CompareModel } from './compare';
@@ -29,7 +29,7 @@ import { ExperimentList } from './components/ExperimentList';
 import { RunPage } from './components/RunPage';
 import { ModelsView } from './components/ModelsView';
 import { RunsView } from './components/RunsView';
-import { TabBar } from './components/TabBar';
+import { TabBar, tabPanelProps } from './components/TabBar';
 import { trackerIcon } from './icons';
 import { ITrackerPlace } from './links';
 import { ExperimentsModel } from './model/ExperimentsModel';
@@ -150,6 +150,7 @@ function TrackerApp(props: IAppProps): JSX.Element {
   const [runsProblem, setRunsProblem] = useState<string | null>(null);
   const [selectedRuns, setSelectedRuns] = useState<Set<string>>(new Set());
   const [tab, setTab] = useState<PanelTab>('experiments');
+  const tabsId = useId();
   // ---- registry pages: the Models tab's model outlives a switch of tabs ----
   const tabRef = useRef(tab);
   tabRef.current = tab;
@@ -325,11 +326,15 @@ function TrackerApp(props: IAppProps): JSX.Element {
         ]}
         current={tab}
         label={trans.__('Experiment Tracker')}
+        id={tabsId}
         className="jp-tracker-panel-tabs"
         onChange={setTab}
       />
       {tab === 'models' ? (
-        <div className="jp-tracker-main jp-tracker-models-main">
+        <div
+          className="jp-tracker-main jp-tracker-models-main"
+          {...tabPanelProps(tabsId, tab)}
+        >
           <ModelsView
             model={modelsModel}
             trans={trans}
@@ -338,7 +343,7 @@ function TrackerApp(props: IAppProps): JSX.Element {
           />
         </div>
       ) : (
-        <div className="jp-tracker-main">
+        <div className="jp-tracker-main" {...tabPanelProps(tabsId, tab)}>
           <ExperimentList
             experiments={experiments}
             loaded={model.loaded}

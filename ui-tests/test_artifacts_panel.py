@@ -37,7 +37,7 @@ def test_artifacts_preview_and_register_model(page, lab_server, run_with_artifac
     set_theme(page, "JupyterLab Light")
     open_tracker(page)
     select_experiment(page, EXPERIMENT)
-    page.locator(".jp-tracker-run-row .jp-tracker-run-name a", has_text="logreg-baseline").click()
+    page.locator(".jp-tracker-run-row .jp-tracker-run-link", has_text="logreg-baseline").click()
     page.get_by_role("tab", name="Artifacts").click()
 
     tree = page.locator(".jp-tracker-artifact-tree")

@@ -195,7 +195,7 @@ def test_metric_appears_live_while_a_kernel_logs(page, lab_server, screenshot_di
     page.locator(".jp-tracker-experiment-item", has_text="live/kernel").first.click(timeout=30_000)
     row = page.locator(".jp-tracker-run-row", has_text="live-run")
     expect(row.locator(".jp-tracker-status-running")).to_be_visible(timeout=30_000)
-    row.locator(".jp-tracker-run-name a").click()
+    row.locator(".jp-tracker-run-link").click()
     page.get_by_role("tab", name="Model Metrics").click()
     caption = page.locator(".jp-tracker-chart[data-metric='loss'] figcaption")
     expect(caption).to_contain_text("point", timeout=20_000)

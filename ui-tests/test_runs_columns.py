@@ -132,3 +132,112 @@ def test_chosen_columns_replace_the_defaults_until_reset(page, lab_server):
     popover.get_by_role("button", name="Default columns").click()
     expect(page.locator(".jp-tracker-thead .jp-tracker-th-label").last).to_have_text("seed")
     assert headers(page)[5:] == METRICS + VARYING
+
+
+def column_width(page, label: str) -> float:
+    header = page.get_by_role("columnheader", name=label, exact=True)
+    return header.evaluate("el => el.getBoundingClientRect().width")
+
+
+def test_columns_resize_by_mouse_and_keyboard_and_stay_after_a_reload(page, lab_server):
+    seed_experiment(lab_server, "sweeps/resized", sweep_runs())
+    seed_experiment(lab_server, "sweeps/not-resized", sweep_runs())
+    page.set_viewport_size({"width": 1400, "height": 700})
+    open_lab(page, lab_server)
+    open_tracker(page)
+    select_experiment(page, "sweeps/resized")
+    expect(page.locator(".jp-tracker-run-row")).to_have_count(4)
+    loss = page.get_by_role("separator", name="Resize column loss")
+    expect(loss).to_have_attribute("aria-valuenow", "100")  # a metric column's default
+
+    # A drag of the header's right edge, 80 px to the right (the edge scrolled to 400 px
+    # into the table first, right of the sticky name, so the pointer reaches it).
+    table = page.locator(".jp-tracker-runs-table")
+    table.evaluate(
+        """(el, edge) => {
+            el.scrollLeft += edge.getBoundingClientRect().x - el.getBoundingClientRect().x - 400;
+        }""",
+        loss.element_handle(),
+    )
+    box = loss.bounding_box()
+    table_box = table.bounding_box()
+    assert table_box["x"] + 300 < box["x"] < table_box["x"] + table_box["width"] - 100, box
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + 40, y)
+    page.mouse.move(x + 80, y)
+    page.mouse.up()
+    expect(loss).to_have_attribute("aria-valuenow", "180")
+    assert abs(column_width(page, "loss") - 180) < 1
+    # The sort did not change: the drag was not a click on the header.
+    expect(page.get_by_role("columnheader", name="loss", exact=True)).not_to_have_attribute(
+        "aria-sort", "ascending"
+    )
+    # Below the minimum width a column stops.
+    box = loss.bounding_box()
+    page.mouse.move(box["x"] + 3, box["y"] + 10)
+    page.mouse.down()
+    page.mouse.move(box["x"] - 400, box["y"] + 10)
+    page.mouse.up()
+    expect(loss).to_have_attribute("aria-valuenow", "48")
+    loss.focus()
+    for _ in range(5):
+        page.keyboard.press("Shift+ArrowRight")  # 50 px a step
+    expect(loss).to_have_attribute("aria-valuenow", "298")
+
+    # The keyboard: Tab reaches an edge, the arrows move it 10 px a step.
+    lr = page.get_by_role("separator", name="Resize column lr")
+    lr.focus()
+    expect(lr).to_have_attribute("aria-valuenow", "120")
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowLeft")
+    expect(lr).to_have_attribute("aria-valuenow", "140")
+    expect(lr).to_be_focused()  # the keys did not move the rows' focus
+    # The run name column, flexible until resized, takes a width too.
+    name = page.get_by_role("separator", name="Resize column Run name")
+    name.focus()
+    start = column_width(page, "Run name")
+    page.keyboard.press("ArrowRight")
+    expect(name).to_have_attribute("aria-valuenow", str(round(start + 10)))
+
+    # Header and rows stay aligned, also scrolled to the right under the sticky name.
+    row = page.locator(".jp-tracker-run-row").first
+    for scroll in ("0", "el.scrollWidth"):
+        table.evaluate(f"el => {{ el.scrollLeft = {scroll}; }}")
+        for column in ("loss", "lr", "seed"):
+            header = page.get_by_role("columnheader", name=column, exact=True).bounding_box()
+            cell = row.locator(
+                f".jp-tracker-td[data-column-id='params.`{column}`'],"
+                f" .jp-tracker-td[data-column-id='metrics.`{column}`']"
+            ).bounding_box()
+            assert abs(header["x"] - cell["x"]) < 1 and abs(header["width"] - cell["width"]) < 1
+
+    # Double-click fits a column to what it shows.
+    seed = page.get_by_role("separator", name="Resize column seed")
+    seed.dblclick()
+    expect(seed).not_to_have_attribute("aria-valuenow", "120")
+    fitted = int(seed.get_attribute("aria-valuenow"))
+    assert 48 <= fitted < 120
+    seed_cell = row.locator(".jp-tracker-td[data-column-id='params.`seed`']")
+    assert seed_cell.evaluate("el => el.scrollWidth <= el.clientWidth")
+
+    # A reload brings the widths back for this experiment; another keeps the defaults.
+    open_lab(page, lab_server)
+    open_tracker(page)
+    select_experiment(page, "sweeps/resized")
+    expect(page.get_by_role("separator", name="Resize column loss")).to_have_attribute(
+        "aria-valuenow", "298"
+    )
+    expect(page.get_by_role("separator", name="Resize column lr")).to_have_attribute(
+        "aria-valuenow", "140"
+    )
+    expect(page.get_by_role("separator", name="Resize column seed")).to_have_attribute(
+        "aria-valuenow", str(fitted)
+    )
+    assert abs(column_width(page, "loss") - 298) < 1
+    select_experiment(page, "sweeps/not-resized")
+    expect(page.get_by_role("separator", name="Resize column loss")).to_have_attribute(
+        "aria-valuenow", "100"
+    )

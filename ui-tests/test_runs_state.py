@@ -35,8 +35,9 @@ def test_reload_restores_experiment_filter_sort_and_open_run(page, lab_server):
     created = page.locator(".jp-tracker-th", has_text="Created")
     created.click()  # newest first -> oldest first
     expect(created).to_have_attribute("aria-sort", "ascending")
+    expect(page.locator(".jp-tracker-run-row").first).to_contain_text("keep-1")
     assert row_names(page) == ["keep-1", "keep-2"]
-    page.locator(".jp-tracker-run-name a", has_text="keep-2").click()
+    page.locator(".jp-tracker-run-link", has_text="keep-2").click()
     expect(page.locator(".jp-tracker-run-title")).to_have_text("keep-2")
 
     open_lab(page, lab_server)  # a reload (and a reset layout): the panel opens afresh

@@ -40,7 +40,7 @@ def add_child(server, experiment_id: str, parent_id: str, name: str, lr: float) 
 
 
 def names(page) -> list[str]:
-    return page.locator(".jp-tracker-run-row .jp-tracker-run-name a").all_inner_texts()
+    return page.locator(".jp-tracker-run-row .jp-tracker-run-link").all_inner_texts()
 
 
 def test_a_parent_collapses_and_expands_its_children(page, lab_server, screenshot_dir):
@@ -74,11 +74,11 @@ def test_a_parent_collapses_and_expands_its_children(page, lab_server, screensho
     expect(parent_row).to_have_attribute("aria-expanded", "true")
     children = rows.filter(has_text="trial-")
     expect(children).to_have_count(3)
-    parent_x = parent_row.locator(".jp-tracker-run-name a").bounding_box()["x"]
+    parent_x = parent_row.locator(".jp-tracker-run-link").bounding_box()["x"]
     for i in range(3):
         child = children.nth(i)
         expect(child).to_have_attribute("aria-level", "2")
-        assert child.locator(".jp-tracker-run-name a").bounding_box()["x"] >= parent_x + 12
+        assert child.locator(".jp-tracker-run-link").bounding_box()["x"] >= parent_x + 12
     # Children come right under their parent (newest first, as the table sorts).
     order = names(page)
     at = order.index("sweep-parent")
@@ -107,6 +107,11 @@ def test_a_parent_collapses_and_expands_its_children(page, lab_server, screensho
     parent_row.get_by_role("button", name="Collapse sweep-parent").click()
     expect(rows).to_have_count(2)
     expect(rows.filter(has_text="trial-")).to_have_count(0)
+    # Select all takes the shown runs: the parent and the lone run, not the hidden children
+    # (the child selected before is let go).
+    page.get_by_role("checkbox", name="Select all shown runs").check()
+    expect(page.get_by_role("button", name="Compare (2)")).to_be_visible()
+    expect(page.locator(".jp-tracker-run-row.jp-mod-selected")).to_have_count(2)
 
 
 def test_grouping_by_a_param_shows_collapsible_groups(page, lab_server, screenshot_dir):

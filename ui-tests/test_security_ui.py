@@ -144,7 +144,7 @@ def test_hostile_store_in_the_panel(page: Page, lab_server, hostile, dialogs, sc
     expect(page.get_by_text("param_value_0", exact=False).first).to_contain_text("<img src=x")
 
     # -- run page: Overview ------------------------------------------------------------
-    rows.locator(".jp-tracker-run-name a", has_text="run_name_0").click()
+    rows.locator(".jp-tracker-run-link", has_text="run_name_0").click()
     run_page = page.locator(".jp-tracker-run-page")
     expect(run_page.locator(".jp-tracker-run-title")).to_have_text(run_name)
     description = run_page.locator(".jp-tracker-description .jp-tracker-markdown")

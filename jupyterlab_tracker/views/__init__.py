@@ -13,12 +13,12 @@ from .charts import (
 )
 from .compare import CompareWidget
 from .live import LiveMetrics, live
-from .palette import CATEGORY10, run_colors
+from .palette import RUN_PALETTE, run_colors
 from .rendering import ChartWidget
 from .runs_browser import RunsBrowser
 
 __all__ = [
-    "CATEGORY10",
+    "RUN_PALETTE",
     "ChartWidget",
     "CompareWidget",
     "LiveMetrics",

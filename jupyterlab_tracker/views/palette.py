@@ -1,6 +1,8 @@
 """One colour per run, the same in every chart (and, by the same rule, in the lab panel).
 
-The colours are Vega's ``category10`` scheme, the one the panel's charts use. A run's
+The colours are ``RUN_PALETTE``, the one the panel's charts use: Vega's ``category10``
+hues, each at a lightness that keeps it at least 3:1 against both JupyterLab themes'
+chart backgrounds (white, and #111 / #212121; ``src/palette.ts``). A run's
 colour starts from a hash of its id, so it does not depend on which other runs a chart
 shows; when two runs of one chart hash to the same colour, the later one takes the next
 free colour, so up to ten runs always look distinct.
@@ -12,17 +14,17 @@ import zlib
 
 import altair as alt
 
-CATEGORY10 = (
-    "#1f77b4",
-    "#ff7f0e",
-    "#2ca02c",
-    "#d62728",
-    "#9467bd",
-    "#8c564b",
-    "#e377c2",
-    "#7f7f7f",
-    "#bcbd22",
-    "#17becf",
+RUN_PALETTE = (
+    "#207bb9",
+    "#d86500",
+    "#299429",
+    "#d92f30",
+    "#9568bd",
+    "#9b6053",
+    "#dc55b3",
+    "#7e7e7e",
+    "#888819",
+    "#118e9b",
 )
 
 
@@ -31,12 +33,12 @@ def run_colors(run_ids) -> dict[str, str]:
     colors: dict[str, str] = {}
     taken: set[int] = set()
     for run_id in dict.fromkeys(run_ids):
-        slot = zlib.crc32(str(run_id).encode()) % len(CATEGORY10)
-        if len(taken) < len(CATEGORY10):
+        slot = zlib.crc32(str(run_id).encode()) % len(RUN_PALETTE)
+        if len(taken) < len(RUN_PALETTE):
             while slot in taken:
-                slot = (slot + 1) % len(CATEGORY10)
+                slot = (slot + 1) % len(RUN_PALETTE)
         taken.add(slot)
-        colors[run_id] = CATEGORY10[slot]
+        colors[run_id] = RUN_PALETTE[slot]
     return colors
 
 

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { IRun } from '../api';
 import {
   groupByLabel,
   groupMean,
@@ -10,8 +9,9 @@ import {
   parseGroupBy,
   parseGroupByChoices
 } from '../grouping';
+import { testRun } from './fixtures';
 
-function run(
+const run = (
   id: string,
   params: Record<string, string>,
   extra: {
@@ -19,29 +19,13 @@ function run(
     metric?: number;
     tags?: Record<string, string>;
   } = {}
-): IRun {
-  return {
-    info: {
-      run_id: id,
-      experiment_id: '1',
-      run_name: id,
-      user_id: 'ada',
-      status: extra.status ?? 'FINISHED',
-      start_time: 0,
-      end_time: 0,
-      lifecycle_stage: 'active',
-      artifact_uri: ''
-    },
-    data: {
-      metrics:
-        extra.metric === undefined
-          ? {}
-          : { acc: { key: 'acc', value: extra.metric, timestamp: 0, step: 0 } },
-      params,
-      tags: extra.tags ?? {}
-    }
-  } as IRun;
-}
+) =>
+  testRun(id, {
+    params,
+    status: extra.status,
+    acc: extra.metric,
+    tags: extra.tags
+  });
 
 const summary = (groups: ReturnType<typeof groupRuns>) =>
   groups.map(g => `${g.label}:${g.runs.map(r => r.info.run_id).join('')}`);

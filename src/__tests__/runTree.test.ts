@@ -4,32 +4,13 @@ import { describe, it } from 'node:test';
 import { IRun } from '../api';
 import { groupRuns } from '../grouping';
 import { flattenRunTree, tableRows } from '../runTree';
-import { PARENT_RUN_TAG } from '../tags';
+import { testRun } from './fixtures';
 
-function run(
+const run = (
   id: string,
   parent?: string,
   params: Record<string, string> = {}
-): IRun {
-  return {
-    info: {
-      run_id: id,
-      experiment_id: '1',
-      run_name: id,
-      user_id: 'ada',
-      status: 'FINISHED',
-      start_time: 0,
-      end_time: 0,
-      lifecycle_stage: 'active',
-      artifact_uri: ''
-    },
-    data: {
-      metrics: {},
-      params,
-      tags: parent ? { [PARENT_RUN_TAG]: parent } : {}
-    }
-  } as IRun;
-}
+) => testRun(id, { parent, params });
 
 const names = (rows: { kind: string; run?: IRun; depth?: number }[]) =>
   rows.map(r => `${'-'.repeat(r.depth ?? 0)}${r.run?.info.run_id}`);

@@ -87,3 +87,40 @@ describe('RunsModel', () => {
     model.dispose();
   });
 });
+
+describe('RunsModel column widths', () => {
+  it('keeps widths per experiment across models, without a new query', async () => {
+    const stored = new Map<string, string>();
+    const g = globalThis as { window?: unknown };
+    const previous = g.window;
+    g.window = {
+      localStorage: {
+        getItem: (k: string) => stored.get(k) ?? null,
+        setItem: (k: string, v: string) => stored.set(k, v)
+      }
+    };
+    try {
+      const { api, requests } = fakeApi({ '1': [run('a', '1')] });
+      const options = { api, refreshSeconds: 60, isVisible: () => false };
+      const model = new RunsModel(options);
+      model.setExperiments('1');
+      await settle();
+      const queries = requests.length;
+      model.setColumnWidths({ 'metrics.`acc`': 180, junk: 'x' as never });
+      await settle();
+      assert.equal(requests.length, queries, 'a resize is not a new query');
+      assert.deepEqual(model.view.widths, { 'metrics.`acc`': 180 });
+      model.dispose();
+
+      // A reload of the page: a new model reads the widths back.
+      const again = new RunsModel(options);
+      again.setExperiments('1');
+      assert.deepEqual(again.view.widths, { 'metrics.`acc`': 180 });
+      again.setExperiments('2');
+      assert.deepEqual(again.view.widths, {});
+      again.dispose();
+    } finally {
+      g.window = previous;
+    }
+  });
+});

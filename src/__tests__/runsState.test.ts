@@ -3,9 +3,14 @@ import { describe, it } from 'node:test';
 
 import { IRun } from '../api';
 import {
+  clampColumnWidth,
   classifyLoadError,
   DEFAULT_VIEW_STATE,
+  MAX_COLUMN_WIDTH,
+  MIN_COLUMN_WIDTH,
   mergeRefreshed,
+  NAME_COLUMN,
+  parseColumnWidths,
   newestStart,
   parsePanelPlace,
   parseViewStates,
@@ -116,12 +121,60 @@ describe('stored state', () => {
     assert.deepEqual(states['1'], {
       filter: 'metrics.acc > 0.5',
       sort: { orderBy: 'metrics.`acc`', ascending: true },
-      viewType: 'ALL'
+      viewType: 'ALL',
+      widths: {}
     });
     assert.deepEqual(states['2'], DEFAULT_VIEW_STATE);
     assert.equal('3' in states, false);
     assert.deepEqual(parseViewStates('{not json'), {});
     assert.deepEqual(parseViewStates('[1]'), {});
+  });
+
+  it('keeps column widths that are numbers, clamped, beside the rest', () => {
+    const states = parseViewStates(
+      JSON.stringify({
+        '1': {
+          filter: '',
+          widths: {
+            'metrics.`acc`': 150.4,
+            [NAME_COLUMN]: 5,
+            'params.`lr`': 1e9,
+            'tags.`t`': '120',
+            'params.`x`': null,
+            '': 100
+          }
+        },
+        '2': { widths: [100, 200] },
+        '3': { widths: 'wide' }
+      })
+    );
+    assert.deepEqual(states['1'].widths, {
+      'metrics.`acc`': 150,
+      [NAME_COLUMN]: MIN_COLUMN_WIDTH,
+      'params.`lr`': MAX_COLUMN_WIDTH
+    });
+    assert.deepEqual(states['2'].widths, {});
+    assert.deepEqual(states['3'].widths, {});
+    // A value that JSON cannot hold but a caller might pass.
+    assert.deepEqual(parseColumnWidths({ a: NaN, b: Infinity, c: 60 }), {
+      c: 60
+    });
+    assert.deepEqual(parseColumnWidths(null), {});
+  });
+
+  it('keeps at most 200 widths, the last ones written', () => {
+    const many = Object.fromEntries(
+      Array.from({ length: 250 }, (_, i) => [`params.\`p${i}\``, 100])
+    );
+    const widths = parseColumnWidths(many);
+    assert.equal(Object.keys(widths).length, 200);
+    assert.ok('params.`p249`' in widths && !('params.`p0`' in widths));
+  });
+
+  it('clamps a width to whole pixels between the bounds', () => {
+    assert.equal(clampColumnWidth(10), MIN_COLUMN_WIDTH);
+    assert.equal(clampColumnWidth(99.6), 100);
+    assert.equal(clampColumnWidth(5000), MAX_COLUMN_WIDTH);
   });
 
   it('keeps only id-like experiment ids and run ids', () => {

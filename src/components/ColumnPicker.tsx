@@ -1,9 +1,10 @@
 import { TranslationBundle } from '@jupyterlab/translation';
 import { caretDownIcon } from '@jupyterlab/ui-components';
-import React, { useEffect, useRef, useState } from 'react';
+import React, { useCallback, useRef, useState } from 'react';
 
 import { IRunKeys } from '../api';
 import { ATTRIBUTE_COLUMNS, dataColumn, IColumn } from '../columns';
+import { Popover } from './Popover';
 
 export interface IColumnPickerProps {
   keys: IRunKeys;
@@ -25,26 +26,8 @@ export function ColumnPicker({
   const [open, setOpen] = useState(false);
   const [query, setQuery] = useState('');
   const container = useRef<HTMLDivElement>(null);
+  const close = useCallback(() => setOpen(false), []);
 
-  // Close on a click elsewhere or on Escape, as menus do.
-  useEffect(() => {
-    if (!open) {
-      return;
-    }
-    const onPointer = (event: MouseEvent) => {
-      if (!container.current?.contains(event.target as Node)) {
-        setOpen(false);
-      }
-    };
-    const onKey = (event: KeyboardEvent) =>
-      event.key === 'Escape' && setOpen(false);
-    document.addEventListener('mousedown', onPointer);
-    document.addEventListener('keydown', onKey);
-    return () => {
-      document.removeEventListener('mousedown', onPointer);
-      document.removeEventListener('keydown', onKey);
-    };
-  }, [open]);
   const chosen = new Set(columns.map(c => c.id));
   const toggle = (column: IColumn) =>
     onChange(
@@ -69,48 +52,51 @@ export function ColumnPicker({
       >
         {trans.__('Columns')} <caretDownIcon.react tag="span" />
       </button>
-      {open && (
-        <div className="jp-tracker-popover">
-          <input
-            className="jp-tracker-input"
-            type="search"
-            placeholder={trans.__('Find a column')}
-            value={query}
-            autoFocus
-            onChange={e => setQuery(e.target.value)}
-          />
-          {onReset && (
-            <button
-              className="jp-tracker-button jp-tracker-columns-reset"
-              onClick={onReset}
-            >
-              {trans.__('Default columns')}
-            </button>
-          )}
-          {groups.map(([title, options]) => {
-            const shown = options.filter(o =>
-              o.label.toLowerCase().includes(needle)
-            );
-            return shown.length === 0 ? null : (
-              <fieldset key={title}>
-                <legend>{title}</legend>
-                {shown.map(option => (
-                  <label key={option.id}>
-                    <input
-                      type="checkbox"
-                      checked={chosen.has(option.id)}
-                      onChange={() => toggle(option)}
-                    />
-                    {option.kind === 'attribute'
-                      ? trans.__(option.label)
-                      : option.label}
-                  </label>
-                ))}
-              </fieldset>
-            );
-          })}
-        </div>
-      )}
+      <Popover
+        open={open}
+        container={container}
+        label={trans.__('Columns')}
+        onClose={close}
+      >
+        <input
+          className="jp-tracker-input"
+          type="search"
+          placeholder={trans.__('Find a column')}
+          value={query}
+          autoFocus
+          onChange={e => setQuery(e.target.value)}
+        />
+        {onReset && (
+          <button
+            className="jp-tracker-button jp-tracker-columns-reset"
+            onClick={onReset}
+          >
+            {trans.__('Default columns')}
+          </button>
+        )}
+        {groups.map(([title, options]) => {
+          const shown = options.filter(o =>
+            o.label.toLowerCase().includes(needle)
+          );
+          return shown.length === 0 ? null : (
+            <fieldset key={title}>
+              <legend>{title}</legend>
+              {shown.map(option => (
+                <label key={option.id}>
+                  <input
+                    type="checkbox"
+                    checked={chosen.has(option.id)}
+                    onChange={() => toggle(option)}
+                  />
+                  {option.kind === 'attribute'
+                    ? trans.__(option.label)
+                    : option.label}
+                </label>
+              ))}
+            </fieldset>
+          );
+        })}
+      </Popover>
     </div>
   );
 }

@@ -125,6 +125,7 @@ export function ExperimentList(props: IExperimentListProps): JSX.Element {
       <ul
         className="jp-tracker-experiment-items"
         role="listbox"
+        aria-label={trans.__('Experiments')}
         aria-multiselectable="true"
       >
         {shown.map(experiment => {
@@ -144,9 +145,21 @@ export function ExperimentList(props: IExperimentListProps): JSX.Element {
               }
               onClick={e => select(e, id)}
               onKeyDown={e => {
-                if (e.key === 'Enter' || e.key === ' ') {
+                const item = e.currentTarget;
+                const next =
+                  e.key === 'ArrowDown'
+                    ? item.nextElementSibling
+                    : e.key === 'ArrowUp'
+                      ? item.previousElementSibling
+                      : null;
+                if (e.target !== item) {
+                  return; // keys on an item's buttons are theirs
+                } else if (e.key === 'Enter' || e.key === ' ') {
                   e.preventDefault();
                   select(e, id);
+                } else if (next instanceof HTMLElement && next.tabIndex >= 0) {
+                  e.preventDefault();
+                  next.focus();
                 }
               }}
             >

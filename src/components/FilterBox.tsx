@@ -4,7 +4,7 @@
  */
 import { TranslationBundle } from '@jupyterlab/translation';
 import { closeIcon, searchIcon } from '@jupyterlab/ui-components';
-import React, { useMemo, useState } from 'react';
+import React, { useId, useMemo, useState } from 'react';
 
 import { IRunKeys } from '../api';
 
@@ -52,6 +52,10 @@ export function FilterBox({
   const [highlighted, setHighlighted] = useState(0);
   const [open, setOpen] = useState(false);
   const all = useMemo(() => identifiers(keys), [keys]);
+  const id = useId();
+  const listId = `${id}-suggestions`;
+  const errorId = `${id}-error`;
+  const optionId = (i: number) => `${id}-option-${i}`;
 
   // The word being typed is the text between the last separator and the cursor.
   const before = draft.slice(0, cursor);
@@ -101,7 +105,11 @@ export function FilterBox({
   };
 
   return (
-    <div className={'jp-tracker-filter' + (error ? ' jp-mod-error' : '')}>
+    <div
+      className={'jp-tracker-filter' + (error ? ' jp-mod-error' : '')}
+      role="search"
+      aria-label={trans.__('Run filter')}
+    >
       <div className="jp-tracker-filter-row">
         <searchIcon.react tag="span" className="jp-tracker-filter-icon" />
         <input
@@ -109,8 +117,18 @@ export function FilterBox({
           placeholder={trans.__(
             "Filter runs, e.g. metrics.acc > 0.9 and params.lr = '0.01'"
           )}
+          role="combobox"
           aria-label={trans.__('Filter runs')}
+          aria-autocomplete="list"
+          aria-expanded={suggestions.length > 0}
+          aria-controls={listId}
+          aria-activedescendant={
+            suggestions.length
+              ? optionId(Math.min(highlighted, suggestions.length - 1))
+              : undefined
+          }
           aria-invalid={!!error}
+          aria-describedby={error ? errorId : undefined}
           spellCheck={false}
           value={draft}
           onChange={e => {
@@ -140,10 +158,16 @@ export function FilterBox({
         )}
       </div>
       {suggestions.length > 0 && (
-        <ul className="jp-tracker-suggestions" role="listbox">
+        <ul
+          className="jp-tracker-suggestions"
+          id={listId}
+          role="listbox"
+          aria-label={trans.__('Filter keys')}
+        >
           {suggestions.map((s, i) => (
             <li
               key={s}
+              id={optionId(i)}
               role="option"
               aria-selected={i === highlighted}
               className={i === highlighted ? 'jp-mod-active' : ''}
@@ -158,7 +182,7 @@ export function FilterBox({
         </ul>
       )}
       {error && (
-        <div className="jp-tracker-filter-error" role="alert">
+        <div className="jp-tracker-filter-error" id={errorId} role="alert">
           {error}
         </div>
       )}

@@ -14,6 +14,7 @@ import {
   parseGroupBy,
   parseGroupByChoices
 } from '../grouping';
+import { Popover } from './Popover';
 
 /** Where the groupings chosen per experiment are kept in the browser, across reloads. */
 const GROUP_BY_KEY = 'jupyterlab-tracker:run-group-by';
@@ -81,18 +82,7 @@ export function GroupByControl({
 }: IGroupByControlProps): JSX.Element {
   const [open, setOpen] = useState(false);
   const container = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (!open) {
-      return;
-    }
-    const onPointer = (event: MouseEvent) => {
-      if (!container.current?.contains(event.target as Node)) {
-        setOpen(false);
-      }
-    };
-    document.addEventListener('mousedown', onPointer);
-    return () => document.removeEventListener('mousedown', onPointer);
-  }, [open]);
+  const close = useCallback(() => setOpen(false), []);
 
   const value = encode(groupBy);
   const option = (next: GroupBy, label: string) => (
@@ -159,8 +149,13 @@ export function GroupByControl({
           <caretDownIcon.react tag="span" />
         </button>
       )}
-      {except && open && (
-        <div className="jp-tracker-popover" role="group">
+      {except && (
+        <Popover
+          open={open}
+          container={container}
+          label={trans.__('Group by all params except')}
+          onClose={close}
+        >
           <fieldset>
             <legend>{trans.__('Group by all params except')}</legend>
             {keys.params.map(key => (
@@ -181,7 +176,7 @@ export function GroupByControl({
               </label>
             ))}
           </fieldset>
-        </div>
+        </Popover>
       )}
     </div>
   );

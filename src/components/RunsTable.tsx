@@ -4,14 +4,22 @@
  */
 import { TranslationBundle } from '@jupyterlab/translation';
 import { caretDownIcon, caretRightIcon } from '@jupyterlab/ui-components';
-import React, { useEffect, useMemo, useRef, useState } from 'react';
+import React, { useEffect, useId, useMemo, useRef, useState } from 'react';
 
 import { IRun } from '../api';
 import { ICellLink, IColumn } from '../columns';
 import { ITrackerPlace } from '../links';
 import { formatMetric } from '../format';
 import { groupMean, IRunGroup } from '../grouping';
+import { idPartText, idParts } from '../runIdentity';
 import { IGroupRow, IRunRow, tableRows } from '../runTree';
+import {
+  clampColumnWidth,
+  ColumnWidths,
+  MAX_COLUMN_WIDTH,
+  MIN_COLUMN_WIDTH,
+  NAME_COLUMN
+} from '../model/runsState';
 import { StatusIcon } from './StatusIcon';
 
 export const ROW_HEIGHT = 28;
@@ -21,6 +29,8 @@ const OVERSCAN = 10;
 const CHECK_WIDTH = 32;
 const STATUS_WIDTH = 28;
 const NAME_MIN_WIDTH = 160;
+/** How far an arrow key moves a column's edge (with Shift, five times as far). */
+const RESIZE_STEP = 10;
 /** The checkbox, status and name cells stay in view while the table scrolls right. */
 const STICKY = ' jp-tracker-sticky';
 /** How far each level of nesting indents a run's name. */
@@ -36,15 +46,136 @@ export interface IRunsTableProps {
   /** The runs grouped (group rows over their runs), or null for the plain run tree. */
   groups: IRunGroup[] | null;
   columns: IColumn[];
+  /** Widths the user gave columns (by column id, NAME_COLUMN for the run name). */
+  widths: ColumnWidths;
   selected: Set<string>;
   sort: ISortState;
   trans: TranslationBundle;
   now: number;
   onSort(sort: ISortState): void;
+  /** A column was resized (by dragging, the keyboard or a double-click to fit). */
+  onWidthsChange(widths: ColumnWidths): void;
   onSelectionChange(selected: Set<string>): void;
   onOpen(run: IRun): void;
   /** Opens a place a cell links to (a model version of the Models column). */
   onOpenPlace?(place: ITrackerPlace): void;
+}
+
+/** How wide a cell must be to show all it holds (its text laid out, not cut). */
+function contentWidth(cell: HTMLElement): number {
+  const style = getComputedStyle(cell);
+  const padding =
+    parseFloat(style.paddingLeft) + parseFloat(style.paddingRight);
+  // A header's button fills the cell: measure its label and sort arrow instead.
+  const parts = cell.querySelector('.jp-tracker-th-button')
+    ? [...cell.querySelectorAll('.jp-tracker-th-label, .jp-tracker-sort-arrow')]
+    : [cell];
+  let width = 0;
+  for (const part of parts) {
+    const range = document.createRange();
+    range.selectNodeContents(part);
+    width += range.getBoundingClientRect().width;
+    // Children cut by their own overflow (a run name's link) need what they hide.
+    part.querySelectorAll<HTMLElement>('*').forEach(child => {
+      width += Math.max(0, child.scrollWidth - child.clientWidth);
+    });
+  }
+  // Room for the sort arrow's margin and the resize edge.
+  return Math.ceil(width + padding + 8);
+}
+
+/**
+ * The right edge of a column header: drag it (pointer events, so mouse, pen and touch),
+ * move it with the arrow keys once focused (Shift for bigger steps, Home for the
+ * narrowest), or double-click it to fit the column to what it shows.
+ */
+function ColumnResizer(props: {
+  label: string;
+  /** The column's width, or null while it takes the room left. */
+  width: number | null;
+  onDrag(width: number): void;
+  onResize(width: number): void;
+  onFit(): void;
+}): JSX.Element {
+  const start = useRef<{ x: number; width: number } | null>(null);
+  const widthAt = (event: React.PointerEvent) =>
+    start.current ? start.current.width + event.clientX - start.current.x : 0;
+  // The header's drawn width: what a drag or key starts from.
+  const drawn = (event: React.SyntheticEvent<HTMLElement>) =>
+    props.width ??
+    event.currentTarget.parentElement?.getBoundingClientRect().width ??
+    MIN_COLUMN_WIDTH;
+  return (
+    <div
+      role="separator"
+      aria-orientation="vertical"
+      aria-label={props.label}
+      aria-valuenow={props.width === null ? undefined : Math.round(props.width)}
+      aria-valuemin={MIN_COLUMN_WIDTH}
+      aria-valuemax={MAX_COLUMN_WIDTH}
+      tabIndex={0}
+      className="jp-tracker-col-resizer"
+      onClick={e => e.stopPropagation()}
+      onDoubleClick={e => {
+        e.stopPropagation();
+        props.onFit();
+      }}
+      onPointerDown={e => {
+        if (e.button !== 0) {
+          return;
+        }
+        e.preventDefault();
+        e.stopPropagation();
+        e.currentTarget.setPointerCapture(e.pointerId);
+        start.current = { x: e.clientX, width: drawn(e) };
+      }}
+      onPointerMove={e => start.current && props.onDrag(widthAt(e))}
+      onPointerUp={e => {
+        if (start.current) {
+          const width = widthAt(e);
+          start.current = null;
+          props.onResize(width);
+        }
+      }}
+      onPointerCancel={() => {
+        start.current = null;
+      }}
+      onKeyDown={e => {
+        const step = e.shiftKey ? RESIZE_STEP * 5 : RESIZE_STEP;
+        const width = drawn(e);
+        const next: Record<string, number> = {
+          ArrowLeft: width - step,
+          ArrowRight: width + step,
+          Home: MIN_COLUMN_WIDTH
+        };
+        if (e.key in next) {
+          e.preventDefault();
+          e.stopPropagation();
+          props.onResize(next[e.key]);
+        }
+      }}
+    />
+  );
+}
+
+/** A row's sticky checkbox cell; clicking the box does not also click the row. */
+function CheckCell(props: {
+  label: string;
+  checked: boolean;
+  onChange(): void;
+}): JSX.Element {
+  return (
+    <div role="gridcell" className={'jp-tracker-td jp-tracker-check' + STICKY}>
+      <input
+        type="checkbox"
+        tabIndex={-1}
+        aria-label={props.label}
+        checked={props.checked}
+        onClick={e => e.stopPropagation()}
+        onChange={props.onChange}
+      />
+    </div>
+  );
 }
 
 export function RunsTable(props: IRunsTableProps): JSX.Element {
@@ -117,14 +248,50 @@ export function RunsTable(props: IRunsTableProps): JSX.Element {
     rows.length,
     Math.ceil((scrollTop + viewportHeight) / ROW_HEIGHT) + OVERSCAN
   );
-  const template = `${CHECK_WIDTH}px ${STATUS_WIDTH}px minmax(${NAME_MIN_WIDTH}px, 2fr) ${columns.map(c => `${c.width}px`).join(' ')}`;
+  // A column being dragged shows its width live; it is kept when the pointer lets go.
+  const [dragging, setDragging] = useState<{
+    id: string;
+    width: number;
+  } | null>(null);
+  const widthOf = (id: string, fallback: number) =>
+    dragging?.id === id ? dragging.width : (props.widths[id] ?? fallback);
+  const nameWidth = widthOf(NAME_COLUMN, 0);
+  const template = `${CHECK_WIDTH}px ${STATUS_WIDTH}px ${nameWidth ? `${nameWidth}px` : `minmax(${NAME_MIN_WIDTH}px, 2fr)`} ${columns.map(c => `${widthOf(c.id, c.width)}px`).join(' ')}`;
   // Rows are absolutely positioned, so they cannot widen the table themselves: the
   // content's width is set from the columns, and the one scroller moves rows and header.
   const minWidth =
     CHECK_WIDTH +
     STATUS_WIDTH +
-    NAME_MIN_WIDTH +
-    columns.reduce((sum, c) => sum + c.width, 0);
+    (nameWidth || NAME_MIN_WIDTH) +
+    columns.reduce((sum, c) => sum + widthOf(c.id, c.width), 0);
+  const resize = (id: string, width: number) =>
+    props.onWidthsChange({ ...props.widths, [id]: clampColumnWidth(width) });
+  /** The width that shows the widest header or cell of the column now rendered. */
+  const fitWidth = (id: string) => {
+    let widest = MIN_COLUMN_WIDTH;
+    scroller.current
+      ?.querySelectorAll<HTMLElement>(`[data-column-id="${CSS.escape(id)}"]`)
+      .forEach(cell => {
+        widest = Math.max(widest, contentWidth(cell));
+      });
+    return widest;
+  };
+
+  // Select all takes the runs the table shows: not those in collapsed groups or under
+  // collapsed parents.
+  const shownIds = useMemo(
+    () => rows.flatMap(r => (r.kind === 'run' ? [r.run.info.run_id] : [])),
+    [rows]
+  );
+  const allSelected =
+    shownIds.length > 0 && shownIds.every(id => selected.has(id));
+  // A run without a name shows the part of its id that tells it from the others.
+  const idTexts = useMemo(() => {
+    const parts = idParts(runs.map(r => r.info.run_id));
+    return (id: string) => idPartText(id, parts.get(id) ?? id);
+  }, [runs]);
+  const runLabel = (run: IRun) => run.info.run_name || idTexts(run.info.run_id);
+  const rowId = useId();
 
   const toggle = (runId: string, additive: boolean) => {
     const next = new Set(additive ? selected : []);
@@ -184,7 +351,7 @@ export function RunsTable(props: IRunsTableProps): JSX.Element {
     } else if (event.key === 'Enter' && run) {
       props.onOpen(run);
     } else if (event.key === 'a' && (event.ctrlKey || event.metaKey)) {
-      props.onSelectionChange(new Set(runs.map(r => r.info.run_id)));
+      props.onSelectionChange(new Set(shownIds));
     } else {
       return;
     }
@@ -192,35 +359,62 @@ export function RunsTable(props: IRunsTableProps): JSX.Element {
   };
 
   const header = (column: IColumn | null, label: string) => {
+    const id = column?.id ?? NAME_COLUMN;
     const orderBy = column ? column.orderBy : 'attributes.run_name';
     const sorted = orderBy !== null && sort.orderBy === orderBy;
+    // The run name fills the room left until it is given a width.
+    const width = column ? widthOf(id, column.width) : nameWidth || null;
+    const content = (
+      <>
+        <span className="jp-tracker-th-label">{label}</span>
+        {sorted && (
+          <span className="jp-tracker-sort-arrow" aria-hidden="true">
+            {sort.ascending ? '▲' : '▼'}
+          </span>
+        )}
+      </>
+    );
     return (
       <div
-        key={column?.id ?? 'name'}
+        key={id}
         role="columnheader"
+        aria-label={label}
+        data-column-id={id}
         className={
           'jp-tracker-th' +
           (orderBy ? ' jp-mod-sortable' : '') +
           (column ? '' : ' jp-tracker-run-name' + STICKY)
         }
         aria-sort={
-          sorted ? (sort.ascending ? 'ascending' : 'descending') : 'none'
+          sorted ? (sort.ascending ? 'ascending' : 'descending') : undefined
         }
         title={column ? column.id : trans.__('Run name')}
-        onClick={() =>
-          orderBy &&
-          props.onSort({
-            orderBy,
-            ascending: sorted ? !sort.ascending : column?.kind !== 'metric'
-          })
-        }
       >
-        <span className="jp-tracker-th-label">{label}</span>
-        {sorted && (
-          <span className="jp-tracker-sort-arrow">
-            {sort.ascending ? '▲' : '▼'}
-          </span>
+        {orderBy ? (
+          <button
+            className="jp-tracker-th-button"
+            onClick={() =>
+              props.onSort({
+                orderBy,
+                ascending: sorted ? !sort.ascending : column?.kind !== 'metric'
+              })
+            }
+          >
+            {content}
+          </button>
+        ) : (
+          content
         )}
+        <ColumnResizer
+          label={trans.__('Resize column %1', label)}
+          width={width}
+          onDrag={w => setDragging({ id, width: clampColumnWidth(w) })}
+          onResize={w => {
+            setDragging(null);
+            resize(id, w);
+          }}
+          onFit={() => resize(id, fitWidth(id))}
+        />
       </div>
     );
   };
@@ -255,8 +449,9 @@ export function RunsTable(props: IRunsTableProps): JSX.Element {
     return (
       <div
         key={'group:' + group.key}
+        id={`${rowId}-${index}`}
         role="row"
-        aria-rowindex={index + 1}
+        aria-rowindex={index + 2}
         aria-level={1}
         aria-expanded={row.expanded}
         aria-selected={all}
@@ -271,25 +466,18 @@ export function RunsTable(props: IRunsTableProps): JSX.Element {
           toggleExpanded(row);
         }}
       >
-        <div
-          role="gridcell"
-          className={'jp-tracker-td jp-tracker-check' + STICKY}
-        >
-          <input
-            type="checkbox"
-            tabIndex={-1}
-            aria-label={trans.__('Select the runs of %1', group.label)}
-            checked={all}
-            onClick={e => e.stopPropagation()}
-            onChange={() => toggleGroup(group)}
-          />
-        </div>
+        <CheckCell
+          label={trans.__('Select the runs of %1', group.label)}
+          checked={all}
+          onChange={() => toggleGroup(group)}
+        />
         <div
           role="gridcell"
           className={'jp-tracker-td jp-tracker-status-cell' + STICKY}
         />
         <div
           role="gridcell"
+          data-column-id={NAME_COLUMN}
           className={'jp-tracker-td jp-tracker-run-name' + STICKY}
           style={{ paddingLeft: 4 }}
           title={group.label}
@@ -309,6 +497,7 @@ export function RunsTable(props: IRunsTableProps): JSX.Element {
             <div
               key={c.id}
               role="gridcell"
+              data-column-id={c.id}
               className={
                 'jp-tracker-td' + (c.kind === 'metric' ? ' jp-mod-numeric' : '')
               }
@@ -324,14 +513,17 @@ export function RunsTable(props: IRunsTableProps): JSX.Element {
     );
   };
 
-  const allSelected =
-    runs.length > 0 && runs.every(r => selected.has(r.info.run_id));
   return (
     <div
       className="jp-tracker-runs-table"
       role="treegrid"
-      aria-rowcount={rows.length}
+      aria-label={trans.__('Runs')}
+      aria-rowcount={rows.length + 1}
+      aria-colcount={columns.length + 3}
       aria-multiselectable="true"
+      aria-activedescendant={
+        active >= first && active < last ? `${rowId}-${active}` : undefined
+      }
       tabIndex={0}
       onKeyDown={onKeyDown}
       ref={scroller}
@@ -339,6 +531,7 @@ export function RunsTable(props: IRunsTableProps): JSX.Element {
     >
       <div
         className="jp-tracker-table-content"
+        role="presentation"
         style={
           {
             minWidth,
@@ -350,7 +543,10 @@ export function RunsTable(props: IRunsTableProps): JSX.Element {
         <div
           className="jp-tracker-tr jp-tracker-thead"
           role="row"
+          aria-rowindex={1}
           style={{ gridTemplateColumns: template }}
+          // Keys on the header (sort, resize) are not the rows' navigation.
+          onKeyDown={e => e.stopPropagation()}
         >
           <div
             role="columnheader"
@@ -358,13 +554,14 @@ export function RunsTable(props: IRunsTableProps): JSX.Element {
           >
             <input
               type="checkbox"
-              aria-label={trans.__('Select all runs')}
+              aria-label={trans.__('Select all shown runs')}
+              title={trans.__(
+                'Select all shown runs (not those in collapsed groups)'
+              )}
               checked={allSelected}
               onChange={() =>
                 props.onSelectionChange(
-                  allSelected
-                    ? new Set()
-                    : new Set(runs.map(r => r.info.run_id))
+                  allSelected ? new Set() : new Set(shownIds)
                 )
               }
             />
@@ -379,8 +576,9 @@ export function RunsTable(props: IRunsTableProps): JSX.Element {
             header(c, c.kind === 'attribute' ? trans.__(c.label) : c.label)
           )}
         </div>
-        <div className="jp-tracker-tbody">
+        <div className="jp-tracker-tbody" role="rowgroup">
           <div
+            role="presentation"
             style={{ height: rows.length * ROW_HEIGHT, position: 'relative' }}
           >
             {rows.slice(first, last).map((row, offset) => {
@@ -393,8 +591,9 @@ export function RunsTable(props: IRunsTableProps): JSX.Element {
               return (
                 <div
                   key={id}
+                  id={`${rowId}-${index}`}
                   role="row"
-                  aria-rowindex={index + 1}
+                  aria-rowindex={index + 2}
                   aria-level={row.depth + 1}
                   aria-expanded={row.childCount ? row.expanded : undefined}
                   aria-selected={selected.has(id)}
@@ -414,19 +613,11 @@ export function RunsTable(props: IRunsTableProps): JSX.Element {
                   }}
                   onDoubleClick={() => props.onOpen(run)}
                 >
-                  <div
-                    role="gridcell"
-                    className={'jp-tracker-td jp-tracker-check' + STICKY}
-                  >
-                    <input
-                      type="checkbox"
-                      tabIndex={-1}
-                      aria-label={trans.__('Select %1', run.info.run_name)}
-                      checked={selected.has(id)}
-                      onClick={e => e.stopPropagation()}
-                      onChange={() => toggle(id, true)}
-                    />
-                  </div>
+                  <CheckCell
+                    label={trans.__('Select %1', run.info.run_name)}
+                    checked={selected.has(id)}
+                    onChange={() => toggle(id, true)}
+                  />
                   <div
                     role="gridcell"
                     className={'jp-tracker-td jp-tracker-status-cell' + STICKY}
@@ -435,25 +626,26 @@ export function RunsTable(props: IRunsTableProps): JSX.Element {
                   </div>
                   <div
                     role="gridcell"
+                    data-column-id={NAME_COLUMN}
                     className={'jp-tracker-td jp-tracker-run-name' + STICKY}
                     style={{ paddingLeft: 4 + row.depth * INDENT }}
                   >
                     {row.childCount > 0 ? (
-                      caret(row, run.info.run_name || id.slice(0, 8))
+                      caret(row, runLabel(run))
                     ) : (
                       <span className="jp-tracker-caret-space" />
                     )}
-                    <a
-                      href="#"
+                    <button
+                      className="jp-tracker-link jp-tracker-run-link"
                       tabIndex={-1}
                       onClick={e => {
-                        e.preventDefault();
                         e.stopPropagation();
                         props.onOpen(run);
                       }}
+                      onDoubleClick={e => e.stopPropagation()}
                     >
-                      {run.info.run_name || id.slice(0, 8)}
-                    </a>
+                      {runLabel(run)}
+                    </button>
                     {row.childCount > 0 && (
                       <span
                         className="jp-tracker-child-count"
@@ -471,6 +663,7 @@ export function RunsTable(props: IRunsTableProps): JSX.Element {
                     <div
                       key={c.id}
                       role="gridcell"
+                      data-column-id={c.id}
                       className={
                         'jp-tracker-td' +
                         (c.kind === 'metric' ? ' jp-mod-numeric' : '')
@@ -491,12 +684,12 @@ export function RunsTable(props: IRunsTableProps): JSX.Element {
               );
             })}
           </div>
-          {runs.length === 0 && (
-            <div className="jp-tracker-muted jp-tracker-empty">
-              {trans.__('No runs match.')}
-            </div>
-          )}
         </div>
+        {runs.length === 0 && (
+          <div className="jp-tracker-muted jp-tracker-empty">
+            {trans.__('No runs match.')}
+          </div>
+        )}
       </div>
     </div>
   );

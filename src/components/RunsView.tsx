@@ -76,7 +76,7 @@ export function RunsView(props: IRunsViewProps): JSX.Element {
   const runs = current ? model.runs : NO_RUNS;
   const loading = !current || model.loading;
   const complete = current && model.complete;
-  const { filter, sort, viewType } = model.view;
+  const { filter, sort, viewType, widths } = model.view;
   const error = current ? model.error : null;
   const filterError = error?.kind === 'filter' ? error.message : null;
   const serverError = error?.kind === 'server' ? error.message : null;
@@ -266,10 +266,12 @@ export function RunsView(props: IRunsViewProps): JSX.Element {
           groups={groups}
           columns={columns}
           selected={props.selected}
+          widths={widths}
           sort={sort}
           trans={trans}
           now={now}
           onSort={next => model.setSort(next)}
+          onWidthsChange={next => model.setColumnWidths(next)}
           onSelectionChange={props.onSelectionChange}
           onOpen={props.onOpenRun}
           onOpenPlace={props.onOpenPlace}

@@ -78,13 +78,29 @@ export class ExperimentsModel {
     this._changed.emit();
   }
 
-  /** Load the list now; rejects (after telling `changed`) when the server fails. */
-  async load(): Promise<void> {
+  /**
+   * Load the list now; rejects (after telling `changed`) when the server fails. A load of
+   * the same list while one is under way joins it (the panel's first load and the poll's
+   * first tick come together when the panel opens).
+   */
+  load(): Promise<void> {
+    const viewType = this._showDeleted ? 'ALL' : 'ACTIVE_ONLY';
+    if (this._pending?.viewType === viewType) {
+      return this._pending.promise;
+    }
+    const promise = this._load(viewType).finally(() => {
+      if (this._pending?.promise === promise) {
+        this._pending = null;
+      }
+    });
+    this._pending = { viewType, promise };
+    return promise;
+  }
+
+  private async _load(viewType: 'ALL' | 'ACTIVE_ONLY'): Promise<void> {
     const mine = ++this._generation;
     try {
-      const all = await this._api.experiments(
-        this._showDeleted ? 'ALL' : 'ACTIVE_ONLY'
-      );
+      const all = await this._api.experiments(viewType);
       if (mine !== this._generation) {
         return;
       }
@@ -134,4 +150,8 @@ export class ExperimentsModel {
   private _selected: string[];
   private _openRun: string | null;
   private _generation = 0;
+  private _pending: {
+    viewType: 'ALL' | 'ACTIVE_ONLY';
+    promise: Promise<void>;
+  } | null = null;
 }

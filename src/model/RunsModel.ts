@@ -10,12 +10,14 @@ import { ISignal, Signal } from '@lumino/signaling';
 import { IRun, ISearchRunsRequest, TrackerAPI, ViewType } from '../api';
 import {
   classifyLoadError,
+  ColumnWidths,
   DEFAULT_VIEW_STATE,
   ILoadError,
   IRunsViewState,
   ISort,
   mergeRefreshed,
   newestStart,
+  parseColumnWidths,
   parseViewStates,
   runningRuns
 } from './runsState';
@@ -95,11 +97,20 @@ export class RunsModel {
   setFilter(filter: string): void {
     this._setView({ ...this._view, filter });
   }
+  /** The same runs in another order: the rows stay until the new order comes (and the
+   * table, with the header the user sorted by keyboard, stays focused). */
   setSort(sort: ISort): void {
-    this._setView({ ...this._view, sort });
+    this._setView({ ...this._view, sort }, 'keep rows');
   }
   setViewType(viewType: ViewType): void {
     this._setView({ ...this._view, viewType });
+  }
+  /** Column widths change how rows look, not which: kept, with no new query. */
+  setColumnWidths(widths: ColumnWidths): void {
+    this._setView(
+      { ...this._view, widths: parseColumnWidths(widths) },
+      'no query'
+    );
   }
 
   /** Load from the first page again (the refresh button, Retry); the rows stay meanwhile. */
@@ -163,12 +174,19 @@ export class RunsModel {
     Signal.clearData(this);
   }
 
-  private _setView(view: IRunsViewState): void {
+  private _setView(
+    view: IRunsViewState,
+    load: 'new rows' | 'keep rows' | 'no query' = 'new rows'
+  ): void {
     this._view = view;
     const states = parseViewStates(readStored(VIEW_STATES_KEY));
     states[this._key] = view;
     writeStored(VIEW_STATES_KEY, states);
-    void this._load(true);
+    if (load === 'no query') {
+      this._emit();
+    } else {
+      void this._load(load === 'new rows');
+    }
   }
 
   private _request(

@@ -17,17 +17,35 @@ export const DEFAULT_SORT: ISort = {
 
 const VIEW_TYPES: ViewType[] = ['ACTIVE_ONLY', 'DELETED_ONLY', 'ALL'];
 
+/** Column widths in pixels the user set, by column id (`metrics.\`acc\``, NAME_COLUMN). */
+export type ColumnWidths = Readonly<Record<string, number>>;
+
+/** The run-name column's key in ColumnWidths (no data column has this id). */
+export const NAME_COLUMN = 'attributes.run_name';
+export const MIN_COLUMN_WIDTH = 48;
+export const MAX_COLUMN_WIDTH = 1200;
+/** At most this many widths are kept per experiment (the newest ones win). */
+const MAX_STORED_WIDTHS = 200;
+
+export function clampColumnWidth(width: number): number {
+  return Math.round(
+    Math.min(MAX_COLUMN_WIDTH, Math.max(MIN_COLUMN_WIDTH, width))
+  );
+}
+
 /** The runs view's choices for one experiment (or set of experiments). */
 export interface IRunsViewState {
   filter: string;
   sort: ISort;
   viewType: ViewType;
+  widths: ColumnWidths;
 }
 
 export const DEFAULT_VIEW_STATE: IRunsViewState = {
   filter: '',
   sort: DEFAULT_SORT,
-  viewType: 'ACTIVE_ONLY'
+  viewType: 'ACTIVE_ONLY',
+  widths: {}
 };
 
 /** What failed while loading runs: the user's filter (fix it in place) or the server (retry). */
@@ -89,6 +107,29 @@ export function mergeRefreshed(
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/**
+ * Stored column widths: only finite numbers under ids of a sane length survive, clamped
+ * to the widths a column may have.
+ */
+export function parseColumnWidths(value: unknown): ColumnWidths {
+  if (!isObject(value)) {
+    return {};
+  }
+  const widths: Record<string, number> = {};
+  const entries = Object.entries(value).slice(-MAX_STORED_WIDTHS);
+  for (const [id, width] of entries) {
+    if (
+      id.length > 0 &&
+      id.length <= 1000 &&
+      typeof width === 'number' &&
+      Number.isFinite(width)
+    ) {
+      widths[id] = clampColumnWidth(width);
+    }
+  }
+  return widths;
+}
+
 /** One stored view state, checked field by field; anything odd falls back to the default. */
 export function parseViewState(value: unknown): IRunsViewState {
   if (!isObject(value)) {
@@ -108,7 +149,8 @@ export function parseViewState(value: unknown): IRunsViewState {
         : DEFAULT_SORT,
     viewType: VIEW_TYPES.includes(value.viewType as ViewType)
       ? (value.viewType as ViewType)
-      : 'ACTIVE_ONLY'
+      : 'ACTIVE_ONLY',
+    widths: parseColumnWidths(value.widths)
   };
 }
 

@@ -10,7 +10,7 @@ import json
 
 from support.frontend_lib import evaluate, needs_built
 
-from jupyterlab_tracker.views.palette import run_colors
+from jupyterlab_tracker.views.palette import RUN_PALETTE, run_colors
 
 RUN_IDS = ["abc123", "f00", "run-1", "run-2", "ünï", *"abcdefghijkl"]
 
@@ -19,3 +19,8 @@ RUN_IDS = ["abc123", "f00", "run-1", "run-2", "ünï", *"abcdefghijkl"]
 def test_frontend_palette_matches_the_notebook_views():
     colors = evaluate("palette", f"Object.fromEntries(m.runColors({json.dumps(RUN_IDS)}))")
     assert colors == run_colors(RUN_IDS)
+
+
+@needs_built("palette")
+def test_frontend_palette_is_the_notebook_views_palette():
+    assert evaluate("palette", "m.RUN_PALETTE") == list(RUN_PALETTE)

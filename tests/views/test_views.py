@@ -10,7 +10,7 @@ from support.notebook_session import DEMO_RUNS, seed_demo_runs, tracker  # noqa:
 
 import jupyterlab_tracker
 from jupyterlab_tracker.views import (
-    CATEGORY10,
+    RUN_PALETTE,
     CompareWidget,
     LiveMetrics,
     RunsBrowser,
@@ -67,7 +67,7 @@ def test_views_and_magics_import_only_the_client():
 
 def test_palette_is_stable_and_distinct_within_a_chart():
     ids = [f"run{i:02d}" for i in range(10)]
-    assert sorted(run_colors(ids).values()) == sorted(CATEGORY10)  # ten runs, ten colours
+    assert sorted(run_colors(ids).values()) == sorted(RUN_PALETTE)  # ten runs, ten colours
     # A run's colour comes from its id, not from the other runs shown with it.
     assert run_colors(["abc"])["abc"] == run_colors(["abc", *ids])["abc"]
 
