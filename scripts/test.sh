@@ -37,7 +37,9 @@ say "Frontend unit tests (node --test over the pure TypeScript modules)"
 npm run --silent test
 
 say "Python tests (all of them; the fast loop is: python -m pytest tests -m \"not slow\" -q)"
-python -m pytest tests -q
+# Two workers, one test file each at a time (--dist loadfile): the suite waits on servers and
+# subprocesses much of the time, so both cores stay busy.
+python -m pytest tests -q -n 2 --dist loadfile
 
 say "Browser tests (headless Debian chromium)"
 python -m pytest ui-tests -q

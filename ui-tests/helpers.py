@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from playwright.sync_api import Page
+from playwright.sync_api import Locator, Page, expect
 
 from jupyterlab_tracker.testing import LiveServer
 
@@ -51,6 +51,40 @@ def set_theme(page: Page, theme: str) -> None:
     light = "true" if theme == "JupyterLab Light" else "false"
     page.wait_for_selector(f"body[data-jp-theme-light='{light}']", state="attached")
     page.wait_for_timeout(300)  # let the new theme's CSS variables paint
+
+
+def hover_chart_point(page: Page, chart: Locator) -> None:
+    """Hover a point of a Vega chart whose centre is on top, and wait for its tooltip.
+
+    Points on the plot's clip edge, or under another mark, are not hit at their centre (the svg
+    takes the event and Vega shows no tooltip), and which points those are depends on the width
+    the chart was laid out at. So: look for a point whose centre the browser hits, then hover it.
+    """
+
+    def find_point() -> dict | None:
+        return chart.evaluate(
+            """chart => {
+                for (const path of chart.querySelectorAll('.mark-symbol path')) {
+                    const box = path.getBoundingClientRect();
+                    const x = box.x + box.width / 2, y = box.y + box.height / 2;
+                    if (box.width > 0 && document.elementFromPoint(x, y) === path) {
+                        return {x, y};
+                    }
+                }
+                return null;
+            }"""
+        )
+
+    point = None
+    for _ in range(50):  # the chart may still be laying itself out
+        point = find_point()
+        if point:
+            break
+        page.wait_for_timeout(200)
+    assert point, "no chart point is reachable by the pointer"
+    page.mouse.move(point["x"] + 8, point["y"] + 8)
+    page.mouse.move(point["x"], point["y"])
+    expect(page.locator("#vg-tooltip-element.visible")).to_be_visible()
 
 
 def seed_experiment(server: LiveServer, name: str, runs: list[dict]) -> str:

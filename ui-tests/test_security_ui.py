@@ -18,7 +18,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from helpers import open_lab, open_tracker, run_command, set_theme
+from helpers import hover_chart_point, open_lab, open_tracker, run_command, set_theme
 from playwright.sync_api import Page, expect
 
 SEED_SCRIPT = Path(__file__).parent / "hostile_store.py"
@@ -267,7 +267,7 @@ def test_hostile_store_in_the_panel(page: Page, lab_server, hostile, dialogs, sc
     expect(history.locator("svg.marks")).to_be_visible(timeout=20_000)
     expect(history.locator("svg.marks")).to_contain_text("javascript:loss/x")  # its title
     # A tooltip shows the run's name as text.
-    history.locator(".mark-symbol path").nth(1).hover()  # the first sits on the clip edge
+    hover_chart_point(page, history)
     tooltip = page.locator("#vg-tooltip-element.visible")
     expect(tooltip).to_contain_text("<img src=x")
     assert "<img" not in tooltip.inner_html()
