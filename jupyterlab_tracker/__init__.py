@@ -11,8 +11,9 @@ except ImportError:  # a source checkout that was never built
 
 # The fluent API. These modules import nothing heavy: a backend (SQLAlchemy or requests)
 # loads only when the first call needs it.
-# mlflow.sklearn's log_model and load_model as jt.sklearn's (imports no sklearn).
-from . import sklearn  # noqa: E402
+# mlflow.sklearn's log_model and load_model as jt.sklearn's (imports no sklearn);
+# jt.lightning.Logger and jt.keras.Callback (import no Lightning or Keras until used).
+from . import keras, lightning, sklearn  # noqa: E402
 from .client.fluent import (  # noqa: E402
     ActiveRun,
     active_run,
@@ -69,7 +70,8 @@ def load_ipython_extension(ipython):
 
 
 def autolog(disable: bool = False, exclude=None, log_models: bool = True) -> list[str]:
-    """Autolog every integration whose library is importable (scikit-learn now), except
+    """Autolog every integration whose library is importable (scikit-learn, Lightning,
+    Keras), except
     ``exclude``'s; ``disable=True`` undoes it. Returns the integrations switched.
     What each logs: docs/autologging.md."""
     from .autologging import autolog as switch
@@ -137,6 +139,8 @@ __all__ = [
     "set_tags",
     "set_tracking_uri",
     "sklearn",
+    "keras",
+    "lightning",
     "start_run",
     "system_metrics_logging_enabled",
     "TrackerClient",

@@ -6,6 +6,7 @@
  */
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
+import { IModelFiles, runVersionsFilter } from './registry';
 import { MetricValue } from './values';
 
 /** What `GET tracker/api/version` reports. */
@@ -145,6 +146,16 @@ export interface IRegisteredModel {
   latest_versions: IModelVersion[];
 }
 
+/** What the model-version page shows, in one request (`GET api/model-versions/details`). */
+export interface IModelVersionDetails {
+  model_version: IModelVersion;
+  /** The source run, when it is a run of this tracker. */
+  source_run: IRun | null;
+  /** What the version's MLmodel says, or null (then `model_error` says why). */
+  model: IModelFiles | null;
+  model_error: string | null;
+}
+
 export const MODEL_STAGES = [
   'None',
   'Staging',
@@ -196,6 +207,8 @@ export class TrackerAPIError extends Error {
 /** A run id of this tracker (32 lowercase hex digits), safe inside a quoted filter value. */
 const RUN_ID_FORM = /^[0-9a-f]{32}$/;
 const RUNS_BY_IDS_CHUNK = 1000;
+/** Run ids per `run_id IN (...)` query of model versions (it travels in the URL). */
+const VERSIONS_BY_RUNS_CHUNK = 1000;
 /** The most runs one bulk history request may name (MLflow's limit, `limits.py`). */
 const BULK_HISTORY_RUNS = 100;
 
@@ -542,6 +555,47 @@ export class TrackerAPI {
       body: JSON.stringify({ name, version, description })
     });
   }
+
+  // ---- registry pages (issue 17, item 8) ----
+
+  /** A version, its source run and what its MLmodel says (signature, input example). */
+  modelVersionDetails(
+    name: string,
+    version: string
+  ): Promise<IModelVersionDetails> {
+    return this.request<IModelVersionDetails>(
+      'model-versions/details',
+      {},
+      { name, version }
+    );
+  }
+
+  /** The registered versions whose source is one of `runIds`: a query per 1000 runs. */
+  async modelVersionsOfRuns(runIds: string[]): Promise<IModelVersion[]> {
+    const wanted = [...new Set(runIds)].filter(id => RUN_ID_FORM.test(id));
+    const versions: IModelVersion[] = [];
+    for (let i = 0; i < wanted.length; i += VERSIONS_BY_RUNS_CHUNK) {
+      const filter = runVersionsFilter(
+        wanted.slice(i, i + VERSIONS_BY_RUNS_CHUNK)
+      );
+      let pageToken: string | undefined;
+      do {
+        const page: {
+          model_versions: IModelVersion[];
+          next_page_token: string | null;
+        } = await this.request(
+          'model-versions',
+          {},
+          { filter, max_results: '1000', page_token: pageToken }
+        );
+        versions.push(...page.model_versions);
+        pageToken = page.next_page_token ?? undefined;
+      } while (pageToken);
+    }
+    return versions;
+  }
+
+  // ---- end registry pages ----
 
   // ---- runs-identity: runs by id, for labels (issue 17, item 5) ----
 

@@ -6,6 +6,8 @@ import {
   formatRelativeTime,
   runDuration
 } from './format';
+import { ITrackerPlace } from './links';
+import { IVersionRef, versionLabel } from './registry';
 import { SOURCE_NAME_TAG } from './tags';
 
 export type ColumnKind = 'attribute' | 'param' | 'metric' | 'tag';
@@ -21,6 +23,37 @@ export interface IColumn {
   orderBy: string | null;
   render(run: IRun, now: number): string;
   title?(run: IRun): string;
+  /** Cells that are links (the Models column): shown as links instead of `render`. */
+  links?(run: IRun): ICellLink[];
+}
+
+/** A link in a cell: its text and the place it opens. */
+export interface ICellLink {
+  label: string;
+  place: ITrackerPlace;
+}
+
+/** The Models column: the registered versions whose source is the run. */
+export const MODELS_COLUMN_ID = 'models';
+
+export function modelsColumn(
+  versionsOf: (runId: string) => IVersionRef[]
+): IColumn {
+  return {
+    id: MODELS_COLUMN_ID,
+    kind: 'attribute',
+    key: MODELS_COLUMN_ID,
+    label: 'Models',
+    width: 160,
+    orderBy: null,
+    render: run => versionsOf(run.info.run_id).map(versionLabel).join(', '),
+    title: run => versionsOf(run.info.run_id).map(versionLabel).join(', '),
+    links: run =>
+      versionsOf(run.info.run_id).map(ref => ({
+        label: versionLabel(ref),
+        place: { modelName: ref.name, version: ref.version }
+      }))
+  };
 }
 
 const quote = (key: string) => '`' + key.replace(/`/g, '``') + '`';
@@ -66,8 +99,20 @@ export const ATTRIBUTE_COLUMNS: IColumn[] = [
     render: run =>
       (run.data.tags[SOURCE_NAME_TAG] ?? '').split('/').pop() ?? '',
     title: run => run.data.tags[SOURCE_NAME_TAG] ?? ''
-  }
+  },
+  // Its versions are filled in by the runs view (`withModelVersions`).
+  modelsColumn(() => [])
 ];
+
+/** `columns` with the Models column reading the versions of `versionsOf`. */
+export function withModelVersions(
+  columns: IColumn[],
+  versionsOf: (runId: string) => IVersionRef[]
+): IColumn[] {
+  return columns.map(c =>
+    c.id === MODELS_COLUMN_ID ? modelsColumn(versionsOf) : c
+  );
+}
 
 export function dataColumn(
   kind: Exclude<ColumnKind, 'attribute'>,
@@ -115,9 +160,14 @@ const SYSTEM_METRIC_PREFIX = 'system/';
  * The columns shown while the user has not chosen any for an experiment: the fixed ones,
  * then the latest value of each metric the runs logged (system metrics left out), then the
  * params whose value differs between the runs (a param some runs lack differs too).
- * Both sorted by name and capped at MAX_DEFAULT_COLUMNS each.
+ * Both sorted by name and capped at MAX_DEFAULT_COLUMNS each. When some of the runs
+ * have registered model versions, the Models column comes right after the fixed ones.
  */
-export function defaultColumns(runs: IRun[], fixed: IColumn[]): IColumn[] {
+export function defaultColumns(
+  runs: IRun[],
+  fixed: IColumn[],
+  hasModelVersions = false
+): IColumn[] {
   const metrics = new Set<string>();
   const paramValues = new Map<string, Set<string | undefined>>();
   for (const run of runs) {
@@ -140,8 +190,13 @@ export function defaultColumns(runs: IRun[], fixed: IColumn[]): IColumn[] {
     .map(([key]) => key);
   const pick = (keys: Iterable<string>) =>
     [...keys].sort().slice(0, MAX_DEFAULT_COLUMNS);
+  const models =
+    hasModelVersions && !fixed.some(c => c.id === MODELS_COLUMN_ID)
+      ? [modelsColumn(() => [])]
+      : [];
   return [
     ...fixed,
+    ...models,
     ...pick(metrics).map(key => dataColumn('metric', key)),
     ...pick(varying).map(key => dataColumn('param', key))
   ];

@@ -117,7 +117,9 @@ const panelPlugin: JupyterFrontEndPlugin<void> = {
           openCompare: runIds =>
             void app.commands.execute(CommandIDs.compare, { runIds }),
           openFile: path =>
-            void app.commands.execute('docmanager:open', { path })
+            void app.commands.execute('docmanager:open', { path }),
+          openPlace: place =>
+            void app.commands.execute(CommandIDs.open, { ...place })
         });
         content.settings = settings;
         const widget = new MainAreaWidget({ content });

@@ -15,7 +15,7 @@ import {
   nullTranslator,
   TranslationBundle
 } from '@jupyterlab/translation';
-import React, { useEffect, useMemo, useState } from 'react';
+import React, { useEffect, useMemo, useRef, useState } from 'react';
 
 import { IExperiment, IServerInfo, TrackerAPI } from './api';
 import { CompareModel } from './compare';
@@ -33,6 +33,7 @@ import { TabBar } from './components/TabBar';
 import { trackerIcon } from './icons';
 import { ITrackerPlace } from './links';
 import { ExperimentsModel } from './model/ExperimentsModel';
+import { ModelsModel } from './model/ModelsModel';
 import { readStored, writeStored } from './model/storage';
 import { useModel } from './model/useModel';
 
@@ -74,6 +75,8 @@ export interface ITrackerPanelOptions {
   compareModel: CompareModel;
   isCompareOpen(): boolean;
   openCompare(runIds: string[]): void;
+  /** Goes to a place with the panel brought to front (the open command). */
+  openPlace?(place: ITrackerPlace): void;
 }
 
 /** A place to show, numbered so that showing the same place again is a change. */
@@ -147,6 +150,22 @@ function TrackerApp(props: IAppProps): JSX.Element {
   const [runsProblem, setRunsProblem] = useState<string | null>(null);
   const [selectedRuns, setSelectedRuns] = useState<Set<string>>(new Set());
   const [tab, setTab] = useState<PanelTab>('experiments');
+  // ---- registry pages: the Models tab's model outlives a switch of tabs ----
+  const tabRef = useRef(tab);
+  tabRef.current = tab;
+  const [modelsModel] = useState(
+    () =>
+      new ModelsModel({
+        api,
+        refreshSeconds: settings.refreshInterval,
+        isVisible: () => isVisible() && tabRef.current === 'models'
+      })
+  );
+  useEffect(() => () => modelsModel.dispose(), [modelsModel]);
+  useEffect(() => {
+    modelsModel.refreshSeconds = settings.refreshInterval;
+  }, [modelsModel, settings.refreshInterval]);
+  // ---- end registry pages ----
   const { compareModel, isCompareOpen } = props;
 
   // While the compare widget is open, selecting or deselecting runs here adds them to
@@ -312,7 +331,7 @@ function TrackerApp(props: IAppProps): JSX.Element {
       {tab === 'models' ? (
         <div className="jp-tracker-main jp-tracker-models-main">
           <ModelsView
-            api={api}
+            model={modelsModel}
             trans={trans}
             onOpenRun={openRunPage}
             focus={place?.modelName ? place : null}
@@ -373,6 +392,7 @@ function TrackerApp(props: IAppProps): JSX.Element {
                 onCompare={() => props.openCompare([...selectedRuns])}
                 onServerProblem={setRunsProblem}
                 rendermime={props.rendermime}
+                onOpenPlace={props.showPlace}
               />
             ) : (
               <p className="jp-tracker-muted jp-tracker-empty">
@@ -426,7 +446,11 @@ export class TrackerPanel extends ReactWidget {
         trans={this.trans}
         settings={this._settings}
         place={this._place}
-        showPlace={place => this.showPlace(place)}
+        showPlace={place =>
+          this.options.openPlace
+            ? this.options.openPlace(place)
+            : this.showPlace(place)
+        }
         isVisible={() => this.isVisible && !document.hidden}
       />
     );

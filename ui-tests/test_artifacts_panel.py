@@ -72,17 +72,18 @@ def test_artifacts_preview_and_register_model(page, lab_server, run_with_artifac
     expect(dialog.get_by_label("Registered model")).to_have_value("")  # + Create New Model
     dialog.get_by_label("Model name").fill("iris-classifier")
     dialog.get_by_role("button", name="Register").click()
-    expect(
-        page.locator(".jp-Notification-Toast-success", has_text='iris-classifier" version 1')
-    ).to_be_in_viewport()
+    expect(card.locator(".jp-tracker-registered")).to_contain_text(
+        'Registered "iris-classifier" version 1.'
+    )
+    expect(card.locator(".jp-tracker-registered")).to_be_in_viewport()
 
     # Again, as a new version of the model that now exists.
     card.get_by_role("button", name="Register Model").click()
     dialog.get_by_label("Registered model").select_option("iris-classifier")
     dialog.get_by_role("button", name="Register").click()
-    expect(
-        page.locator(".jp-Notification-Toast-success", has_text='iris-classifier" version 2')
-    ).to_be_in_viewport()
+    expect(card.locator(".jp-tracker-registered")).to_contain_text(
+        'Registered "iris-classifier" version 2.'
+    )
 
     versions = lab_server.api(
         "GET", "tracker/api/model-versions", params={"filter": "name = 'iris-classifier'"}

@@ -67,11 +67,9 @@ def test_the_printed_experiment_link_opens_the_experiment(page, lab_server, link
 def test_a_model_version_link_opens_the_version(page, lab_server, links, screenshot_dir):
     logged_in(page, lab_server)
     page.goto(f"{lab_server.tracker_url}/#/models/{quote(MODEL, safe='')}/versions/1")
-    model_page = page.locator(".jp-tracker-model-page")
-    expect(model_page.locator(".jp-tracker-run-title")).to_have_text(MODEL)
-    expect(model_page.locator("tr.jp-tracker-version-highlight")).to_have_attribute(
-        "data-version", "1"
-    )
+    version_page = page.locator(".jp-tracker-version-page")
+    expect(version_page.locator(".jp-tracker-version-model-name")).to_have_text(MODEL)
+    expect(version_page).to_have_attribute("data-version", "1")
     assert_link_params_gone(page)
     page.screenshot(path=screenshot_dir / "link-model-version-light.png")
     set_theme(page, "JupyterLab Dark")
@@ -115,9 +113,9 @@ def test_hostile_links_stay_in_jupyterlab_and_run_nothing(page, lab_server, frag
     url = urlsplit(page.url)
     assert (url.scheme, url.netloc, url.path) == ("http", urlsplit(lab_server.url).netloc, "/lab")
     assert not dialogs and page.evaluate("window.pwned") is None
-    if "img" in fragment:  # a model of that name: shown as text, not markup
-        expect(page.locator(".jp-tracker-model-page .jp-tracker-run-title")).to_contain_text("<img")
-        expect(page.locator(".jp-tracker-model-page img")).to_have_count(0)
+    if "img" in fragment:  # a version of a model of that name: shown as text, not markup
+        expect(page.locator(".jp-tracker-version-page .jp-tracker-error")).to_contain_text("<img")
+        expect(page.locator(".jp-tracker-version-page img")).to_have_count(0)
 
 
 def test_a_browser_without_login_is_sent_to_the_login_page(browser, lab_server, links):

@@ -137,10 +137,10 @@ def test_register_model_confirms_in_view_with_a_link_to_the_version(
     dialog.get_by_label("Model name").fill("registered-here")
     dialog.get_by_role("button", name="Register").click()
 
-    toast = page.locator(".jp-Notification-Toast-success", has_text="registered-here")
-    expect(toast).to_contain_text('Registered "registered-here" version 1.')
-    expect(toast).to_be_in_viewport()
-    link = toast.get_by_role("button", name="Open version 1")
+    confirmation = page.locator(".jp-tracker-model-card .jp-tracker-registered")
+    expect(confirmation).to_contain_text('Registered "registered-here" version 1.')
+    expect(confirmation).to_be_in_viewport()
+    link = confirmation.get_by_role("button", name="Open version 1")
     expect(link).to_be_in_viewport()
     for theme, suffix in (("JupyterLab Light", "light"), ("JupyterLab Dark", "dark")):
         set_theme(page, theme)
@@ -149,11 +149,9 @@ def test_register_model_confirms_in_view_with_a_link_to_the_version(
 
     link.click()
     expect(page.get_by_role("tab", name="Models")).to_have_attribute("aria-selected", "true")
-    page_of_model = page.locator(".jp-tracker-model-page[data-model='registered-here']")
-    expect(page_of_model.locator("tr[data-version='1']")).to_have_attribute("aria-current", "true")
-    expect(page_of_model.locator("tr[data-version='1'] .jp-tracker-source-run")).to_have_text(
-        "to-register"
-    )
+    version = page.locator(".jp-tracker-version-page[data-model='registered-here']")
+    expect(version).to_have_attribute("data-version", "1")
+    expect(version.locator(".jp-tracker-source-run")).to_have_text("to-register")
 
 
 def test_run_page_shows_the_parent_by_the_part_that_differs_and_copies_the_id(

@@ -15,8 +15,18 @@ from ..errors import invalid
 
 DEFAULT_MAX_TUNING_RUNS = 5  # child runs of a parameter search: mlflow.sklearn.autolog's
 
-# integration name -> (the library it needs, the module that patches it)
-INTEGRATIONS = {"sklearn": ("sklearn", f"{__name__}.sklearn")}
+# integration name -> (the library it needs, or a tuple of which any one will do; the
+# module that patches it)
+INTEGRATIONS: dict[str, tuple[str | tuple[str, ...], str]] = {
+    "sklearn": ("sklearn", f"{__name__}.sklearn"),
+    "lightning": (("lightning", "pytorch_lightning"), f"{__name__}.lightning"),
+    "keras": ("keras", f"{__name__}.keras"),
+}
+
+
+def _importable(library: str | tuple[str, ...]) -> bool:
+    libraries = (library,) if isinstance(library, str) else library
+    return any(importlib.util.find_spec(each) is not None for each in libraries)
 
 
 def autolog(
@@ -34,14 +44,15 @@ def autolog(
         )
     done = []
     for name, (library, module_name) in INTEGRATIONS.items():
-        if name in excluded or importlib.util.find_spec(library) is None:
+        if name in excluded or not _importable(library):
             continue
         module = importlib.import_module(module_name)
         if disable:
             module.autolog(disable=True)
         else:
             module.autolog(log_models=log_models)
-        done.append(name)
+        if disable or module.is_enabled():  # a library that fails to import stays off
+            done.append(name)
     return done
 
 

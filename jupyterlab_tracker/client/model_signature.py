@@ -24,8 +24,7 @@ from __future__ import annotations
 import json
 import sys
 
-INPUT_EXAMPLE = "input_example.json"
-SERVING_INPUT_EXAMPLE = "serving_input_example.json"
+from ..domain.model_files import INPUT_EXAMPLE, SERVING_INPUT_EXAMPLE
 
 # numpy dtype kind and item size -> MLflow's column type (mlflow/types/utils.py).
 # Looked up with whatever (dtype.kind, dtype.itemsize) a column has.

@@ -6,7 +6,7 @@ flavor plus the framework's, python version, signature, input example, ids, size
 time), ``requirements.txt``, ``python_env.yaml``, ``conda.yaml``, the serialised model and,
 when given, ``input_example.json`` and ``serving_input_example.json``. So
 ``mlflow.pyfunc.load_model``, ``mlflow.sklearn.load_model``, ``mlflow.pytorch.load_model``
-and ``mlflow models serve`` take a jt model. Flavors written:
+``mlflow.keras.load_model`` and ``mlflow models serve`` take a jt model. Flavors written:
 
 - ``sklearn``: a scikit-learn estimator in ``model.pkl`` (cloudpickle when installed, else
   pickle); ``python_function`` loads it through ``mlflow.sklearn``;
@@ -16,6 +16,10 @@ and ``mlflow models serve`` take a jt model. Flavors written:
   ``TorchModel``, whose ``predict`` runs the module in eval mode without gradients. A state
   dict (a dict of tensors) is saved the same way and loads as that dict (no
   ``python_function``: MLflow has no model to call);
+- ``keras``: a Keras 3 model in ``data/model.keras`` (Keras's own format, any backend),
+  as ``mlflow.keras.save_model(save_exported_model=False)`` writes it; ``python_function``
+  loads it through ``mlflow.keras``; jt loads it with ``keras.saving.load_model`` (safe
+  mode). Checked before PyTorch: on Keras's torch backend a model is a ``torch.nn.Module``;
 - ``python_pickle`` (jt's own): anything else, pickled; ``python_function`` loads it through
   this module's ``_load_pyfunc`` (so serving it needs jupyterlab_tracker installed).
 
@@ -50,6 +54,7 @@ import tempfile
 from importlib import metadata
 
 from ..artifacts.paths import resolve_artifact_path
+from ..domain.model_files import DESCRIPTOR
 from ..errors import TrackerError, invalid
 from .model_signature import (
     SERVING_INPUT_EXAMPLE,
@@ -58,7 +63,6 @@ from .model_signature import (
     infer_signature,
 )
 
-DESCRIPTOR = "MLmodel"
 REQUIREMENTS = "requirements.txt"
 PYTHON_ENV = "python_env.yaml"
 CONDA_ENV = "conda.yaml"
@@ -70,12 +74,19 @@ TORCH_PICKLE_MODULE_INFO = "pickle_module_info.txt"
 # What ``data/pickle_module_info.txt`` names for a cloudpickled module: MLflow's loader
 # imports it (mlflow.pytorch.pickle_module is cloudpickle plus pickle's Unpickler).
 MLFLOW_TORCH_CLOUDPICKLE = "mlflow.pytorch.pickle_module"
+KERAS_DATA = "data"  # MLflow's Keras model directory: data/model.keras, data/keras_module.txt
+KERAS_FILE = "model.keras"
+KERAS_MODULE_INFO = "keras_module.txt"
+KERAS_BACKEND_LIBRARIES = {"torch": "torch", "tensorflow": "tensorflow", "jax": "jax"}
 
 
 def detect_flavor(model) -> str:
     sklearn_base = sys.modules.get("sklearn.base")
     if sklearn_base is not None and isinstance(model, sklearn_base.BaseEstimator):
         return "sklearn"
+    keras = sys.modules.get("keras")  # before torch: on its torch backend a Model is a Module
+    if keras is not None and isinstance(model, getattr(keras, "Model", ())):
+        return "keras"
     torch = sys.modules.get("torch")
     if torch is not None and (isinstance(model, torch.nn.Module) or _is_state_dict(torch, model)):
         return "pytorch"
@@ -139,6 +150,33 @@ def _save_torch(model, directory: str) -> tuple[dict, list[str]]:
     requirements = [_pinned("torch")] + (
         [_pinned("cloudpickle")] if serialization != "pickle" else []
     )
+    return flavors, requirements
+
+
+def _save_keras(model, directory: str) -> tuple[dict, list[str]]:
+    """A Keras 3 model in ``data/model.keras`` (Keras's own format: architecture and
+    weights, no pickle), as ``mlflow.keras.save_model(save_exported_model=False)`` writes
+    it, on any backend."""
+    import keras
+
+    data = os.path.join(directory, KERAS_DATA)
+    os.makedirs(data)
+    model.save(os.path.join(data, KERAS_FILE))
+    with open(os.path.join(data, KERAS_MODULE_INFO), "w", encoding="utf-8") as file:
+        file.write("keras")
+    backend = keras.backend.backend()
+    flavors: dict[str, dict[str, object]] = {
+        "keras": {
+            "data": KERAS_DATA,
+            "keras_version": keras.__version__,
+            "keras_backend": backend,
+            "save_exported_model": False,
+        },
+        "python_function": {"loader_module": "mlflow.keras"},
+    }
+    requirements = [_pinned("keras")]
+    if backend in KERAS_BACKEND_LIBRARIES:
+        requirements.append(_pinned(KERAS_BACKEND_LIBRARIES[backend]))
     return flavors, requirements
 
 
@@ -225,6 +263,8 @@ def save_model(
     flavor = detect_flavor(model)
     if flavor == "pytorch":
         flavors, requirements = _save_torch(model, directory)
+    elif flavor == "keras":
+        flavors, requirements = _save_keras(model, directory)
     else:
         flavors, requirements = _save_pickled(model, directory, flavor)
     pyfunc = flavors.get("python_function")
@@ -414,6 +454,14 @@ def _load_sklearn(directory: str, flavors: dict):
         return pickle.load(file)  # cloudpickle output loads with plain pickle
 
 
+def _load_keras(directory: str, flavors: dict):
+    """A ``.keras`` file, loaded by Keras in its safe mode (no lambda layers' code runs)."""
+    import keras
+
+    data = _flavor_file(directory, flavors, "keras", "data")
+    return keras.saving.load_model(model_file(data, KERAS_FILE, "Keras model file"))
+
+
 def _load_with_mlflow(directory: str, flavors: dict):
     try:
         import mlflow.pyfunc
@@ -440,6 +488,8 @@ def load_model_from_directory(directory: str):
         return _load_pytorch(directory, flavors)
     if "sklearn" in flavors:
         return _load_sklearn(directory, flavors)
+    if "keras" in flavors and not _flavor_conf(flavors, "keras").get("save_exported_model"):
+        return _load_keras(directory, flavors)
     if "python_pickle" in flavors:
         with open(_flavor_file(directory, flavors, "python_pickle", "pickled_model"), "rb") as file:
             return pickle.load(file)

@@ -15,6 +15,7 @@ from ..domain.limits import (
     REGISTERED_MODEL_RESULTS_DEFAULT,
     SEARCH_RESULTS_DEFAULT,
 )
+from ..service.model_details import ModelDetailsService
 from .handlers import TrackerHandler
 from .request_parsing import (
     optional_bool,
@@ -338,3 +339,19 @@ class ModelVersionDownloadUriHandler(RegistryHandler):
             required_id(query, "version"),
         )
         self.write_json({"artifact_uri": uri})
+
+
+class ModelVersionDetailsHandler(RegistryHandler):
+    """``GET model-versions/details?name=&version=``: what the version page shows, in one
+    request (the version, its source run, its MLmodel's signature and input example)."""
+
+    @authenticated
+    async def get(self):
+        query = query_args(self)
+        details = ModelDetailsService(self.tracker.artifacts)
+        body = await self.run_blocking(
+            details.model_version_details,
+            required_str(query, "name"),
+            required_id(query, "version"),
+        )
+        self.write_json(body)

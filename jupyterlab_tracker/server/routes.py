@@ -56,6 +56,7 @@ NATIVE_ROUTES = [
     (r"api/model-versions/stage", registry.ModelVersionStageHandler),
     (r"api/model-versions/tags", registry.ModelVersionTagsHandler),
     (r"api/model-versions/download-uri", registry.ModelVersionDownloadUriHandler),
+    (r"api/model-versions/details", registry.ModelVersionDetailsHandler),
 ]
 
 # MLflow's REST API and artifact proxy (mlflow_api.py, mlflow_artifacts_api.py), relative to

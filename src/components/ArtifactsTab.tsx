@@ -20,6 +20,7 @@ import {
   IRun,
   TrackerAPI
 } from '../api';
+import { RegisterModelButton } from './RegisterModel';
 import { MimeView } from './VegaView';
 import { formatBytes } from '../format';
 
@@ -48,7 +49,8 @@ export interface IArtifactsTabProps {
   run: IRun;
   rendermime: IRenderMimeRegistry | null;
   trans: TranslationBundle;
-  onRegister(model: ILoggedModel): void;
+  /** Opens a registered version's page (the link of Register Model's confirmation). */
+  onOpenModelVersion(modelName: string, version: string): void;
 }
 
 const basename = (path: string) => path.split('/').pop() ?? path;
@@ -477,12 +479,12 @@ function ModelCard(
           {model.model_type} · {model.status}
         </span>
         <span className="jp-tracker-spacer" />
-        <button
-          className="jp-tracker-button jp-mod-accept"
-          onClick={() => props.onRegister(model)}
-        >
-          {trans.__('Register Model')}
-        </button>
+        <RegisterModelButton
+          api={props.api}
+          model={model}
+          trans={trans}
+          onOpenVersion={props.onOpenModelVersion}
+        />
       </header>
       <p className="jp-tracker-muted">{trans.__('Load it in a notebook:')}</p>
       <pre className="jp-tracker-preview-text">{snippet}</pre>

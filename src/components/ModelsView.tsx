@@ -1,31 +1,32 @@
 /**
- * The model registry: registered models (search, latest version, aliases, tags) and a
- * model's page with its versions, whose aliases, tags, stage and description are edited
- * in place.
+ * The model registry: registered models (search, latest version, aliases, tags), a
+ * model's page with its versions (aliases, tags, stage and description edited in place,
+ * two picked to compare), a version's page and two versions compared. The data and the
+ * place shown are the ModelsModel's (src/model/ModelsModel.ts).
  */
 import { InputDialog, showErrorMessage } from '@jupyterlab/apputils';
 import { TranslationBundle } from '@jupyterlab/translation';
-import {
-  addIcon,
-  closeIcon,
-  editIcon,
-  refreshIcon
-} from '@jupyterlab/ui-components';
-import React, { useCallback, useEffect, useMemo, useState } from 'react';
+import { editIcon } from '@jupyterlab/ui-components';
+import React, { useEffect, useMemo, useState } from 'react';
 
-import {
-  IModelVersion,
-  IRegisteredModel,
-  MODEL_STAGES,
-  ModelStage,
-  TrackerAPI
-} from '../api';
+import { IModelVersion, MODEL_STAGES, ModelStage } from '../api';
 import { formatDateTime, formatRelativeTime } from '../format';
+import { comparedPair, ModelsModel } from '../model/ModelsModel';
+import { useModel } from '../model/useModel';
 import { idParts, idPartText } from '../runIdentity';
+import { ModelVersionCompare } from './ModelVersionCompare';
+import { ModelVersionPage } from './ModelVersionPage';
+import {
+  AddButton,
+  AliasBadges,
+  Chip,
+  ErrorLine,
+  RefreshButton
+} from './RegistryParts';
 import { CopyRunIdButton, RunIdPart } from './RunId';
 
 export interface IModelsViewProps {
-  api: TrackerAPI;
+  model: ModelsModel;
   trans: TranslationBundle;
   /** Opens a version's source run on the Experiments tab. */
   onOpenRun(runId: string): void;
@@ -34,123 +35,85 @@ export interface IModelsViewProps {
 }
 
 export function ModelsView(props: IModelsViewProps): JSX.Element {
-  const [openModel, setOpenModel] = useState<string | null>(null);
-  const { focus } = props;
+  const { focus, trans } = props;
+  const model = useModel(props.model);
   useEffect(() => {
-    if (focus?.modelName) {
-      setOpenModel(focus.modelName);
+    if (focus?.modelName && focus.version) {
+      void model.setPlace({
+        view: 'version',
+        name: focus.modelName,
+        version: focus.version
+      });
+    } else if (focus?.modelName) {
+      void model.setPlace({ view: 'model', name: focus.modelName });
     }
   }, [focus]);
-  return openModel ? (
-    <ModelPage
-      {...props}
-      name={openModel}
-      highlightVersion={
-        focus?.modelName === openModel ? focus.version : undefined
-      }
-      onBack={() => setOpenModel(null)}
-    />
-  ) : (
-    <ModelList {...props} onOpenModel={setOpenModel} />
-  );
-}
-
-/** A removable chip: a tag `key: value` or an alias `@name`. */
-function Chip(props: {
-  label: string;
-  className: string;
-  removeLabel: string;
-  onRemove(): void;
-}): JSX.Element {
+  const place = model.place;
+  const toModel = (name: string, highlight?: string) =>
+    void model.setPlace({ view: 'model', name, highlight });
+  if (place.view === 'list') {
+    return <ModelList {...props} />;
+  }
+  if (place.view === 'model') {
+    return (
+      <ModelPage
+        {...props}
+        name={place.name}
+        highlightVersion={place.highlight}
+      />
+    );
+  }
+  const loaded = model.details;
+  if (place.view === 'version' && loaded.length === 1) {
+    return (
+      <ModelVersionPage
+        model={model}
+        details={loaded[0]}
+        trans={trans}
+        onOpenRun={props.onOpenRun}
+        onBack={() => toModel(place.name, place.version)}
+      />
+    );
+  }
+  if (place.view === 'compare' && loaded.length === 2) {
+    return (
+      <ModelVersionCompare
+        pair={[loaded[0], loaded[1]]}
+        error={model.error}
+        trans={trans}
+        onOpenRun={props.onOpenRun}
+        onOpenVersion={version =>
+          void model.setPlace({ view: 'version', name: place.name, version })
+        }
+        onBack={() => toModel(place.name)}
+        onReload={() => void model.reload()}
+      />
+    );
+  }
   return (
-    <span className={'jp-tracker-tag ' + props.className}>
-      <span>{props.label}</span>
-      <button
-        className="jp-tracker-icon-button"
-        title={props.removeLabel}
-        aria-label={props.removeLabel}
-        onClick={props.onRemove}
-      >
-        <closeIcon.react tag="span" />
-      </button>
-    </span>
+    <section className="jp-tracker-version-page">
+      <header className="jp-tracker-run-header">
+        <button
+          className="jp-tracker-button"
+          onClick={() => toModel(place.name)}
+        >
+          ← {place.name}
+        </button>
+      </header>
+      {model.error ? (
+        <ErrorLine error={model.error} />
+      ) : (
+        <p className="jp-tracker-muted" aria-busy="true">
+          {trans.__('Loading…')}
+        </p>
+      )}
+    </section>
   );
 }
 
-function AddButton(props: { label: string; onClick(): void }): JSX.Element {
-  return (
-    <button
-      className="jp-tracker-icon-button"
-      title={props.label}
-      aria-label={props.label}
-      onClick={props.onClick}
-    >
-      <addIcon.react tag="span" />
-    </button>
-  );
-}
-
-function RefreshButton(props: {
-  label: string;
-  trans: TranslationBundle;
-  onClick(): void;
-}): JSX.Element {
-  return (
-    <button
-      className="jp-tracker-icon-button"
-      title={props.trans.__('Refresh')}
-      aria-label={props.label}
-      onClick={props.onClick}
-    >
-      <refreshIcon.react tag="span" />
-    </button>
-  );
-}
-
-function ErrorLine({ error }: { error: string | null }): JSX.Element | null {
-  return error ? (
-    <p className="jp-tracker-error" role="alert">
-      {error}
-    </p>
-  ) : null;
-}
-
-function AliasBadges({ aliases }: { aliases: string[] }): JSX.Element {
-  return (
-    <>
-      {aliases.map(alias => (
-        <span key={alias} className="jp-tracker-alias">
-          @{alias}
-        </span>
-      ))}
-    </>
-  );
-}
-
-function ModelList(
-  props: IModelsViewProps & { onOpenModel(name: string): void }
-): JSX.Element {
-  const { api, trans } = props;
-  const [search, setSearch] = useState('');
-  const [models, setModels] = useState<IRegisteredModel[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  const load = useCallback(async () => {
-    const term = search.trim().replace(/'/g, "\\'");
-    try {
-      setModels(
-        await api.registeredModels(term ? `name ILIKE '%${term}%'` : '')
-      );
-      setError(null);
-    } catch (e) {
-      setError(String((e as Error).message ?? e));
-    }
-  }, [api, search]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
-
+function ModelList(props: IModelsViewProps): JSX.Element {
+  const { model, trans } = props;
+  const { models, error, search } = model;
   const now = Date.now();
   return (
     <section className="jp-tracker-models" aria-label={trans.__('Models')}>
@@ -165,12 +128,12 @@ function ModelList(
           placeholder={trans.__('Search models…')}
           aria-label={trans.__('Search models')}
           value={search}
-          onChange={e => setSearch(e.target.value)}
+          onChange={e => void model.setSearch(e.target.value)}
         />
         <RefreshButton
           label={trans.__('Refresh models')}
           trans={trans}
-          onClick={() => void load()}
+          onClick={() => void model.reload()}
         />
       </header>
       <ErrorLine error={error} />
@@ -185,34 +148,34 @@ function ModelList(
           </tr>
         </thead>
         <tbody>
-          {(models ?? []).map(model => (
-            <tr key={model.name} data-model={model.name}>
+          {(models ?? []).map(m => (
+            <tr key={m.name} data-model={m.name}>
               <td>
                 <button
                   className="jp-tracker-link"
-                  onClick={() => props.onOpenModel(model.name)}
+                  onClick={() =>
+                    void props.model.setPlace({ view: 'model', name: m.name })
+                  }
                 >
-                  {model.name}
+                  {m.name}
                 </button>
               </td>
               <td>
-                {model.latest_versions.length
+                {m.latest_versions.length
                   ? trans.__(
                       'Version %1',
-                      Math.max(
-                        ...model.latest_versions.map(v => Number(v.version))
-                      )
+                      Math.max(...m.latest_versions.map(v => Number(v.version)))
                     )
                   : '—'}
               </td>
               <td>
-                <AliasBadges aliases={Object.keys(model.aliases)} />
+                <AliasBadges aliases={Object.keys(m.aliases)} />
               </td>
-              <td title={formatDateTime(model.last_updated_timestamp)}>
-                {formatRelativeTime(model.last_updated_timestamp, now)}
+              <td title={formatDateTime(m.last_updated_timestamp)}>
+                {formatRelativeTime(m.last_updated_timestamp, now)}
               </td>
               <td className="jp-tracker-muted">
-                {Object.entries(model.tags)
+                {Object.entries(m.tags)
                   .map(([k, v]) => `${k}: ${v}`)
                   .join(', ')}
               </td>
@@ -234,45 +197,29 @@ function ModelList(
 }
 
 function ModelPage(
-  props: IModelsViewProps & {
-    name: string;
-    highlightVersion?: string;
-    onBack(): void;
-  }
+  props: IModelsViewProps & { name: string; highlightVersion?: string }
 ): JSX.Element {
-  const { api, trans, name } = props;
-  const [model, setModel] = useState<IRegisteredModel | null>(null);
-  const [versions, setVersions] = useState<IModelVersion[]>([]);
+  const { trans, name } = props;
+  const store = props.model;
+  const { model, versions, error, runNames } = store;
   const [archiveExisting, setArchiveExisting] = useState(true);
-  const [error, setError] = useState<string | null>(null);
-  /** The names of the versions' source runs, by run id. */
-  const [runNames, setRunNames] = useState<Map<string, string>>(new Map());
-
-  const load = useCallback(async () => {
-    try {
-      const [loaded, all] = await Promise.all([
-        api.registeredModel(name),
-        api.modelVersions(name)
-      ]);
-      setModel(loaded);
-      setVersions(all);
-      setError(null);
-      const runs = await api
-        .runsByIds(all.flatMap(v => (v.run_id ? [v.run_id] : [])))
-        .catch(() => []); // The ids still show.
-      setRunNames(new Map(runs.map(r => [r.info.run_id, r.info.run_name])));
-    } catch (e) {
-      setError(String((e as Error).message ?? e));
-    }
-  }, [api, name]);
+  const [picked, setPicked] = useState<Set<string>>(new Set());
+  const pair = comparedPair(picked);
   const idPartOf = useMemo(
     () => idParts(versions.flatMap(v => (v.run_id ? [v.run_id] : []))),
     [versions]
   );
-
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const openVersion = (version: string) =>
+    void store.setPlace({ view: 'version', name, version });
+  const pick = (version: string, on: boolean) => {
+    const next = new Set(picked);
+    if (on) {
+      next.add(version);
+    } else {
+      next.delete(version);
+    }
+    setPicked(next);
+  };
 
   const act = async (action: () => Promise<unknown>) => {
     try {
@@ -280,7 +227,6 @@ function ModelPage(
     } catch (e) {
       await showErrorMessage(trans.__('Model registry'), e as Error);
     }
-    await load();
   };
 
   const addAlias = async (version: IModelVersion) => {
@@ -291,7 +237,7 @@ function ModelPage(
     });
     const alias = result.value?.trim().replace(/^@/, '');
     if (result.button.accept && alias) {
-      await act(() => api.setModelAlias(name, alias, version.version));
+      await act(() => store.setAlias(name, alias, version.version));
     }
   };
 
@@ -306,7 +252,7 @@ function ModelPage(
     const key = (split < 0 ? text : text.slice(0, split)).trim();
     if (result.button.accept && key) {
       await act(() =>
-        api.setModelVersionTag(
+        store.setVersionTag(
           name,
           version.version,
           key,
@@ -324,7 +270,7 @@ function ModelPage(
     });
     if (result.button.accept && result.value !== null) {
       await act(() =>
-        api.setModelVersionDescription(name, version.version, result.value!)
+        store.setDescription(name, version.version, result.value!)
       );
     }
   };
@@ -332,7 +278,10 @@ function ModelPage(
   return (
     <section className="jp-tracker-model-page" data-model={name}>
       <header className="jp-tracker-run-header">
-        <button className="jp-tracker-button" onClick={props.onBack}>
+        <button
+          className="jp-tracker-button"
+          onClick={() => void store.setPlace({ view: 'list' })}
+        >
           ← {trans.__('Models')}
         </button>
         <h2 className="jp-tracker-run-title">{name}</h2>
@@ -341,18 +290,24 @@ function ModelPage(
         <RefreshButton
           label={trans.__('Refresh model')}
           trans={trans}
-          onClick={() => void load()}
+          onClick={() => void store.reload()}
         />
       </header>
       <ErrorLine error={error} />
-      {model &&
-        props.highlightVersion &&
-        !versions.some(v => v.version === props.highlightVersion) && (
-          <p className="jp-tracker-error" role="alert">
-            {trans.__('"%1" has no version %2.', name, props.highlightVersion)}
-          </p>
-        )}
       {model?.description && <p>{model.description}</p>}
+      <div className="jp-tracker-model-actions">
+        <button
+          className="jp-tracker-button jp-tracker-compare-versions-button"
+          disabled={!pair}
+          title={trans.__('Pick two versions to compare them')}
+          onClick={() =>
+            pair &&
+            void store.setPlace({ view: 'compare', name, versions: pair })
+          }
+        >
+          {trans.__('Compare versions (%1)', picked.size)}
+        </button>
+      </div>
       <label className="jp-tracker-compare-control jp-tracker-archive-existing">
         <input
           type="checkbox"
@@ -366,6 +321,11 @@ function ModelPage(
       <table className="jp-tracker-grid-table jp-tracker-versions-table">
         <thead>
           <tr>
+            <th>
+              <span className="jp-tracker-visually-hidden">
+                {trans.__('Compare')}
+              </span>
+            </th>
             <th>{trans.__('Version')}</th>
             <th>{trans.__('Registered at')}</th>
             <th>{trans.__('Source run')}</th>
@@ -394,7 +354,22 @@ function ModelPage(
                 version.version === props.highlightVersion ? 'true' : undefined
               }
             >
-              <td>{trans.__('Version %1', version.version)}</td>
+              <td>
+                <input
+                  type="checkbox"
+                  aria-label={trans.__('Pick version %1', version.version)}
+                  checked={picked.has(version.version)}
+                  onChange={e => pick(version.version, e.target.checked)}
+                />
+              </td>
+              <td>
+                <button
+                  className="jp-tracker-link jp-tracker-version-link"
+                  onClick={() => openVersion(version.version)}
+                >
+                  {trans.__('Version %1', version.version)}
+                </button>
+              </td>
               <td>{formatDateTime(version.creation_timestamp)}</td>
               <td>
                 {version.run_id ? (
@@ -431,7 +406,7 @@ function ModelPage(
                   value={version.current_stage}
                   onChange={e =>
                     void act(() =>
-                      api.setModelVersionStage(
+                      store.setStage(
                         name,
                         version.version,
                         e.target.value as ModelStage,
@@ -456,7 +431,7 @@ function ModelPage(
                       className="jp-tracker-alias-chip"
                       removeLabel={trans.__('Remove alias %1', alias)}
                       onRemove={() =>
-                        void act(() => api.deleteModelAlias(name, alias))
+                        void act(() => store.deleteAlias(name, alias))
                       }
                     />
                   ))}
@@ -476,7 +451,7 @@ function ModelPage(
                       removeLabel={trans.__('Remove tag %1', key)}
                       onRemove={() =>
                         void act(() =>
-                          api.deleteModelVersionTag(name, version.version, key)
+                          store.deleteVersionTag(name, version.version, key)
                         )
                       }
                     />

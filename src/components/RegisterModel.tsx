@@ -4,13 +4,12 @@
  */
 import {
   Dialog,
-  Notification,
   ReactWidget,
   showDialog,
   showErrorMessage
 } from '@jupyterlab/apputils';
 import { TranslationBundle } from '@jupyterlab/translation';
-import React from 'react';
+import React, { useState } from 'react';
 
 import { ILoggedModel, IModelVersion, TrackerAPI } from '../api';
 
@@ -91,14 +90,13 @@ class RegisterModelBody
 }
 
 /**
- * Asks where to register `model`, registers it, confirms it with a notification whose
- * button opens the new version (`onOpenVersion`), and returns the version (or null).
+ * Asks where to register `model`, registers it and returns the version (null when the
+ * dialog was cancelled or the registry refused it, which is shown).
  */
 export async function registerModel(
   api: TrackerAPI,
   model: ILoggedModel,
-  trans: TranslationBundle,
-  onOpenVersion: (modelName: string, version: string) => void
+  trans: TranslationBundle
 ): Promise<IModelVersion | null> {
   const names = (await api.registeredModels()).map(m => m.name);
   const result = await showDialog({
@@ -114,31 +112,60 @@ export async function registerModel(
   }
   const { existing, newName } = result.value;
   const name = existing || newName.trim();
-  let version: IModelVersion;
   try {
-    version = await api.createModelVersion(name, model, !existing);
+    return await api.createModelVersion(name, model, !existing);
   } catch (error) {
     await showErrorMessage(trans.__('Register Model'), error as Error);
     return null;
   }
-  // A toast stays in view wherever the page is scrolled; it waits to be dismissed (and
-  // stays in the notification centre), so the link is there when the user looks.
-  Notification.success(
-    trans.__('Registered "%1" version %2.', version.name, version.version),
-    {
-      autoClose: false,
-      actions: [
-        {
-          label: trans.__('Open version %1', version.version),
-          caption: trans.__(
-            'Show "%1" version %2 in the Models view',
-            version.name,
-            version.version
-          ),
-          callback: () => onOpenVersion(version.name, version.version)
-        }
-      ]
-    }
+}
+
+/**
+ * The Register Model button and, once a version is registered, its confirmation right
+ * beside it (where the user is looking), with a link that opens the new version's page.
+ */
+export function RegisterModelButton(props: {
+  api: TrackerAPI;
+  model: ILoggedModel;
+  trans: TranslationBundle;
+  onOpenVersion(modelName: string, version: string): void;
+}): JSX.Element {
+  const { trans } = props;
+  const [registered, setRegistered] = useState<IModelVersion | null>(null);
+  return (
+    <>
+      <button
+        className="jp-tracker-button jp-mod-accept"
+        onClick={async () => {
+          const version = await registerModel(props.api, props.model, trans);
+          if (version) {
+            setRegistered(version);
+          }
+        }}
+      >
+        {trans.__('Register Model')}
+      </button>
+      <div className="jp-tracker-registered" role="status">
+        {registered && (
+          <>
+            <span>
+              {trans.__(
+                'Registered "%1" version %2.',
+                registered.name,
+                registered.version
+              )}
+            </span>{' '}
+            <button
+              className="jp-tracker-link"
+              onClick={() =>
+                props.onOpenVersion(registered.name, registered.version)
+              }
+            >
+              {trans.__('Open version %1', registered.version)}
+            </button>
+          </>
+        )}
+      </div>
+    </>
   );
-  return version;
 }

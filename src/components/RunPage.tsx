@@ -4,12 +4,7 @@
  */
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { TranslationBundle } from '@jupyterlab/translation';
-import {
-  addIcon,
-  closeIcon,
-  editIcon,
-  refreshIcon
-} from '@jupyterlab/ui-components';
+import { editIcon, refreshIcon } from '@jupyterlab/ui-components';
 import React, { useCallback, useEffect, useMemo, useState } from 'react';
 
 import { IMetric, IRun, TrackerAPI } from '../api';
@@ -29,8 +24,8 @@ import {
   SOURCE_NAME_TAG
 } from '../tags';
 import { ArtifactsTab } from './ArtifactsTab';
-import { registerModel } from './RegisterModel';
 import { CopyRunIdButton } from './RunId';
+import { TagEditor } from './runPage/TagEditor';
 import { TabBar } from './TabBar';
 import { StatusIcon } from './StatusIcon';
 import { MimeView, VegaView } from './VegaView';
@@ -149,9 +144,7 @@ export function RunPage(props: IRunPageProps): JSX.Element {
           run={run}
           rendermime={props.rendermime}
           trans={trans}
-          onRegister={async model => {
-            await registerModel(api, model, trans, props.onOpenModelVersion);
-          }}
+          onOpenModelVersion={props.onOpenModelVersion}
         />
       )}
     </div>
@@ -395,78 +388,6 @@ function Description(
         />
       ) : (
         <p className="jp-tracker-muted">{text || trans.__('No description')}</p>
-      )}
-    </section>
-  );
-}
-
-function TagEditor(props: {
-  tags: [string, string][];
-  trans: TranslationBundle;
-  onSet(key: string, value: string): Promise<void>;
-  onDelete(key: string): Promise<void>;
-}): JSX.Element {
-  const { trans } = props;
-  const [key, setKey] = useState('');
-  const [value, setValue] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const add = async () => {
-    try {
-      await props.onSet(key.trim(), value);
-      setKey('');
-      setValue('');
-      setError(null);
-    } catch (e) {
-      setError(String((e as Error).message ?? e));
-    }
-  };
-  return (
-    <section className="jp-tracker-tags">
-      <h3>{trans.__('Tags')}</h3>
-      <ul className="jp-tracker-tag-list">
-        {props.tags.map(([k, v]) => (
-          <li key={k} className="jp-tracker-tag">
-            <span className="jp-tracker-tag-key">{k}</span>
-            <span className="jp-tracker-tag-value">{v}</span>
-            <button
-              className="jp-tracker-icon-button"
-              title={trans.__('Remove tag')}
-              aria-label={trans.__('Remove tag %1', k)}
-              onClick={() => void props.onDelete(k)}
-            >
-              <closeIcon.react tag="span" />
-            </button>
-          </li>
-        ))}
-      </ul>
-      <div className="jp-tracker-tag-form">
-        <input
-          className="jp-tracker-input"
-          placeholder={trans.__('key')}
-          aria-label={trans.__('Tag key')}
-          value={key}
-          onChange={e => setKey(e.target.value)}
-        />
-        <input
-          className="jp-tracker-input"
-          placeholder={trans.__('value')}
-          aria-label={trans.__('Tag value')}
-          value={value}
-          onChange={e => setValue(e.target.value)}
-          onKeyDown={e => e.key === 'Enter' && key.trim() && void add()}
-        />
-        <button
-          className="jp-tracker-button"
-          disabled={!key.trim()}
-          onClick={() => void add()}
-        >
-          <addIcon.react tag="span" /> {trans.__('Add tag')}
-        </button>
-      </div>
-      {error && (
-        <p className="jp-tracker-error" role="alert">
-          {error}
-        </p>
       )}
     </section>
   );

@@ -7,7 +7,8 @@ import { caretDownIcon, caretRightIcon } from '@jupyterlab/ui-components';
 import React, { useEffect, useMemo, useRef, useState } from 'react';
 
 import { IRun } from '../api';
-import { IColumn } from '../columns';
+import { ICellLink, IColumn } from '../columns';
+import { ITrackerPlace } from '../links';
 import { formatMetric } from '../format';
 import { groupMean, IRunGroup } from '../grouping';
 import { IGroupRow, IRunRow, tableRows } from '../runTree';
@@ -42,6 +43,8 @@ export interface IRunsTableProps {
   onSort(sort: ISortState): void;
   onSelectionChange(selected: Set<string>): void;
   onOpen(run: IRun): void;
+  /** Opens a place a cell links to (a model version of the Models column). */
+  onOpenPlace?(place: ITrackerPlace): void;
 }
 
 export function RunsTable(props: IRunsTableProps): JSX.Element {
@@ -474,7 +477,14 @@ export function RunsTable(props: IRunsTableProps): JSX.Element {
                       }
                       title={c.title ? c.title(run) : undefined}
                     >
-                      {c.render(run, now)}
+                      {c.links ? (
+                        <CellLinks
+                          links={c.links(run)}
+                          onOpen={props.onOpenPlace}
+                        />
+                      ) : (
+                        c.render(run, now)
+                      )}
                     </div>
                   ))}
                 </div>
@@ -489,5 +499,30 @@ export function RunsTable(props: IRunsTableProps): JSX.Element {
         </div>
       </div>
     </div>
+  );
+}
+
+/** A cell's links (the Models column's versions), each opening its place. */
+function CellLinks(props: {
+  links: ICellLink[];
+  onOpen?(place: ITrackerPlace): void;
+}): JSX.Element {
+  return (
+    <span className="jp-tracker-cell-links">
+      {props.links.map(link => (
+        <button
+          key={link.label}
+          className="jp-tracker-link"
+          tabIndex={-1}
+          onClick={e => {
+            e.stopPropagation();
+            props.onOpen?.(link.place);
+          }}
+          onDoubleClick={e => e.stopPropagation()}
+        >
+          {link.label}
+        </button>
+      ))}
+    </span>
   );
 }

@@ -12,8 +12,11 @@ import {
   ColumnChoices,
   defaultColumns,
   IColumn,
-  shownColumns
+  shownColumns,
+  withModelVersions
 } from '../columns';
+import { ITrackerPlace } from '../links';
+import { RunVersionsModel } from '../model/RunVersionsModel';
 import { RunsModel } from '../model/RunsModel';
 import { useModel } from '../model/useModel';
 import { ColumnPicker } from './ColumnPicker';
@@ -50,6 +53,8 @@ export interface IRunsViewProps {
   onServerProblem?(message: string | null): void;
   /** Draws the chart view; without it the view offers the table only. */
   rendermime?: IRenderMimeRegistry | null;
+  /** Opens a place a cell links to (a version in the Models column). */
+  onOpenPlace?(place: ITrackerPlace): void;
 }
 
 export function RunsView(props: IRunsViewProps): JSX.Element {
@@ -90,14 +95,27 @@ export function RunsView(props: IRunsViewProps): JSX.Element {
       .then(setKeys, () => setKeys(NO_KEYS));
   }, [api, idsKey, runs.length]);
 
+  // ---- registry pages: the Models column's versions, one request per page of runs ----
+  const [runVersions] = useState(() => new RunVersionsModel(api));
+  useEffect(() => () => runVersions.dispose(), [runVersions]);
+  useModel(runVersions);
+  useEffect(() => {
+    void runVersions.setRuns(runs.map(r => r.info.run_id));
+  }, [runVersions, runs]);
+  const hasVersions = runVersions.hasVersions;
+  // ---- end registry pages ----
+
   const defaults = useMemo(
-    () => defaultColumns(runs, props.fixedColumns),
-    [runs, props.fixedColumns]
+    () => defaultColumns(runs, props.fixedColumns, hasVersions),
+    [runs, props.fixedColumns, hasVersions]
   );
   const chosen = props.columnChoices[idsKey];
   const columns = useMemo(
-    () => shownColumns(chosen, defaults),
-    [chosen, defaults]
+    () =>
+      withModelVersions(shownColumns(chosen, defaults), id =>
+        runVersions.versionsOf(id)
+      ),
+    [chosen, defaults, runVersions.generation]
   );
 
   // ---- runs-tree: grouping (the groups are also what a chart view aggregates) ----
@@ -196,7 +214,10 @@ export function RunsView(props: IRunsViewProps): JSX.Element {
             className="jp-tracker-icon-button"
             title={trans.__('Refresh')}
             aria-label={trans.__('Refresh runs')}
-            onClick={() => void model.reload()}
+            onClick={() => {
+              void model.reload();
+              void runVersions.reload();
+            }}
           >
             <refreshIcon.react tag="span" />
           </button>
@@ -261,6 +282,7 @@ export function RunsView(props: IRunsViewProps): JSX.Element {
           onSort={next => model.setSort(next)}
           onSelectionChange={props.onSelectionChange}
           onOpen={props.onOpenRun}
+          onOpenPlace={props.onOpenPlace}
         />
       )}
     </section>

@@ -80,7 +80,7 @@ def children_of(run_id: str):
 
 def test_a_pipeline_fit_logs_params_metrics_and_the_model(session, iris):
     X, y = iris
-    assert jt.autolog() == ["sklearn"]
+    assert jt.autolog()[0] == "sklearn"  # and the other integrations that are importable
     pipeline = make_pipeline(StandardScaler(), LogisticRegression(C=0.5, max_iter=300))
     assert pipeline.fit(X, y) is pipeline  # fit still returns the estimator
     assert jt.active_run() is None  # the run autologging started is ended
@@ -201,7 +201,7 @@ def test_disable_restores_every_fit(session, iris):
 
 
 def test_each_integration_can_be_left_out(session, iris):
-    assert jt.autolog(exclude=["sklearn"]) == []
+    assert "sklearn" not in jt.autolog(exclude=["sklearn"])
     assert not sklearn_autolog.is_enabled()
     jt.sklearn.autolog()
     jt.sklearn.autolog(disable=True)  # on its own, as mlflow.sklearn.autolog(disable=True)
