@@ -343,6 +343,25 @@ STAGE_NONE, STAGE_STAGING, STAGE_PRODUCTION, STAGE_ARCHIVED = (
 MODEL_VERSION_STAGES = (STAGE_NONE, STAGE_STAGING, STAGE_PRODUCTION, STAGE_ARCHIVED)
 
 
+@dataclass(slots=True, frozen=True)
+class RunPlace:
+    """Where a run is and in which stage: what run actions and clean-up decide by."""
+
+    run_id: str
+    experiment_id: str
+    lifecycle_stage: str
+    artifact_uri: str
+    deleted_time: int | None = None
+
+
+@dataclass(slots=True, frozen=True)
+class ArtifactOwnerPlace:
+    """A logged model's artifact location (what an experiment's clean-up also removes)."""
+
+    model_id: str
+    artifact_uri: str
+
+
 @dataclass(slots=True)
 class FileInfo:
     """One entry of an artifact listing; ``path`` is relative to the artifact root."""

@@ -164,6 +164,35 @@ export const MODEL_STAGES = [
 ] as const;
 export type ModelStage = (typeof MODEL_STAGES)[number];
 
+/** An action the runs view takes on many selected runs at once. */
+export type RunsAction = 'delete' | 'restore' | 'set_tags' | 'delete_tags';
+
+export interface IRunsUpdate {
+  updated: string[];
+  failed: { run_id: string; error_code: string; message: string }[];
+}
+
+export interface IStorageUsage {
+  artifact_bytes: number;
+  artifact_files: number;
+  metric_points: number;
+}
+
+export interface IStorageReport extends IStorageUsage {
+  run_count: number;
+  unreadable: { run_id: string; message: string }[];
+  runs?: Record<string, IStorageUsage>;
+}
+
+export interface IPurgeReport {
+  dry_run: boolean;
+  run_ids: string[];
+  experiment_ids: string[];
+  logged_model_ids: string[];
+  freed: IStorageUsage;
+  kept: { id: string; kind: string; message: string }[];
+}
+
 /** An error answered by the tracker, with its MLflow-style code. */
 export class TrackerAPIError extends Error {
   constructor(
@@ -295,6 +324,53 @@ export class TrackerAPI {
 
   async deleteRunTag(runId: string, key: string): Promise<void> {
     await this.request(`runs/${runId}/tags`, { method: 'DELETE' }, { key });
+  }
+
+  /** One action on many runs in one request; runs it could not change are in `failed`. */
+  updateRuns(
+    runIds: string[],
+    action: RunsAction,
+    tags: { key: string; value: string }[] = [],
+    keys: string[] = []
+  ): Promise<IRunsUpdate> {
+    return this.request<IRunsUpdate>('runs/batch-update', {
+      method: 'POST',
+      body: JSON.stringify({ run_ids: runIds, action, tags, keys })
+    });
+  }
+
+  /** Artifact bytes and metric points of one run (computed on request). */
+  runStorage(runId: string): Promise<IStorageReport> {
+    return this.request<IStorageReport>(`runs/${runId}/storage`);
+  }
+
+  /** The storage of an experiment's runs in a lifecycle view (computed on request). */
+  experimentStorage(
+    experimentId: string,
+    viewType: ViewType,
+    perRun = false
+  ): Promise<IStorageReport> {
+    return this.request<IStorageReport>(
+      `experiments/${encodeURIComponent(experimentId)}/storage`,
+      {},
+      { view_type: viewType, per_run: String(perRun) }
+    );
+  }
+
+  /** Permanently delete deleted runs and experiments; `dryRun`: what it would free. */
+  purge(
+    runIds: string[],
+    experimentIds: string[],
+    dryRun: boolean
+  ): Promise<IPurgeReport> {
+    return this.request<IPurgeReport>('purge', {
+      method: 'POST',
+      body: JSON.stringify({
+        run_ids: runIds,
+        experiment_ids: experimentIds,
+        dry_run: dryRun
+      })
+    });
   }
 
   /** A metric's history, downsampled by the server to about `maxPoints` points. */

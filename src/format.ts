@@ -74,3 +74,18 @@ export function formatMetric(value: MetricValue | undefined): string {
   }
   return String(Number(n.toPrecision(6)));
 }
+
+/** 1536 -> '1.5 KB': units of 1024 (the CLI's `format_bytes` says sizes the same way). */
+export function formatBytes(size: number | null): string {
+  if (size === null) {
+    return '';
+  }
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let value = size;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${unit ? value.toFixed(1) : value} ${units[unit]}`;
+}

@@ -251,3 +251,46 @@ class ArtifactRepository:
             raise invalid("Refusing to delete the whole artifact root")
         if self.fs.exists(location):
             self.fs.rm(location, recursive=True)
+
+    # -- the whole repository: its size, and permanent deletion ------------------------
+    def usage(self) -> tuple[int, int]:
+        """(bytes, files) stored under the root; (0, 0) when it is missing. Symbolic links
+        are never followed (a link counts as nothing: removing it frees nothing)."""
+        if not self.local:
+            if not self.fs.isdir(self.root):
+                return 0, 0
+            found = self.fs.find(self.root, detail=True).values()
+            sizes = [int(info.get("size") or 0) for info in found]
+            return sum(sizes), len(sizes)
+        total = files = 0
+        pending = [self.root]
+        while pending:
+            with (
+                contextlib.suppress(FileNotFoundError, NotADirectoryError),
+                os.scandir(pending.pop()) as entries,
+            ):
+                for entry in entries:
+                    if entry.is_dir(follow_symlinks=False):
+                        pending.append(entry.path)
+                    elif entry.is_file(follow_symlinks=False):
+                        total += entry.stat(follow_symlinks=False).st_size
+                        files += 1
+        return total, files
+
+    def delete_all(self) -> None:
+        """Remove the root and everything under it. Locally: a root that is itself a
+        symbolic link is refused (its target is not ours to remove), and links below it
+        are removed, never followed. Then the parent directory goes too if that left it
+        empty (a run's ``<run id>/`` around its ``artifacts/``)."""
+        if not self.local:
+            if self.fs.exists(self.root):
+                self.fs.rm(self.root, recursive=True)
+            return
+        if os.path.islink(self.root):
+            raise invalid(f"Refusing to delete {self.artifact_uri}: it is a symbolic link")
+        if not os.path.lexists(self.root):
+            return
+        shutil.rmtree(self.root)
+        if os.path.basename(self.root) == "artifacts":
+            with contextlib.suppress(OSError):  # not empty: leave it
+                os.rmdir(os.path.dirname(self.root))

@@ -55,6 +55,10 @@ MAX_PARAMS_PER_BATCH = 100
 MAX_TAGS_PER_BATCH = 100
 MAX_ENTITIES_PER_BATCH = 1000
 MAX_RESULTS_LIMIT = 50000
+# Runs one action of the runs view (delete, restore, tag) or one permanent delete may name.
+MAX_RUNS_PER_ACTION = 10000
+# Tags one such action may set or remove on every run it names.
+MAX_TAGS_PER_ACTION = 20
 # Registered model searches: MLflow's default and largest page. Model version pages stop
 # at MAX_RESULTS_LIMIT (MLflow's at 200,000, also its default).
 REGISTERED_MODEL_RESULTS_DEFAULT = 100

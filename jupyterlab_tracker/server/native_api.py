@@ -18,10 +18,12 @@ from tornado.web import authenticated
 from ..domain.limits import (
     MAX_METRICS_PER_BATCH,
     MAX_PARAMS_PER_BATCH,
+    MAX_TAGS_PER_ACTION,
     MAX_TAGS_PER_BATCH,
     SEARCH_RESULTS_DEFAULT,
 )
 from ..entities import ACTIVE_ONLY, RUN_STATUSES, VIEW_TYPES
+from ..service.cleanup import CleanupService
 from .handlers import TrackerHandler
 from .request_parsing import (
     entity_list,
@@ -292,3 +294,64 @@ class MetricHistoryHandler(TrackerHandler):
         # Metric.to_dict already spells NaN/Infinity as strings: no need to walk 100k points.
         metrics = [m.to_dict() for m in page.items]
         self.write_json({"metrics": metrics, "next_page_token": page.next_page_token}, finite=True)
+
+
+# -- run actions, storage and permanent deletion ----------------------------------------
+
+
+class RunsBatchUpdateHandler(TrackerHandler):
+    """One action (delete, restore, set_tags, delete_tags) on many runs in one request."""
+
+    @authenticated
+    async def post(self):
+        body = await self.json_body()
+        outcome = await self.run_blocking(
+            self.service.update_runs,
+            str_list(body.get("run_ids"), "run_ids"),
+            required_str(body, "action"),
+            tags=entity_list(body, "tags", parse_tag, max_items=MAX_TAGS_PER_ACTION),
+            keys=str_list(body.get("keys"), "keys"),
+        )
+        self.write_json(outcome.to_dict())
+
+
+class CleanupHandler(TrackerHandler):
+    @property
+    def cleanup(self) -> CleanupService:
+        return CleanupService(self.service)
+
+
+class RunStorageHandler(CleanupHandler):
+    @authenticated
+    async def get(self, run_id: str):
+        report = await self.run_blocking(self.cleanup.run_storage, run_id)
+        self.write_json(report.to_dict())
+
+
+class ExperimentStorageHandler(CleanupHandler):
+    @authenticated
+    async def get(self, experiment_id: str):
+        query = query_args(self)
+        report = await self.run_blocking(
+            self.cleanup.experiment_storage,
+            experiment_id,
+            one_of(query.get("view_type", ACTIVE_ONLY), "view_type", VIEW_TYPES),
+        )
+        self.write_json(report.to_dict(per_run=optional_bool(query, "per_run", True)))
+
+
+class PurgeHandler(CleanupHandler):
+    """Permanent deletion of named deleted runs and experiments (``dry_run``: what it
+    would free). Over HTTP the ids are always named: "everything deleted" is the CLI's."""
+
+    @authenticated
+    async def post(self):
+        body = await self.json_body()
+        report = await self.run_blocking(
+            self.cleanup.purge,
+            str_list(body.get("run_ids"), "run_ids"),
+            str_list(body.get("experiment_ids"), "experiment_ids"),
+            optional_str(body, "older_than"),
+            dry_run=optional_bool(body, "dry_run"),
+        )
+        self.write_json(report.to_dict())

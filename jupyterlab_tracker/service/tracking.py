@@ -11,14 +11,22 @@ from __future__ import annotations
 import functools
 import getpass
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from ..artifacts.locations import ArtifactLocations
 from ..contracts import TrackingBackend
 from ..domain.clock import now_ms
-from ..domain.limits import MAX_RESULTS_LIMIT, SEARCH_RESULTS_DEFAULT
+from ..domain.limits import (
+    MAX_RESULTS_LIMIT,
+    MAX_RUNS_PER_ACTION,
+    MAX_TAGS_PER_ACTION,
+    SEARCH_RESULTS_DEFAULT,
+)
 from ..domain.tags import RUN_NAME_TAG, USER_TAG
 from ..entities import (
+    ACTIVE,
     ACTIVE_ONLY,
+    DELETED,
     TERMINAL_STATUSES,
     DatasetInput,
     Experiment,
@@ -30,9 +38,24 @@ from ..entities import (
     RunInfo,
     RunTag,
 )
-from ..errors import ParamValueChanged, invalid, not_found
+from ..errors import ParamValueChanged, TrackerError, invalid, not_found
 from ..store.base import TrackingStore
 from . import validation as check
+
+# What the runs view does to many selected runs at once (``update_runs``).
+RUN_ACTIONS = ("delete", "restore", "set_tags", "delete_tags")
+
+
+@dataclass(slots=True)
+class RunsUpdate:
+    """What ``update_runs`` did: the runs changed, and each run it could not change with
+    the reason (an MLflow error code and message)."""
+
+    updated: list[str] = field(default_factory=list)
+    failed: list[dict[str, str]] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"updated": self.updated, "failed": self.failed}
 
 
 @functools.cache  # a password-database lookup per created run otherwise (~50 µs)
@@ -222,6 +245,77 @@ class TrackingService(TrackingBackend):
         check.validate_run_id(run_id)
         self.store.restore_run(run_id)
 
+    def update_runs(
+        self,
+        run_ids: list[str],
+        action: str,
+        tags: Sequence[RunTag] = (),
+        keys: Sequence[str] = (),
+    ) -> RunsUpdate:
+        """One action on many runs, in one transaction: ``delete`` or ``restore`` them, or
+        ``set_tags`` / ``delete_tags`` (by ``keys``) on each. Input is checked first, with
+        MLflow's rules (a bad tag key or value fails the whole request); then a run that
+        does not exist, or is deleted when tags change (MLflow's rule: only active runs
+        change), is reported in ``failed`` and the others are changed."""
+        if not isinstance(run_ids, list | tuple) or not run_ids:
+            raise invalid("run_ids must be a non-empty list of run ids")
+        check.validate_run_ids(list(run_ids), MAX_RUNS_PER_ACTION)
+        if action not in RUN_ACTIONS:
+            raise invalid(f"action must be one of {', '.join(RUN_ACTIONS)}, got {action!r}")
+        tag_values = self._action_tags(action, tags, keys)
+        ids = list(dict.fromkeys(run_ids))
+        outcome = RunsUpdate()
+        with self.store.transaction():
+            places = self.store.run_places(ids)
+            changing = []
+            for run_id in ids:
+                place = places.get(run_id)
+                if place is None:
+                    outcome.failed.append(
+                        _failure(run_id, not_found(f"Run with id={run_id} not found"))
+                    )
+                elif action in ("set_tags", "delete_tags") and place.lifecycle_stage != ACTIVE:
+                    outcome.failed.append(
+                        _failure(
+                            run_id,
+                            invalid(
+                                f"The run {run_id} must be in the 'active' state. "
+                                f"Current state is {place.lifecycle_stage}."
+                            ),
+                        )
+                    )
+                else:
+                    changing.append(run_id)
+            if changing:
+                if action == "delete":
+                    self.store.set_runs_lifecycle(changing, DELETED)
+                elif action == "restore":
+                    self.store.set_runs_lifecycle(changing, ACTIVE)
+                elif action == "set_tags":
+                    self.store.set_runs_tags(changing, tag_values)
+                else:
+                    self.store.delete_runs_tags(changing, list(keys))
+            outcome.updated = changing
+        return outcome
+
+    @staticmethod
+    def _action_tags(action: str, tags: Sequence[RunTag], keys: Sequence[str]) -> dict[str, str]:
+        """The tags of a ``set_tags`` action, checked (and the keys of ``delete_tags``)."""
+        if action == "set_tags":
+            if not tags or len(tags) > MAX_TAGS_PER_ACTION:
+                raise invalid(f"set_tags needs 1 to {MAX_TAGS_PER_ACTION} tags, got {len(tags)}")
+            for index, tag in enumerate(tags):
+                check.validate_run_tag(tag.key, tag.value, f"tags[{index}]")
+            return {tag.key: tag.value for tag in tags}
+        if action == "delete_tags":
+            if not keys or len(keys) > MAX_TAGS_PER_ACTION:
+                raise invalid(f"delete_tags needs 1 to {MAX_TAGS_PER_ACTION} keys, got {len(keys)}")
+            for index, key in enumerate(keys):
+                check.validate_key("tag", key, f"keys[{index}]")
+        elif tags or keys:
+            raise invalid(f"The action {action} takes no tags or keys")
+        return {}
+
     def log_batch(
         self,
         run_id: str,
@@ -410,3 +504,7 @@ class TrackingService(TrackingBackend):
     def _check_run_tags(tags: dict[str, str]) -> None:
         for key, value in tags.items():
             check.validate_run_tag(key, value)
+
+
+def _failure(run_id: str, error: TrackerError) -> dict[str, str]:
+    return {"run_id": run_id, "error_code": error.error_code, "message": error.message}

@@ -16,7 +16,16 @@ from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING
 
 from ..contracts import TrackingCore
-from ..entities import DatasetSummary, LoggedModelMetric, Metric, Param, RunInfo, RunTag
+from ..entities import (
+    ArtifactOwnerPlace,
+    DatasetSummary,
+    LoggedModelMetric,
+    Metric,
+    Param,
+    RunInfo,
+    RunPlace,
+    RunTag,
+)
 
 if TYPE_CHECKING:
     from .db import Database
@@ -85,6 +94,51 @@ class TrackingStore(TrackingCore, Transactional, ABC):
         """The distinct (dataset, context) pairs the runs of these experiments used, runs of
         any lifecycle stage, at most ``limit``, ordered by experiment, name, digest, context
         (MLflow's ``experiments/search-datasets``)."""
+
+    # many runs at once, and permanent deletion (the service checks ids and stages)
+    @abstractmethod
+    def run_places(self, run_ids: list[str]) -> dict[str, RunPlace]:
+        """The place and stage of each of these runs that exists, by id."""
+
+    @abstractmethod
+    def experiment_run_places(self, experiment_ids: list[str]) -> list[RunPlace]:
+        """Every run of these experiments, any stage, oldest first."""
+
+    @abstractmethod
+    def deleted_run_places(self, deleted_before: int | None) -> list[RunPlace]:
+        """The runs in the deleted stage, deleted at or before ``deleted_before`` (ms) if given."""
+
+    @abstractmethod
+    def deleted_experiment_ids(self, updated_before: int | None) -> list[str]:
+        """The deleted experiments, last updated before ``updated_before`` (ms) if given."""
+
+    @abstractmethod
+    def experiment_logged_model_places(self, experiment_ids: list[str]) -> list[ArtifactOwnerPlace]:
+        """The logged models of these experiments and where their artifacts are."""
+
+    @abstractmethod
+    def metric_point_counts(self, run_ids: list[str]) -> dict[str, int]:
+        """How many metric points each of these runs holds (runs with none are left out)."""
+
+    @abstractmethod
+    def set_runs_lifecycle(self, run_ids: list[str], stage: str) -> None:
+        """Move these runs to ``stage`` in one write (``deleted_time`` stamped or cleared)."""
+
+    @abstractmethod
+    def set_runs_tags(self, run_ids: list[str], tags: dict[str, str]) -> None:
+        """Set ``tags`` on every one of these runs in one write."""
+
+    @abstractmethod
+    def delete_runs_tags(self, run_ids: list[str], keys: list[str]) -> int:
+        """Remove the tags ``keys`` from these runs in one write; how many rows went."""
+
+    @abstractmethod
+    def hard_delete_runs(self, run_ids: list[str]) -> None:
+        """Delete the rows of these runs (deleted ones only) and everything under them."""
+
+    @abstractmethod
+    def hard_delete_experiments(self, experiment_ids: list[str]) -> None:
+        """Delete the rows of these deleted experiments and everything under them."""
 
     # liveness
     @abstractmethod

@@ -19,6 +19,7 @@ import { ArtifactsModel } from '../model/ArtifactsModel';
 import { useModel } from '../model/useModel';
 import { RegisterModelButton } from './RegisterModel';
 import { MimeView } from './VegaView';
+import { formatBytes } from '../format';
 
 const PREVIEW_BYTES = 1024 * 1024;
 const CSV_ROWS = 200;
@@ -51,20 +52,6 @@ function dataUrl(blob: Blob, type: string): Promise<string> {
     reader.onerror = () => reject(reader.error);
     reader.readAsDataURL(new Blob([blob], { type }));
   });
-}
-
-function formatBytes(size: number | null): string {
-  if (size === null) {
-    return '';
-  }
-  const units = ['B', 'KB', 'MB', 'GB'];
-  let value = size;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${unit ? value.toFixed(1) : value} ${units[unit]}`;
 }
 
 export function ArtifactsTab(props: IArtifactsTabProps): JSX.Element {

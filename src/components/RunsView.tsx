@@ -26,6 +26,7 @@ import { ExperimentName } from './ExperimentList';
 import { FilterBox } from './FilterBox';
 import { GroupByControl, useStoredGroupBy } from './GroupByControl';
 import { groupRuns } from '../grouping';
+import { RunActions, StorageFigure } from './RunActions';
 import { RunsCharts } from './RunsCharts';
 import { RunsTable } from './RunsTable';
 
@@ -169,6 +170,7 @@ export function RunsView(props: IRunsViewProps): JSX.Element {
               ? trans._n('%1 run', '%1 runs', runs.length)
               : trans.__('%1 runs loaded…', runs.length)}
         </span>
+        <StorageFigure model={model} trans={trans} />
         <span className="jp-tracker-spacer" />
         <span className="jp-tracker-runs-actions">
           {displayToggle}
@@ -228,6 +230,14 @@ export function RunsView(props: IRunsViewProps): JSX.Element {
         error={filterError}
         trans={trans}
         onApply={filter => model.setFilter(filter)}
+      />
+      <RunActions
+        model={model}
+        selected={runs.filter(r => props.selected.has(r.info.run_id))}
+        selectedIds={props.selected}
+        viewType={viewType}
+        trans={trans}
+        onSelectionChange={props.onSelectionChange}
       />
       {serverError && (
         <ErrorBanner

@@ -7,7 +7,16 @@
 import { Poll } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { IRun, ISearchRunsRequest, TrackerAPI, ViewType } from '../api';
+import {
+  IPurgeReport,
+  IRun,
+  IRunsUpdate,
+  ISearchRunsRequest,
+  IStorageReport,
+  RunsAction,
+  TrackerAPI,
+  ViewType
+} from '../api';
 import {
   classifyLoadError,
   ColumnWidths,
@@ -92,6 +101,7 @@ export class RunsModel {
     this._view =
       parseViewStates(readStored(VIEW_STATES_KEY))[key] ?? DEFAULT_VIEW_STATE;
     void this._load(true);
+    this._loadStorage();
   }
 
   setFilter(filter: string): void {
@@ -110,6 +120,70 @@ export class RunsModel {
     this._setView(
       { ...this._view, widths: parseColumnWidths(widths) },
       'no query'
+    );
+  }
+
+  /**
+   * The storage the runs of the one shown experiment use in the current lifecycle view
+   * (null while unknown, or when several experiments are shown). Computed by the server on
+   * request: asked for when the experiment or view changes and after an action, never on
+   * the poll.
+   */
+  get storage(): IStorageReport | null {
+    return this._storage;
+  }
+
+  /** Rename one run, then reload. */
+  async renameRun(runId: string, name: string): Promise<void> {
+    await this._api.updateRun(runId, { run_name: name });
+    await this._afterAction();
+  }
+
+  /** One action on many runs in one request, then reload; the answer says which failed. */
+  async applyToRuns(
+    runIds: string[],
+    action: RunsAction,
+    tags: { key: string; value: string }[] = [],
+    keys: string[] = []
+  ): Promise<IRunsUpdate> {
+    const update = await this._api.updateRuns(runIds, action, tags, keys);
+    await this._afterAction();
+    return update;
+  }
+
+  /** What permanently deleting these (deleted) runs would free: nothing is removed. */
+  previewPurge(runIds: string[]): Promise<IPurgeReport> {
+    return this._api.purge(runIds, [], true);
+  }
+
+  /** Permanently delete these deleted runs, files and rows, then reload. */
+  async purgeRuns(runIds: string[]): Promise<IPurgeReport> {
+    const report = await this._api.purge(runIds, [], false);
+    await this._afterAction();
+    return report;
+  }
+
+  private async _afterAction(): Promise<void> {
+    await this.reload();
+    this._loadStorage();
+  }
+
+  private _loadStorage(): void {
+    const key = this._key;
+    const viewType = this._view.viewType;
+    this._storageViewType = viewType;
+    this._storage = null;
+    if (!key || key.includes(',')) {
+      return;
+    }
+    this._api.experimentStorage(key, viewType).then(
+      storage => {
+        if (key === this._key && viewType === this._view.viewType) {
+          this._storage = storage;
+          this._emit();
+        }
+      },
+      () => undefined // the figure is left out; the runs still show
     );
   }
 
@@ -187,6 +261,9 @@ export class RunsModel {
     } else {
       void this._load(load === 'new rows');
     }
+    if (view.viewType !== this._storageViewType) {
+      this._loadStorage();
+    }
   }
 
   private _request(
@@ -260,4 +337,6 @@ export class RunsModel {
   private _view: IRunsViewState = DEFAULT_VIEW_STATE;
   private _now = Date.now();
   private _generation = 0;
+  private _storage: IStorageReport | null = null;
+  private _storageViewType: ViewType = DEFAULT_VIEW_STATE.viewType;
 }

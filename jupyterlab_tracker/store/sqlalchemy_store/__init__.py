@@ -6,6 +6,7 @@ joins the ``Database.transaction()`` under way. One mixin per concern:
 
 - ``experiments``: experiments and their tags;
 - ``runs``: run lifecycle, heartbeats, and ``log_batch`` (params, tags, points);
+- ``run_sets``: many runs at once (lifecycle, tags), permanent deletion (gc);
 - ``metrics``: writing points, reading a metric's history (``downsample`` for overviews);
 - ``datasets``: the datasets runs log as inputs, and summaries of them;
 - ``search``: searching experiments and runs, and the keys their runs hold;
@@ -25,12 +26,19 @@ from .datasets import DatasetsMixin
 from .experiments import ExperimentsMixin
 from .metrics import MetricsMixin
 from .rows import run_data_queries
+from .run_sets import RunSetsMixin
 from .runs import RunsMixin
 from .search import SearchMixin
 
 
 class SqlAlchemyStore(
-    ExperimentsMixin, RunsMixin, MetricsMixin, DatasetsMixin, SearchMixin, TrackingStore
+    ExperimentsMixin,
+    RunsMixin,
+    RunSetsMixin,
+    MetricsMixin,
+    DatasetsMixin,
+    SearchMixin,
+    TrackingStore,
 ):
     def __init__(self, db_uri: str, artifact_root: str):
         self.db_uri = db_uri
