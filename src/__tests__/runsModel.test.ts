@@ -25,7 +25,14 @@ function fakeApi(runs: Record<string, IRun[]>, failures: unknown[] = []) {
     },
     getRun: async () => {
       throw new Error('not used');
-    }
+    },
+    experimentStorage: async () => ({
+      artifact_bytes: 0,
+      artifact_files: 0,
+      metric_points: 0,
+      run_count: 0,
+      unreadable: []
+    })
   };
   return { api: api as unknown as TrackerAPI, requests };
 }
