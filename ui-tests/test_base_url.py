@@ -47,5 +47,7 @@ def test_the_mlflow_clients_links_work_under_a_base_url(page, prefixed_server):
     expect(page.locator(f".jp-tracker-run-page[data-run-id='{links['run_id']}']")).to_be_visible()
     assert urlsplit(page.url).path == "/user/alice/lab"
     page.goto(f"{prefixed_server.url}tracker/#/models/hub-model/versions/1")
-    expect(page.locator("tr.jp-tracker-version-highlight")).to_have_attribute("data-version", "1")
+    version_page = page.locator(".jp-tracker-version-page")
+    expect(version_page.locator(".jp-tracker-version-model-name")).to_have_text("hub-model")
+    expect(version_page).to_have_attribute("data-version", "1")
     assert urlsplit(page.url).path == "/user/alice/lab"
