@@ -13,6 +13,7 @@ import keras  # noqa: E402
 import mlflow.keras  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from support.autologging import autolog_session, metric_points  # noqa: E402
 
 import jupyterlab_tracker as jt  # noqa: E402
 from jupyterlab_tracker.autologging import keras as keras_autolog  # noqa: E402
@@ -30,19 +31,10 @@ BATCH = 8  # 3 optimizer steps an epoch
 @pytest.fixture
 def session(monkeypatch, tmp_path):
     assert keras.backend.backend() == "torch"
-    monkeypatch.delenv("JUPYTERLAB_TRACKER_URI", raising=False)
-    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
-    monkeypatch.setenv("JUPYTERLAB_TRACKER_ARTIFACT_ROOT", str(tmp_path / "artifacts"))
-    monkeypatch.setattr(fluent, "_session", fluent._Session())
-    jt.set_tracking_uri(f"sqlite:///{tmp_path}/autolog.db")
-    keras.utils.set_random_seed(0)
-    yield jt
-    jt.autolog(disable=True)
+    with autolog_session(monkeypatch, tmp_path) as jt_session:
+        keras.utils.set_random_seed(0)
+        yield jt_session
     keras_autolog.unpatch()
-    while jt.active_run():
-        jt.end_run()
-    if fluent._session.client is not None:
-        fluent._session.client.close()
 
 
 def data():
@@ -57,10 +49,6 @@ def tiny_model():
     )
     model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01), loss="mse", metrics=["mae"])
     return model
-
-
-def history_of(run_id: str, key: str) -> list[tuple[int, float]]:
-    return [(m.step, m.value) for m in jt.get_metric_history(run_id, key)]
 
 
 def test_autolog_logs_params_epoch_metrics_and_the_model(session, tmp_path):
@@ -80,7 +68,7 @@ def test_autolog_logs_params_epoch_metrics_and_the_model(session, tmp_path):
     # Keras's epoch logs, at step = epoch, with Keras's values.
     assert set(run.data.metrics) == set(history.history) == {"loss", "mae", "val_loss", "val_mae"}
     for key, values in history.history.items():
-        logged = history_of(run.info.run_id, key)
+        logged = metric_points(run.info.run_id, key)
         assert [step for step, _ in logged] == list(range(EPOCHS)), key
         np.testing.assert_allclose([v for _, v in logged], values, rtol=1e-6)
     # The model in MLflow's keras flavor: loads in jt and in mlflow.keras, and predicts.
@@ -108,7 +96,7 @@ def test_the_callback_by_hand_with_batch_metrics_every_n_steps(session):
         assert jt.active_run().info.run_id == run.info.run_id  # logs into the user's run
     logged = jt.get_run(run.info.run_id)
     assert logged.data.params["batch_size"] == str(BATCH)
-    steps = [step for step, _ in history_of(run.info.run_id, "loss")]
+    steps = [step for step, _ in metric_points(run.info.run_id, "loss")]
     assert steps == list(range(2, EPOCHS * SAMPLES // BATCH + 1, 2))  # optimizer iterations
     assert fluent._client().search_logged_models(source_run_id=run.info.run_id).items == []
 

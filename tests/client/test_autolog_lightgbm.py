@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from support.autologging import artifact_json, autolog_session, model_directory
+from support.autologging import artifact_json, autolog_session, metric_points, model_directory
 
 import jupyterlab_tracker as jt
 from jupyterlab_tracker.autologging import lightgbm as lightgbm_autolog
@@ -27,10 +27,6 @@ def data():
     X = rng.normal(size=(120, 4))
     y = (X[:, 0] + 0.5 * X[:, 1] > 0).astype(int)
     return X, y
-
-
-def history(run_id: str, key: str) -> list[tuple[int, float]]:
-    return [(m.step, m.value) for m in jt.get_metric_history(run_id, key)]
 
 
 def test_train_logs_params_metrics_per_iteration_importance_and_the_booster(
@@ -56,7 +52,7 @@ def test_train_logs_params_metrics_per_iteration_importance_and_the_booster(
     assert params["num_boost_round"] == "4" and params["keep_training_booster"] == "False"
     assert "valid_sets" not in params and "callbacks" not in params
     assert set(run.data.metrics) == {"train-binary_logloss", "valid-binary_logloss"}
-    logged = history(run.info.run_id, "valid-binary_logloss")
+    logged = metric_points(run.info.run_id, "valid-binary_logloss")
     assert [step for step, _ in logged] == [0, 1, 2, 3]
     assert [value for _, value in logged] == pytest.approx(evals["valid"]["binary_logloss"])
     for importance_type in ("split", "gain"):
@@ -90,7 +86,7 @@ def test_early_stopping_logs_the_best_iteration_as_mlflow_does(session, data):
         callbacks=[lgb.early_stopping(2, verbose=False)],
     )
     run = jt.last_active_run()
-    points = history(run.info.run_id, "valid_0-binary_logloss")
+    points = metric_points(run.info.run_id, "valid_0-binary_logloss")
     stopped = len(points) - 1  # the iterations, then the best one again
     assert booster.best_iteration > 0
     assert run.data.metrics["best_iteration"] == booster.best_iteration
@@ -109,7 +105,11 @@ def test_a_scikit_learn_api_fit_logs_its_estimator(session, data, tmp_path):
     run = jt.last_active_run()
     assert run.info.status == "FINISHED"
     assert run.data.params["num_boost_round"] == "3" and run.data.params["num_leaves"] == "4"
-    assert [step for step, _ in history(run.info.run_id, "holdout-binary_logloss")] == [0, 1, 2]
+    assert [step for step, _ in metric_points(run.info.run_id, "holdout-binary_logloss")] == [
+        0,
+        1,
+        2,
+    ]
     assert artifact_json(run.info.run_id, "feature_importance_split.json", str(tmp_path))
     loaded = jt.lightgbm.load_model(f"runs:/{run.info.run_id}/model")
     assert type(loaded) is lgb.LGBMClassifier
@@ -129,7 +129,11 @@ def test_the_callback_alone_starts_and_ends_a_run(session, data):
     run = jt.last_active_run()
     assert run.info.status == "FINISHED" and jt.active_run() is None
     assert run.data.params["num_leaves"] == "4"  # the params LightGBM hands its callbacks
-    assert [step for step, _ in history(run.info.run_id, "valid_0-binary_logloss")] == [0, 1, 2]
+    assert [step for step, _ in metric_points(run.info.run_id, "valid_0-binary_logloss")] == [
+        0,
+        1,
+        2,
+    ]
     assert {f.path for f in jt.list_artifacts(run.info.run_id)} >= {
         "feature_importance_split.json",
         "feature_importance_gain.json",

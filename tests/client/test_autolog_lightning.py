@@ -16,6 +16,7 @@ import torch
 from lightning.pytorch import LightningModule, Trainer
 from lightning.pytorch.callbacks import ModelCheckpoint
 from lightning.pytorch.loggers import CSVLogger
+from support.autologging import autolog_session, metric_points
 from support.scripts import run_script
 from torch.utils.data import DataLoader, TensorDataset
 
@@ -83,19 +84,10 @@ def trainer(tmp_path, logger, **kwargs) -> Trainer:
 
 @pytest.fixture
 def session(monkeypatch, tmp_path):
-    monkeypatch.delenv("JUPYTERLAB_TRACKER_URI", raising=False)
-    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
-    monkeypatch.setenv("JUPYTERLAB_TRACKER_ARTIFACT_ROOT", str(tmp_path / "artifacts"))
-    monkeypatch.setattr(fluent, "_session", fluent._Session())
-    jt.set_tracking_uri(f"sqlite:///{tmp_path}/autolog.db")
-    torch.manual_seed(0)
-    yield jt
-    jt.autolog(disable=True)
+    with autolog_session(monkeypatch, tmp_path) as jt_session:
+        torch.manual_seed(0)
+        yield jt_session
     lightning_autolog.unpatch()
-    while jt.active_run():
-        jt.end_run()
-    if fluent._session.client is not None:
-        fluent._session.client.close()
 
 
 def csv_points(csv_logger: CSVLogger) -> dict[str, list[tuple[int, float]]]:
@@ -110,7 +102,7 @@ def csv_points(csv_logger: CSVLogger) -> dict[str, list[tuple[int, float]]]:
 
 
 def jt_points(run_id: str, keys) -> dict[str, list[tuple[int, float]]]:
-    return {key: [(m.step, m.value) for m in jt.get_metric_history(run_id, key)] for key in keys}
+    return {key: metric_points(run_id, key) for key in keys}
 
 
 def downloaded_model(run_id: str, tmp_path) -> str:

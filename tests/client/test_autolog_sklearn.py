@@ -13,11 +13,11 @@ from sklearn.linear_model import LinearRegression, LogisticRegression, Ridge
 from sklearn.model_selection import GridSearchCV, RandomizedSearchCV
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
+from support.autologging import autolog_session
 from support.scripts import run_script
 
 import jupyterlab_tracker as jt
 from jupyterlab_tracker.autologging import sklearn as sklearn_autolog
-from jupyterlab_tracker.client import fluent
 from jupyterlab_tracker.errors import TrackerError
 
 # The small max_iter of some fits below does not always converge: not what is tested.
@@ -57,17 +57,8 @@ def iris():
 
 @pytest.fixture
 def session(monkeypatch, tmp_path):
-    monkeypatch.delenv("JUPYTERLAB_TRACKER_URI", raising=False)
-    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
-    monkeypatch.setenv("JUPYTERLAB_TRACKER_ARTIFACT_ROOT", str(tmp_path / "artifacts"))
-    monkeypatch.setattr(fluent, "_session", fluent._Session())
-    jt.set_tracking_uri(f"sqlite:///{tmp_path}/autolog.db")
-    yield jt
-    jt.autolog(disable=True)
-    while jt.active_run():
-        jt.end_run()
-    if fluent._session.client is not None:
-        fluent._session.client.close()
+    with autolog_session(monkeypatch, tmp_path) as jt_session:
+        yield jt_session
 
 
 def children_of(run_id: str):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from support.autologging import artifact_json, autolog_session
+from support.autologging import artifact_json, autolog_session, metric_points
 
 import jupyterlab_tracker as jt
 
@@ -76,10 +76,6 @@ def arguments(tmp_path, **kwargs) -> TrainingArguments:
     )
 
 
-def history(run_id: str, key: str) -> list[tuple[int, float]]:
-    return [(m.step, m.value) for m in jt.get_metric_history(run_id, key)]
-
-
 def test_report_to_logs_arguments_config_and_every_logged_metric(session, tmp_path):
     import jupyterlab_tracker.transformers  # noqa: F401  (registers the report_to name)
 
@@ -103,13 +99,13 @@ def test_report_to_logs_arguments_config_and_every_logged_metric(session, tmp_pa
     assert params["hidden_size"] == "16" and params["num_hidden_layers"] == "2"  # the config
     assert params["model_type"] == "bert"
     assert artifact_json(run.info.run_id, "model_config.json", str(tmp_path))["hidden_size"] == 16
-    losses = history(run.info.run_id, "loss")
+    losses = metric_points(run.info.run_id, "loss")
     assert [step for step, _ in losses] == [1, 2, 3]
     logged_losses = [entry["loss"] for entry in trainer.state.log_history if "loss" in entry]
     assert [value for _, value in losses] == pytest.approx(logged_losses)
-    assert [step for step, _ in history(run.info.run_id, "learning_rate")] == [1, 2, 3]
-    assert history(run.info.run_id, "train_runtime")[0][0] == STEPS
-    assert history(run.info.run_id, "eval_loss")[0] == (STEPS, pytest.approx(eval_loss))
+    assert [step for step, _ in metric_points(run.info.run_id, "learning_rate")] == [1, 2, 3]
+    assert metric_points(run.info.run_id, "train_runtime")[0][0] == STEPS
+    assert metric_points(run.info.run_id, "eval_loss")[0] == (STEPS, pytest.approx(eval_loss))
     # The run the callback started ended with training; evaluate() afterwards logged into
     # the run the callback had, without reopening it.
     assert run.info.status == "FINISHED"
@@ -124,7 +120,7 @@ def test_the_callback_logs_into_the_active_run(session, tmp_path):
             callbacks=[jt.transformers.Callback()],
         ).train()
         assert jt.active_run().info.run_id == run.info.run_id  # left running
-    assert [step for step, _ in history(run.info.run_id, "loss")] == [1, 2, 3]
+    assert [step for step, _ in metric_points(run.info.run_id, "loss")] == [1, 2, 3]
 
 
 def test_autolog_logs_every_trainer_and_fails_the_run_of_a_failing_one(session, tmp_path):

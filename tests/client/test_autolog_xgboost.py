@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from support.autologging import artifact_json, autolog_session, model_directory
+from support.autologging import artifact_json, autolog_session, metric_points, model_directory
 
 import jupyterlab_tracker as jt
 from jupyterlab_tracker.autologging import xgboost as xgboost_autolog
@@ -27,10 +27,6 @@ def data():
     X = rng.normal(size=(120, 4))
     y = (X[:, 0] + 0.5 * X[:, 1] > 0).astype(int)
     return X, y
-
-
-def history(run_id: str, key: str) -> list[tuple[int, float]]:
-    return [(m.step, m.value) for m in jt.get_metric_history(run_id, key)]
 
 
 def test_train_logs_params_metrics_per_iteration_importance_and_the_booster(
@@ -56,7 +52,7 @@ def test_train_logs_params_metrics_per_iteration_importance_and_the_booster(
     assert "evals" not in params and "callbacks" not in params
     assert set(run.data.metrics) == {"train-logloss", "train-auc", "valid-logloss", "valid-auc"}
     for data_name in ("train", "valid"):
-        logged = history(run.info.run_id, f"{data_name}-logloss")
+        logged = metric_points(run.info.run_id, f"{data_name}-logloss")
         assert [step for step, _ in logged] == [0, 1, 2, 3]
         assert [value for _, value in logged] == pytest.approx(evals_result[data_name]["logloss"])
     importance = artifact_json(run.info.run_id, "feature_importance_weight.json", str(tmp_path))
@@ -91,10 +87,12 @@ def test_early_stopping_logs_the_best_iteration_as_mlflow_does(session, data):
         verbose_eval=False,
     )
     run = jt.last_active_run()
-    stopped = len(history(run.info.run_id, "valid-logloss")) - 2  # + the best iteration's point
+    stopped = (
+        len(metric_points(run.info.run_id, "valid-logloss")) - 2
+    )  # + the best iteration's point
     assert run.data.metrics["best_iteration"] == booster.best_iteration
     assert run.data.metrics["stopped_iteration"] == stopped
-    last_step, best_value = history(run.info.run_id, "valid-logloss")[-1]
+    last_step, best_value = metric_points(run.info.run_id, "valid-logloss")[-1]
     assert last_step == stopped + 1
     assert best_value == pytest.approx(float(booster.attr("best_score")))
 
@@ -107,7 +105,7 @@ def test_a_scikit_learn_api_fit_logs_its_estimator(session, data, tmp_path):
     run = jt.last_active_run()
     assert run.info.status == "FINISHED"
     assert run.data.params["num_boost_round"] == "3" and run.data.params["max_depth"] == "2"
-    assert [step for step, _ in history(run.info.run_id, "validation_0-logloss")] == [0, 1, 2]
+    assert [step for step, _ in metric_points(run.info.run_id, "validation_0-logloss")] == [0, 1, 2]
     assert artifact_json(run.info.run_id, "feature_importance_weight.json", str(tmp_path))
     loaded = jt.xgboost.load_model(f"runs:/{run.info.run_id}/model")
     assert type(loaded) is xgb.XGBClassifier
@@ -129,7 +127,7 @@ def test_the_callback_alone_logs_into_the_active_run(session, data):
         assert jt.active_run().info.run_id == run.info.run_id  # left running
     logged = jt.get_run(run.info.run_id)
     assert logged.data.params == {"lr": "0.3"}
-    assert [step for step, _ in history(run.info.run_id, "train-logloss")] == [0, 1]
+    assert [step for step, _ in metric_points(run.info.run_id, "train-logloss")] == [0, 1]
     paths = {f.path for f in jt.list_artifacts(run.info.run_id)}  # (+ any captured code)
     assert "feature_importance_gain.json" in paths and "feature_importance_weight.json" not in paths
     assert isinstance(jt.xgboost.load_model(f"runs:/{run.info.run_id}/model"), xgb.Booster)

@@ -28,6 +28,11 @@ def autolog_session(monkeypatch, tmp_path):
             fluent._session.client.close()
 
 
+def metric_points(run_id: str, key: str) -> list[tuple[int, float]]:
+    """A metric's history as (step, value) pairs, in the order the store gives them."""
+    return [(m.step, m.value) for m in jt.get_metric_history(run_id, key)]
+
+
 def model_directory(model_uri: str, destination: str) -> str:
     """The files of the model at ``model_uri``, downloaded: what ``mlflow.<flavor>.load_model``
     and ``mlflow.pyfunc.load_model`` are given."""
