@@ -62,6 +62,21 @@ export function ChartControls(props: {
 }
 
 /** One line of a chart: a metric of the run, named in the legend. */
+/** Why the metric histories of a tab could not be loaded, if they could not. */
+export function HistoryError(props: {
+  error: string | null;
+  trans: TranslationBundle;
+}): JSX.Element | null {
+  if (!props.error) {
+    return null;
+  }
+  return (
+    <p className="jp-tracker-error" role="alert">
+      {props.trans.__('Could not load the metric histories: %1', props.error)}
+    </p>
+  );
+}
+
 export interface IChartLine {
   key: string;
   name: string;

@@ -7,7 +7,7 @@ import { IRun } from '../../api';
 import { IChartOptions } from '../../charts';
 import { RunModel } from '../../model/RunModel';
 import { isSystemMetric } from '../../systemMetrics';
-import { ChartControls, RunMetricChart } from './MetricCharts';
+import { ChartControls, HistoryError, RunMetricChart } from './MetricCharts';
 
 export function ModelMetrics(props: {
   model: RunModel;
@@ -41,14 +41,7 @@ export function ModelMetrics(props: {
   return (
     <div className="jp-tracker-metrics">
       <ChartControls options={options} trans={trans} onChange={setOptions} />
-      {model.historyError && (
-        <p className="jp-tracker-error" role="alert">
-          {trans.__(
-            'Could not load the metric histories: %1',
-            model.historyError
-          )}
-        </p>
-      )}
+      <HistoryError error={model.historyError} trans={trans} />
       <div className="jp-tracker-chart-grid">
         {keys.map(key => (
           <RunMetricChart

@@ -19,7 +19,7 @@ import {
   systemMetricUnit
 } from '../../systemMetrics';
 import { SnippetCell } from '../Snippet';
-import { ChartControls, RunMetricChart } from './MetricCharts';
+import { ChartControls, HistoryError, RunMetricChart } from './MetricCharts';
 import { KeyValueTable } from './Overview';
 
 function groupTitle(group: ISystemGroup, trans: TranslationBundle): string {
@@ -111,14 +111,7 @@ export function SystemMetrics(props: {
   return (
     <div className="jp-tracker-metrics jp-tracker-system">
       <ChartControls options={options} trans={trans} onChange={setOptions} />
-      {model.historyError && (
-        <p className="jp-tracker-error" role="alert">
-          {trans.__(
-            'Could not load the metric histories: %1',
-            model.historyError
-          )}
-        </p>
-      )}
+      <HistoryError error={model.historyError} trans={trans} />
       <div className="jp-tracker-chart-grid jp-mod-small">
         {groups.map(group => {
           const title = groupTitle(group, trans);
