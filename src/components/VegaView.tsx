@@ -73,6 +73,8 @@ export function MimeView({
   const themeIsLight = useThemeIsLight();
   const viewCallback = useRef(onView);
   viewCallback.current = onView;
+  const drawQueue = useRef<Promise<void>>(Promise.resolve());
+  const latestDraw = useRef(0);
 
   // A layout effect: its cleanup runs before React removes the host node, and Lumino
   // can only detach a widget whose node is still in the document.
@@ -101,17 +103,31 @@ export function MimeView({
       trusted: false
     });
     const drawing = renderer.current;
-    // Also after a failure: the renderer draws the view, then makes a PNG of it, and
-    // the PNG of a view replaced meanwhile fails.
-    const drawn = () => {
+    const ticket = ++latestDraw.current;
+    const current = () =>
+      ticket === latestDraw.current && renderer.current === drawing;
+    // One draw at a time, and only the newest: JupyterLab's Vega renderer keeps the
+    // last vega-embed result to finish as `_result`, so two overlapping draws (data
+    // arriving twice in quick succession) can leave it holding the older, replaced
+    // view while the newer one is on screen, and a resize would then reach a view
+    // that is no longer drawn.
+    drawQueue.current = drawQueue.current.then(async () => {
+      if (!drawing || !current()) {
+        return;
+      }
+      try {
+        await drawing.renderModel(model);
+      } catch {
+        // Also after a failure: the renderer draws the view, then makes a PNG of it,
+        // and the PNG of a view replaced meanwhile fails.
+      }
       // JupyterLab's Vega renderer keeps vega-embed's result as `_result`.
       const view = (drawing as unknown as { _result?: { view?: unknown } })
         ._result?.view;
-      if (view && renderer.current === drawing) {
+      if (view && current()) {
         viewCallback.current?.(view);
       }
-    };
-    void drawing?.renderModel(model).then(drawn, drawn);
+    });
   }, [rendermime, mimeType, data, metadata, themeIsLight, png]);
 
   return <div className={className} ref={host} />;
