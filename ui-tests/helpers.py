@@ -123,6 +123,14 @@ def seed_experiment(server: LiveServer, name: str, runs: list[dict]) -> str:
     return experiment_id
 
 
+def run_ids_by_name(server: LiveServer, experiment_id: str) -> dict[str, str]:
+    """The experiment's runs as {run name: run id}."""
+    runs = server.api(
+        "POST", "tracker/api/runs/search", json={"experiment_ids": [experiment_id]}
+    ).json()["runs"]
+    return {r["info"]["run_name"]: r["info"]["run_id"] for r in runs}
+
+
 def open_tracker(page: Page) -> None:
     run_command(page, "jupyterlab-tracker:open")
     page.wait_for_selector(".jp-tracker-panel .jp-tracker-experiments")

@@ -4,7 +4,14 @@ view; parallel coordinates with a scale per axis, text params drawn as categorie
 from __future__ import annotations
 
 import pytest
-from helpers import open_lab, open_tracker, run_command, seed_experiment, set_theme
+from helpers import (
+    open_lab,
+    open_tracker,
+    run_command,
+    run_ids_by_name,
+    seed_experiment,
+    set_theme,
+)
 from playwright.sync_api import expect
 
 EXPERIMENT = "compare/layout"
@@ -33,10 +40,7 @@ SLACK = 48
 @pytest.fixture(scope="module")
 def run_ids(lab_server):
     experiment_id = seed_experiment(lab_server, EXPERIMENT, RUNS)
-    runs = lab_server.api(
-        "POST", "tracker/api/runs/search", json={"experiment_ids": [experiment_id]}
-    ).json()["runs"]
-    return {r["info"]["run_name"]: r["info"]["run_id"] for r in runs}
+    return run_ids_by_name(lab_server, experiment_id)
 
 
 def chart_fills(page, section: str) -> bool:

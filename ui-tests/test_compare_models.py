@@ -9,6 +9,7 @@ from helpers import (
     open_lab,
     open_tracker,
     run_command,
+    run_ids_by_name,
     seed_experiment,
     select_experiment,
     set_theme,
@@ -45,10 +46,7 @@ RUNS = [
 @pytest.fixture(scope="module")
 def seeded(lab_server):
     experiment_id = seed_experiment(lab_server, EXPERIMENT, RUNS)
-    runs = lab_server.api(
-        "POST", "tracker/api/runs/search", json={"experiment_ids": [experiment_id]}
-    ).json()["runs"]
-    run_ids = {r["info"]["run_name"]: r["info"]["run_id"] for r in runs}
+    run_ids = run_ids_by_name(lab_server, experiment_id)
     lab_server.api("POST", "tracker/api/registered-models", json={"name": MODEL}).raise_for_status()
     for name in ("amber-ant-1", "blue-bat-2"):
         lab_server.api(

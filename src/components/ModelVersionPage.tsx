@@ -24,6 +24,7 @@ import { idParts } from '../runIdentity';
 import { RESERVED_TAG_PREFIX } from '../tags';
 import { AliasBadges, Chip, ErrorLine, RefreshButton } from './RegistryParts';
 import { CopyRunIdButton, RunIdPart } from './RunId';
+import { DetailsList } from './runPage/Overview';
 import { TagEditor } from './runPage/TagEditor';
 import { SnippetCell } from './Snippet';
 
@@ -466,14 +467,7 @@ export function ModelVersionPage(props: IModelVersionPageProps): JSX.Element {
       </header>
       <ErrorLine error={model.error ?? stageError} />
       <div className="jp-tracker-overview">
-        <dl className="jp-tracker-details">
-          {rows.map(([label, value]) => (
-            <React.Fragment key={label}>
-              <dt>{label}</dt>
-              <dd>{value}</dd>
-            </React.Fragment>
-          ))}
-        </dl>
+        <DetailsList rows={rows} />
         <section className="jp-tracker-version-aliases">
           <h3>{trans.__('Aliases')}</h3>
           <span className="jp-tracker-chips">

@@ -116,14 +116,7 @@ export function Overview(props: IOverviewProps): JSX.Element {
 
   return (
     <div className="jp-tracker-overview">
-      <dl className="jp-tracker-details">
-        {rows.map(([label, value]) => (
-          <React.Fragment key={label}>
-            <dt>{label}</dt>
-            <dd>{value}</dd>
-          </React.Fragment>
-        ))}
-      </dl>
+      <DetailsList rows={rows} />
       <Description
         text={tags[NOTE_TAG] ?? ''}
         rendermime={props.rendermime}
@@ -191,6 +184,22 @@ function StatusText({ run }: { run: IRun }): JSX.Element {
     >
       {status.charAt(0) + status.slice(1).toLowerCase()}
     </span>
+  );
+}
+
+/** Label and value pairs of a page's header facts, as a description list. */
+export function DetailsList(props: {
+  rows: [string, React.ReactNode][];
+}): JSX.Element {
+  return (
+    <dl className="jp-tracker-details">
+      {props.rows.map(([label, value]) => (
+        <React.Fragment key={label}>
+          <dt>{label}</dt>
+          <dd>{value}</dd>
+        </React.Fragment>
+      ))}
+    </dl>
   );
 }
 
