@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { IMetric } from '../api';
-import { IRunPoint, metricChartSpec, scatterSpec, smooth } from '../charts';
+import {
+  IRunPoint,
+  metricChartSpec,
+  scatterSpec,
+  smooth,
+  tooltipTexts
+} from '../charts';
 
 const points = (values: IMetric['value'][]): IMetric[] =>
   values.map((value, step) => ({
@@ -34,8 +40,42 @@ describe('smooth', () => {
   });
 });
 
+describe('tooltipTexts', () => {
+  it("shows 6 significant digits as d3's .6g and the local clock time", () => {
+    const at = new Date(2026, 11, 3, 9, 5, 7).getTime();
+    assert.deepEqual(tooltipTexts(12, 0.5, at), {
+      stepText: '12',
+      valueText: '0.500000',
+      timeText: '09:05:07'
+    });
+    assert.equal(tooltipTexts(0, 1234567, at).valueText, '1.23457e+6');
+    assert.equal(tooltipTexts(0, 1 / 3, at).valueText, '0.333333');
+  });
+});
+
 describe('metricChartSpec', () => {
   const options = { xAxis: 'step' as const, logScale: false, smoothing: 0 };
+
+  it('formats nothing per point as it draws: texts in the rows, no ARIA per point', () => {
+    // Vega formats a tooltip's or a description's numbers for every point of a line:
+    // most of the drawing time of the chart view's 100 runs x 200 points.
+    const spec: Spec = metricChartSpec(
+      'loss',
+      [{ name: 'a', points: points([0.25, 0.5]) }],
+      options
+    );
+    assert.equal(spec.mark.aria, false);
+    for (const channel of spec.encoding.tooltip) {
+      assert.equal(channel.type, 'nominal');
+      assert.equal(channel.format, undefined);
+    }
+    assert.deepEqual(
+      spec.encoding.tooltip.map((c: Spec) => c.field),
+      ['run', 'stepText', 'valueText', 'timeText']
+    );
+    assert.equal(spec.data.values[1].valueText, '0.500000');
+    assert.equal(spec.data.values[1].stepText, '1');
+  });
 
   it('has a row per finite point of each run, by step', () => {
     const spec: Spec = metricChartSpec(
