@@ -277,6 +277,8 @@ function MetricChart(props: {
       className="jp-tracker-chart jp-tracker-runs-chart"
       ref={host}
       data-metric={metricKey}
+      // The chart's name for a screen reader (its points have no descriptions).
+      aria-label={metricKey}
       aria-busy={data === undefined || !seen}
     >
       {data && seen ? (
